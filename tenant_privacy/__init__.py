@@ -1,0 +1,39 @@
+"""tenant_privacy: a GDPR privacy module for multi-tenant Flask hosts.
+
+Public API: the extension, the source declarations, the actor types, errors, and the
+migration helpers. Everything else is internal.
+"""
+
+from __future__ import annotations
+
+from .errors import AccessDenied
+from .errors import NotFound
+from .errors import PrivacyError
+from .errors import RegistryError
+from .extension import Actor
+from .extension import TenantInfo
+from .extension import TenantPrivacy
+from .extension import alembic_include_name
+from .extension import migrations_path
+from .i18n import lazy_gettext
+from .models import metadata
+from .registry import PersonSource
+from .registry import RelatedSource
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AccessDenied",
+    "Actor",
+    "NotFound",
+    "PersonSource",
+    "PrivacyError",
+    "RegistryError",
+    "RelatedSource",
+    "TenantInfo",
+    "TenantPrivacy",
+    "alembic_include_name",
+    "lazy_gettext",
+    "metadata",
+    "migrations_path",
+]

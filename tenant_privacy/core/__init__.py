@@ -1,0 +1,1 @@
+"""Pure building blocks: no Flask, no database."""

@@ -1,0 +1,137 @@
+"""Blocking: the keys a registration is filed under, and candidate pairs from them.
+
+Two records are only ever compared when they share at least one key, so the work
+grows with the block sizes, never with all pairs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Sequence
+
+from .nicknames import group_roots
+from .normalize import NICK_GROUPS
+from .normalize import NormalizedRecord
+from .normalize import canon_token
+from .normalize import phonetic
+
+__all__ = ["MAX_BLOCK", "blocking_keys", "candidate_pairs", "build_index"]
+
+#: A key shared by more records than this is sub-blocked by first-name initial;
+#: sub-blocks still above it are skipped (other keys cover real duplicates).
+MAX_BLOCK = 60
+
+_ROOTS = group_roots(canon_token)
+
+
+def _given_keys(tokens: Sequence[str]) -> set[str]:
+    """Phonetic keys of a given name: its first word and its nickname roots."""
+    keys: set[str] = set()
+    if not tokens:
+        return keys
+    head = tokens[0]
+    keys.add(phonetic(head))
+    for gid in NICK_GROUPS.get(head, ()):
+        keys.add(phonetic(_ROOTS[gid]))
+    return keys
+
+
+def blocking_keys(nr: NormalizedRecord) -> set[str]:
+    """The string keys ``nr`` is filed under; records sharing a key are compared.
+
+    Prefixes: ``e:`` email, ``p:`` phone (E.164), ``i:`` national id,
+    ``b:`` birth date + a name initial, ``n:`` sorted phonetic given+surname,
+    ``z:`` postcode + surname prefix, ``s:`` house number + street prefix +
+    postcode, ``y:`` birth year-month + phonetic surname, ``l:`` email local part
+    + surname initial. Deterministic, so a store can keep ``(tenant, key, id)``
+    rows and find the candidates of one new record without a rescan.
+    """
+    keys: set[str] = set()
+    if nr.email:
+        keys.add("e:" + nr.email)
+        local = nr.email.split("@", 1)[0]
+        if len(local) >= 5:
+            keys.add("l:" + local)
+    if nr.phone:
+        keys.add("p:" + nr.phone)
+    if nr.national_id and len(nr.national_id) >= 5:
+        keys.add("i:" + nr.national_id)
+    firsts = nr.first[:1]
+    lasts = nr.last
+    initials = {t[0] for t in firsts + lasts[-1:] if t}
+    if nr.birth_date:
+        for ini in initials:
+            keys.add(f"b:{nr.birth_date}|{ini}")
+        for tok in lasts[-1:]:
+            keys.add(f"y:{nr.birth_date[:7]}|{phonetic(tok)[:3]}")
+    given = _given_keys(nr.first)
+    sur = {phonetic(t) for t in lasts if len(t) > 1}
+    for g in given:
+        for s in sur:
+            a, b = sorted((g, s))
+            keys.add(f"n:{a}|{b}")
+    if nr.postcode:
+        for tok in lasts:
+            if len(tok) > 1:
+                keys.add(f"z:{nr.postcode}|{tok[:3]}")
+        for tok in firsts:
+            keys.add(f"z:{nr.postcode}|{tok[:3]}")
+        if nr.street:
+            for num in nr.house[:1]:
+                keys.add(f"s:{nr.postcode}|{num}|{nr.street[:3]}")
+    return keys
+
+
+def build_index(records: Sequence[NormalizedRecord]) -> dict[str, list[int]]:
+    """Map every blocking key to the positions of the records filed under it."""
+    index: dict[str, list[int]] = defaultdict(list)
+    for pos, nr in enumerate(records):
+        for key in blocking_keys(nr):
+            index[key].append(pos)
+    return index
+
+
+def _sub_blocks(members: list[int], records: Sequence[NormalizedRecord]) -> Iterator[
+    list[int]
+]:
+    groups: dict[str, list[int]] = defaultdict(list)
+    for pos in members:
+        nr = records[pos]
+        tokens = nr.first[:1] + nr.last[-1:]
+        for tok in {t[:2] for t in tokens}:
+            groups[tok].append(pos)
+    for sub in groups.values():
+        if 1 < len(sub) <= MAX_BLOCK:
+            yield sub
+
+
+def candidate_pairs(
+    records: Sequence[NormalizedRecord], *, max_block: int = MAX_BLOCK
+) -> Iterable[tuple[int, int]]:
+    """Distinct position pairs ``(i, j)``, ``i < j``, that share a blocking key.
+
+    Blocks larger than ``max_block`` are split by name prefix; pieces still too
+    large are skipped so one very common key cannot explode the work.
+    """
+    index = build_index(records)
+    n = len(records) + 1
+    seen: set[int] = set()
+    for members in index.values():
+        if len(members) < 2:
+            continue
+        blocks: Iterable[list[int]]
+        if len(members) > max_block:
+            blocks = _sub_blocks(members, records)
+        else:
+            blocks = (members,)
+        for block in blocks:
+            size = len(block)
+            for x in range(size):
+                i = block[x]
+                for y in range(x + 1, size):
+                    j = block[y]
+                    code = i * n + j if i < j else j * n + i
+                    seen.add(code)
+    return [(code // n, code % n) for code in seen]

@@ -1,0 +1,454 @@
+"""Normalisation of person registrations into comparable values.
+
+Everything here is pure and deterministic: the same input mapping always gives the
+same :class:`NormalizedRecord`.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+import unicodedata
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import phonenumbers
+
+from .nicknames import build_groups
+
+__all__ = [
+    "NormalizedRecord",
+    "canon_text",
+    "canon_token",
+    "fold_text",
+    "normalize_birth_date",
+    "normalize_email",
+    "normalize_phone",
+    "normalize_record",
+    "phonetic",
+    "split_full_name",
+]
+
+_SPECIAL = str.maketrans(
+    {
+        "æ": "ae",
+        "ø": "oe",
+        "å": "aa",
+        "ß": "ss",
+        "ð": "d",
+        "þ": "th",
+        "œ": "oe",
+        "ł": "l",
+        "đ": "d",
+        "ı": "i",
+    }
+)
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+_DIGRAPHS = re.compile(r"aa|ae|oe|ue")
+_DIGRAPH_MAP = {"aa": "a", "ae": "a", "oe": "o", "ue": "u"}
+
+
+@lru_cache(maxsize=200_000)
+def fold_text(value: str) -> str:
+    """Case-fold ``value``, spell Nordic letters out and drop other diacritics.
+
+    Returns lower-case ASCII words separated by single spaces ("Bjørn Sæther" ->
+    "bjoern saether"). Hyphens and punctuation become spaces.
+    """
+    text = unicodedata.normalize("NFKC", value).casefold().translate(_SPECIAL)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch))
+    return _NON_ALNUM.sub(" ", text).strip()
+
+
+@lru_cache(maxsize=200_000)
+def canon_token(token: str) -> str:
+    """Canonical spelling of one folded word, so Nordic ASCII spellings agree.
+
+    "aa", "ae", "oe" and "ue" collapse to one vowel, so "bjoern", "bjorn" and
+    "bjørn" (folded "bjoern") all give "bjorn" and "saether"/"sather" give "sather".
+    """
+    return _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group(0)], fold_text(token))
+
+
+def canon_text(value: str | None) -> tuple[str, ...]:
+    """Canonical tokens of free text (see :func:`canon_token`); empty for None."""
+    if not value:
+        return ()
+    return tuple(canon_token(t) for t in fold_text(str(value)).split())
+
+
+_PHON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p), r)
+    for p, r in (
+        (r"^ch", "k"),
+        (r"sch", "sk"),
+        (r"ph", "f"),
+        (r"th", "t"),
+        (r"ck", "k"),
+        (r"c(?=[eiy])", "s"),
+        (r"c", "k"),
+        (r"q", "k"),
+        (r"x", "ks"),
+        (r"w", "v"),
+        (r"z", "s"),
+        (r"dt$", "t"),
+        (r"(?<=[^aeiouy])h", ""),
+        (r"^hj", "j"),
+        (r"^hv", "v"),
+        (r"(.)\1+", r"\1"),
+    )
+)
+
+
+@lru_cache(maxsize=200_000)
+def phonetic(token: str) -> str:
+    """A coarse sound key of one canonical word: first letter plus its consonants.
+
+    Spelling variants that sound alike share the key ("kristian"/"christian" ->
+    "krstn", "hansen"/"hanssen" -> "hnsn"). Used only for blocking and as a hint.
+    """
+    if not token:
+        return ""
+    word = token
+    for pattern, repl in _PHON_RULES:
+        word = pattern.sub(repl, word)
+    if not word:
+        return ""
+    head, tail = word[0], word[1:]
+    tail = re.sub(r"[aeiouy]", "", tail)
+    return (head + tail)[:6]
+
+
+NICK_GROUPS: dict[str, frozenset[int]] = build_groups(canon_token)
+_EMPTY: frozenset[int] = frozenset()
+
+
+def _name_tokens(value: Any) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(t for t in canon_text(str(value)) if t)
+
+
+def split_full_name(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Split a full name into (first-name tokens, last-name tokens).
+
+    "Nordmann, Ola" gives last "nordmann", first "ola"; otherwise the last word is
+    the surname and the rest the given names. Swapped orders are handled later by
+    the scorer, which tries both orientations.
+    """
+    text = str(full_name).strip()
+    if "," in text:
+        last, _, first = text.partition(",")
+        return _name_tokens(first), _name_tokens(last)
+    # keep hyphenated surnames together before tokenising
+    words = text.split()
+    if not words:
+        return (), ()
+    if len(words) == 1:
+        return _name_tokens(words[0]), ()
+    return _name_tokens(" ".join(words[:-1])), _name_tokens(words[-1])
+
+
+_MOBILE_TYPES = {
+    phonenumbers.PhoneNumberType.MOBILE,
+    phonenumbers.PhoneNumberType.PAGER,
+}
+_AMBIGUOUS_TYPES = {
+    phonenumbers.PhoneNumberType.FIXED_LINE_OR_MOBILE,
+    phonenumbers.PhoneNumberType.UNKNOWN,
+    phonenumbers.PhoneNumberType.PERSONAL_NUMBER,
+    phonenumbers.PhoneNumberType.VOIP,
+}
+
+
+@lru_cache(maxsize=200_000)
+def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
+    """Parse a phone number to ``(E.164, kind)`` with ``region`` as the default.
+
+    ``kind`` is "mobile", "fixed" or "unknown" (kind decides how identifying a
+    shared number is). "+47 912 34 567", "0047 91234567" and "91 23 45 67" all give
+    ("+4791234567", "mobile"). Returns None when the text is not a phone number.
+    """
+    text = str(raw).strip()
+    if not text:
+        return None
+    digits = re.sub(r"[^\d+]", "", text)
+    if digits.startswith("00"):
+        text = "+" + digits[2:]
+    try:
+        num = phonenumbers.parse(text, region or "NO")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_possible_number(num):
+        return None
+    e164 = phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+    if num.country_code == 47:
+        nat = str(num.national_number)
+        if len(nat) == 8:
+            kind = "mobile" if nat[0] in "49" else "fixed"
+        else:
+            kind = "unknown"
+        return e164, kind
+    ntype = phonenumbers.number_type(num)
+    if ntype in _MOBILE_TYPES:
+        kind = "mobile"
+    elif ntype in _AMBIGUOUS_TYPES:
+        kind = "unknown"
+    else:
+        kind = "fixed"
+    return e164, kind
+
+
+def normalize_email(raw: Any) -> str | None:
+    """Lower-case, strip and sanity-check an email; None if it has no "@" part."""
+    if raw is None:
+        return None
+    text = str(raw).strip().strip("<>").strip().lower()
+    if text.startswith("mailto:"):
+        text = text[7:]
+    if text.count("@") != 1:
+        return None
+    local, domain = text.split("@")
+    if not local or "." not in domain:
+        return None
+    return f"{local}@{domain}"
+
+
+_DATE_PATTERNS = (
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+)
+_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
+
+
+def normalize_birth_date(raw: Any) -> str | None:
+    """Return an ISO date string (YYYY-MM-DD) or None if missing or impossible.
+
+    Accepts ``date``/``datetime`` objects, ISO strings (a time part is ignored),
+    "YYYYMMDD", and day-first "DD.MM.YYYY" / "DD/MM/YYYY" as written in Norway.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, _dt.datetime):
+        return raw.date().isoformat()
+    if isinstance(raw, _dt.date):
+        return raw.isoformat()
+    text = str(raw).strip()
+    if not text:
+        return None
+    y = m = d = None
+    for pat in _DATE_PATTERNS:
+        hit = pat.match(text)
+        if hit:
+            y, m, d = (int(g) for g in hit.groups())
+            break
+    else:
+        hit = _DMY.match(text)
+        if hit:
+            d, m, y = (int(g) for g in hit.groups())
+    if y is None or m is None or d is None:
+        return None
+    try:
+        return _dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+_STREET_WORDS = {
+    "gate": "gt",
+    "gata": "gt",
+    "gaten": "gt",
+    "veien": "vn",
+    "vegen": "vn",
+    "vei": "vn",
+    "veg": "vn",
+    "v": "vn",
+    "plass": "pl",
+    "plassen": "pl",
+    "street": "st",
+    "str": "st",
+    "road": "rd",
+    "place": "pl",
+    "avenue": "ave",
+    "av": "ave",
+    "court": "ct",
+    "crt": "ct",
+    "crescent": "cres",
+    "cresent": "cres",
+    "drive": "dr",
+    "lane": "ln",
+    "terrace": "tce",
+    "parade": "pde",
+    "highway": "hwy",
+    "circuit": "cct",
+    "close": "cl",
+}
+_STREET_SUFFIXES = (
+    ("gaten", "gt"),
+    ("gata", "gt"),
+    ("gate", "gt"),
+    ("veien", "vn"),
+    ("vegen", "vn"),
+    ("vei", "vn"),
+    ("veg", "vn"),
+)
+
+
+def _street_token(token: str) -> str:
+    if token in _STREET_WORDS:
+        return _STREET_WORDS[token]
+    for suffix, short in _STREET_SUFFIXES:
+        if token.endswith(suffix) and len(token) > len(suffix) + 2:
+            return token[: -len(suffix)] + short
+    return token
+
+
+def normalize_street(raw: Any) -> tuple[str, tuple[str, ...]] | None:
+    """Street as (words without house numbers, house numbers), abbreviations unified.
+
+    "Storgata 5 B" and "Storgt. 5b" both give ("storgt", ("5b",)).
+    """
+    if raw is None:
+        return None
+    text = fold_text(str(raw))
+    # glue a house letter to its number: "5 b" -> "5b"
+    text = re.sub(r"\b(\d+) ([a-h])\b", r"\1\2", text)
+    words: list[str] = []
+    numbers: list[str] = []
+    for tok in text.split():
+        if tok[0].isdigit():
+            numbers.append(tok)
+        else:
+            words.append(_street_token(canon_token(tok)))
+    if not words and not numbers:
+        return None
+    return " ".join(words), tuple(numbers)
+
+
+def _clean_code(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    text = re.sub(r"[^0-9a-z]", "", fold_text(str(raw)))
+    return text or None
+
+
+_COUNTRY_CODES = {
+    "norway": "NO",
+    "norge": "NO",
+    "noreg": "NO",
+    "sweden": "SE",
+    "sverige": "SE",
+    "denmark": "DK",
+    "danmark": "DK",
+    "finland": "FI",
+    "suomi": "FI",
+    "iceland": "IS",
+    "germany": "DE",
+    "deutschland": "DE",
+    "united kingdom": "GB",
+    "uk": "GB",
+    "great britain": "GB",
+    "united states": "US",
+    "usa": "US",
+    "australia": "AU",
+    "poland": "PL",
+    "polska": "PL",
+}
+
+
+def _country(raw: Any) -> str | None:
+    if raw is None:
+        return None
+    text = fold_text(str(raw))
+    if not text:
+        return None
+    if len(text) == 2:
+        return text.upper()
+    return _COUNTRY_CODES.get(text, text)
+
+
+@dataclass(frozen=True, slots=True)
+class NormalizedRecord:
+    """Comparable form of one registration; produced by :func:`normalize_record`."""
+
+    id: Any
+    first: tuple[str, ...] = ()
+    last: tuple[str, ...] = ()
+    first_groups: frozenset[int] = _EMPTY
+    email: str | None = None
+    phone: str | None = None
+    phone_kind: str | None = None
+    birth_date: str | None = None
+    street: str | None = None
+    house: tuple[str, ...] = ()
+    postcode: str | None = None
+    city: str | None = None
+    country: str | None = None
+    national_id: str | None = None
+    company: str | None = None
+
+    @property
+    def has_name(self) -> bool:
+        """True when the record has at least one name token."""
+        return bool(self.first or self.last)
+
+
+def normalize_record(record: Mapping[str, Any], *, region: str = "NO") -> NormalizedRecord:
+    """Normalise one registration mapping; unknown keys are ignored, None allowed.
+
+    Names are folded (case, Nordic letters, diacritics) and tokenised; a missing
+    first/last name is taken from ``full_name``. Phones become E.164 using the
+    record's two-letter ``country`` or else ``region``; emails are lower-cased;
+    birth dates become ISO strings. Never raises on odd values: unusable values
+    are dropped.
+    """
+    first = _name_tokens(record.get("first_name"))
+    last = _name_tokens(record.get("last_name"))
+    full = record.get("full_name")
+    if full and (not first or not last):
+        f2, l2 = split_full_name(str(full))
+        if not first and not last:
+            first, last = f2, l2
+        elif not first:
+            # remove the known surname from the full name, rest is the first name
+            rest = tuple(t for t in f2 + l2 if t not in last)
+            first = rest or f2
+        else:
+            rest = tuple(t for t in f2 + l2 if t not in first)
+            last = rest or l2
+    groups: set[int] = set()
+    for tok in first:
+        groups.update(NICK_GROUPS.get(tok, _EMPTY))
+    country = _country(record.get("country"))
+    phone_region = country if country and len(country) == 2 else region
+    phone = kind = None
+    raw_phone = record.get("phone")
+    if raw_phone is not None and str(raw_phone).strip():
+        parsed = normalize_phone(str(raw_phone), phone_region)
+        if parsed is not None:
+            phone, kind = parsed
+    street = normalize_street(record.get("street"))
+    city_tokens = canon_text(record.get("city"))
+    company_tokens = canon_text(record.get("company"))
+    nid = record.get("national_id")
+    return NormalizedRecord(
+        id=record.get("id"),
+        first=first,
+        last=last,
+        first_groups=frozenset(groups),
+        email=normalize_email(record.get("email")),
+        phone=phone,
+        phone_kind=kind,
+        birth_date=normalize_birth_date(record.get("birth_date")),
+        street=(street[0] or None) if street else None,
+        house=street[1] if street else (),
+        postcode=_clean_code(record.get("postcode")),
+        city=" ".join(city_tokens) or None,
+        country=country,
+        national_id=_clean_code(nid),
+        company=" ".join(company_tokens) or None,
+    )

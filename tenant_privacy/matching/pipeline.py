@@ -1,0 +1,137 @@
+"""Batch and incremental matching on top of normalisation, blocking and scoring."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from collections.abc import Iterator
+from collections.abc import Mapping
+from dataclasses import dataclass
+from dataclasses import field
+from typing import Any
+
+from .blocking import MAX_BLOCK
+from .blocking import candidate_pairs
+from .normalize import NormalizedRecord
+from .normalize import normalize_record
+from .scoring import DEFAULT_THRESHOLD
+from .scoring import compare
+from .scoring import logistic
+
+__all__ = ["MatchPair", "find_duplicates", "match_one"]
+
+_KEYS = ("a", "b", "score", "evidence")
+
+
+@dataclass(frozen=True, slots=True)
+class MatchPair:
+    """One suggested duplicate pair; also readable as a mapping (``pair["a"]``)."""
+
+    a: Any
+    b: Any
+    score: float
+    evidence: dict[str, float] = field(default_factory=dict)
+
+    def __getitem__(self, key: str) -> Any:
+        if key not in _KEYS:
+            raise KeyError(key)
+        return getattr(self, key)
+
+    def keys(self) -> tuple[str, ...]:
+        """The mapping keys: "a", "b", "score", "evidence"."""
+        return _KEYS
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(_KEYS)
+
+    def __len__(self) -> int:
+        return len(_KEYS)
+
+    def __contains__(self, key: object) -> bool:
+        return key in _KEYS
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Mapping-style ``get``."""
+        return getattr(self, key) if key in _KEYS else default
+
+    def to_dict(self) -> dict[str, Any]:
+        """A plain dict copy (JSON-serialisable when the ids are)."""
+        return {"a": self.a, "b": self.b, "score": self.score,
+                "evidence": dict(self.evidence)}
+
+
+def _sort_key(p: MatchPair) -> tuple[float, str, str]:
+    return (-p.score, str(p.a), str(p.b))
+
+
+def _as_normalized(
+    records: Iterable[Mapping[str, Any] | NormalizedRecord], region: str
+) -> list[NormalizedRecord]:
+    out: list[NormalizedRecord] = []
+    for rec in records:
+        if isinstance(rec, NormalizedRecord):
+            out.append(rec)
+        else:
+            out.append(normalize_record(rec, region=region))
+    return out
+
+
+def find_duplicates(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    threshold: float | None = None,
+    default_region: str = "NO",
+    max_block: int = MAX_BLOCK,
+) -> list[MatchPair]:
+    """Suggest duplicate pairs among ``records``, best first.
+
+    Each record is a mapping with an ``id`` and any of the contract fields;
+    unknown keys are ignored and missing/None values allowed. Only records that
+    share a blocking key are compared (never all pairs). Returns every pair whose
+    score is at least ``threshold`` (default :data:`DEFAULT_THRESHOLD`), sorted by
+    score descending then by ids; ``a``/``b`` keep input order (``a`` came first).
+    """
+    limit = DEFAULT_THRESHOLD if threshold is None else threshold
+    nrs = _as_normalized(records, default_region)
+    out: list[MatchPair] = []
+    for i, j in candidate_pairs(nrs, max_block=max_block):
+        ra, rb = nrs[i], nrs[j]
+        if ra.id == rb.id:
+            continue
+        total, ev = compare(ra, rb)
+        score = logistic(total)
+        if score >= limit:
+            out.append(MatchPair(ra.id, rb.id, round(score, 6), ev))
+    out.sort(key=_sort_key)
+    return out
+
+
+def match_one(
+    new: Mapping[str, Any] | NormalizedRecord,
+    candidates: Iterable[Mapping[str, Any] | NormalizedRecord],
+    *,
+    region: str = "NO",
+    threshold: float | None = None,
+) -> list[MatchPair]:
+    """Score one new registration against given candidates, best first.
+
+    The caller fetches ``candidates`` (e.g. the records sharing a blocking key
+    with ``new``); each is scored exactly as :func:`find_duplicates` would score
+    the pair. Pairs below ``threshold`` (default :data:`DEFAULT_THRESHOLD`) are
+    dropped; ``a`` is always the new record's id. A candidate with the same id as
+    ``new`` is skipped.
+    """
+    limit = DEFAULT_THRESHOLD if threshold is None else threshold
+    nr = new if isinstance(new, NormalizedRecord) else normalize_record(
+        new, region=region)
+    out: list[MatchPair] = []
+    seen: set[Any] = set()
+    for cand in _as_normalized(candidates, region):
+        if cand.id == nr.id or cand.id in seen:
+            continue
+        seen.add(cand.id)
+        total, ev = compare(nr, cand)
+        score = logistic(total)
+        if score >= limit:
+            out.append(MatchPair(nr.id, cand.id, round(score, 6), ev))
+    out.sort(key=_sort_key)
+    return out

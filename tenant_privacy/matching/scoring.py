@@ -1,0 +1,350 @@
+"""Pair scoring: per-field similarities combined as Fellegi-Sunter-style log-odds.
+
+Each field present on both records contributes a weight (hand-set, roughly
+``ln(m/u)``: how much more often the observed agreement happens between two
+registrations of one person than between two different people who landed in the
+same block). Weights are summed with a prior and squashed by the logistic
+function into a score in [0, 1]. See docs/matching.md for the reasoning.
+
+Two rules keep households apart:
+
+* *household evidence* (same street, postcode, city, a shared landline) is summed
+  but capped at :data:`HOUSEHOLD_CAP`: relatives share all of it at once, so it
+  counts once;
+* when the records *conflict* on who they are (clearly different given names, or
+  two different birth dates) a shared email, phone or surname is explained by the
+  household and is moved into the capped household group as well.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+
+from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import Levenshtein
+from rapidfuzz.fuzz import token_set_ratio
+from rapidfuzz.fuzz import token_sort_ratio
+
+from .normalize import NICK_GROUPS
+from .normalize import NormalizedRecord
+from .normalize import phonetic
+
+__all__ = [
+    "DEFAULT_THRESHOLD",
+    "HOUSEHOLD_CAP",
+    "PRIOR",
+    "compare",
+    "name_similarity",
+    "score_pair",
+    "token_similarity",
+]
+
+#: Score (probability-like, in [0, 1]) at or above which a pair is suggested.
+DEFAULT_THRESHOLD = 0.5
+#: Log-odds of "same person" before looking at any field, for a blocked pair.
+PRIOR = -10.0
+#: Most that address, postcode, city and a landline may add together.
+HOUSEHOLD_CAP = 4.5
+
+_EMPTY: frozenset[int] = frozenset()
+
+# piecewise-linear weight curves: (similarity, weight) points, ascending
+_FIRST = ((0.0, -7.0), (0.7, -7.0), (0.8, -2.0), (0.88, 1.0), (0.95, 4.5), (1.0, 4.5))
+_LAST = ((0.0, -1.5), (0.7, -1.5), (0.85, 1.5), (0.95, 3.5), (1.0, 3.5))
+_STREET = ((0.0, -1.0), (0.6, -1.0), (0.8, 1.0), (0.92, 3.0), (1.0, 3.0))
+_CITY = ((0.0, -0.3), (0.6, -0.3), (0.9, 0.7), (1.0, 0.7))
+
+W_BIRTH_EXACT = 6.5
+W_BIRTH_SWAP = 1.5
+W_BIRTH_TYPO = 1.0
+W_BIRTH_NEAR = -3.0
+W_BIRTH_CONFLICT = -10.0
+W_EMAIL = 9.0
+W_EMAIL_LOCAL = 3.5
+W_EMAIL_SIMILAR = 1.0
+W_EMAIL_DIFF = -0.5
+W_PHONE = {"mobile": 9.0, "unknown": 6.0, "fixed": 3.0}
+W_PHONE_TYPO = 1.0
+W_PHONE_DIFF = -0.5
+W_NID = 12.0
+W_NID_TYPO = 2.0
+W_NID_DIFF = -10.0
+W_POSTCODE = 1.5
+W_POSTCODE_TYPO = 0.3
+W_POSTCODE_DIFF = -0.5
+W_COMPANY = 0.5
+W_COUNTRY_DIFF = -1.0
+
+#: First-name similarity below this is a conflict (different people).
+FIRST_CONFLICT = 0.7
+
+
+def _curve(points: tuple[tuple[float, float], ...], x: float) -> float:
+    px, py = points[0]
+    if x <= px:
+        return py
+    for qx, qy in points[1:]:
+        if x <= qx:
+            return py + (qy - py) * (x - px) / (qx - px)
+        px, py = qx, qy
+    return py
+
+
+@lru_cache(maxsize=500_000)
+def token_similarity(a: str, b: str) -> float:
+    """Similarity in [0, 1] of two canonical name words.
+
+    1.0 when equal; 0.95 for nicknames of one name (Kris/Kristoffer);
+    0.85 for an initial against a word starting with it; otherwise Jaro-Winkler,
+    raised to 0.9 when both sound alike (same phonetic key).
+    """
+    if a == b:
+        return 1.0
+    if len(a) == 1 or len(b) == 1:
+        return 0.85 if a[0] == b[0] else 0.0
+    if NICK_GROUPS.get(a, _EMPTY) & NICK_GROUPS.get(b, _EMPTY):
+        return 0.95
+    sim = JaroWinkler.normalized_similarity(a, b)
+    if sim < 0.9 and phonetic(a) == phonetic(b) and len(a) > 2 and len(b) > 2:
+        sim = 0.9
+    return sim
+
+
+@lru_cache(maxsize=500_000)
+def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
+    """Similarity of two multi-word names, order-insensitive, in [0, 1].
+
+    Each word of the shorter name is matched to its best word in the longer one
+    and the scores averaged, so "ole martin" vs "ole" is 1.0 and
+    "hansen berg" vs "hansen" is 1.0; written-together forms ("olemartin") are
+    also compared.
+    """
+    if a == b:
+        return 1.0
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    total = 0.0
+    for x in short:
+        best = 0.0
+        for y in long:
+            s = token_similarity(x, y)
+            if s > best:
+                best = s
+                if s == 1.0:
+                    break
+        total += best
+    sim = total / len(short)
+    if len(a) > 1 or len(b) > 1:
+        joined = JaroWinkler.normalized_similarity("".join(a), "".join(b))
+        if joined > sim:
+            sim = joined
+    return sim
+
+
+def _birth_similarity(a: str, b: str) -> float:
+    if a == b:
+        return 1.0
+    ya, ma, da = a[:4], a[5:7], a[8:10]
+    yb, mb, db = b[:4], b[5:7], b[8:10]
+    if ya == yb and ma == db and da == mb:
+        return 0.8
+    dist = Levenshtein.distance(a, b)
+    if dist == 1:
+        return 0.7
+    if dist == 2 and (ya == yb or (ma == mb and da == db)):
+        return 0.4
+    return 0.0
+
+
+def _street_similarity(a: NormalizedRecord, b: NormalizedRecord) -> float:
+    sa, sb = a.street or "", b.street or ""
+    if sa and sb:
+        sim = max(token_sort_ratio(sa, sb), 0.95 * token_set_ratio(sa, sb)) / 100.0
+    elif not sa and not sb:
+        sim = 1.0
+    else:
+        sim = 0.5
+    if a.house and b.house and not set(a.house) & set(b.house):
+        sim *= 0.6
+    return sim
+
+
+def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, float]]:
+    """Log-odds that ``a`` and ``b`` are one person, and the per-field evidence.
+
+    The evidence maps each field present on both records to a similarity in
+    [0, 1]; "name" summarises first and last name.
+    """
+    ev: dict[str, float] = {}
+    personal = PRIOR
+    household = 0.0
+    contact = 0.0
+    surname_w = 0.0
+    conflict = False
+
+    # --- names (both orientations, so swapped first/last names still agree)
+    fs = ls = None
+    if a.first and b.first:
+        fs = name_similarity(a.first, b.first)
+    if a.last and b.last:
+        ls = name_similarity(a.last, b.last)
+    if a.first and a.last and b.first and b.last:
+        xf = name_similarity(a.first, b.last)
+        xl = name_similarity(a.last, b.first)
+        if xf + xl > (fs or 0.0) + (ls or 0.0) + 0.1:
+            fs, ls = xf, xl
+    elif (a.first and not a.last and b.last) or (b.first and not b.last and a.last):
+        # one record has a single name word: try it against both parts
+        one = a.first if not a.last else b.first
+        other = b if not a.last else a
+        cand = max(
+            name_similarity(one, other.first) if other.first else 0.0,
+            name_similarity(one, other.last) if other.last else 0.0,
+        )
+        fs, ls = cand, None
+    if fs is not None:
+        ev["first_name"] = round(fs, 3)
+        personal += _curve(_FIRST, fs)
+        if fs < FIRST_CONFLICT:
+            conflict = True
+    if ls is not None:
+        ev["last_name"] = round(ls, 3)
+        surname_w = _curve(_LAST, ls)
+    if fs is not None or ls is not None:
+        parts = [x for x in (fs, ls) if x is not None]
+        ev["name"] = round(sum(parts) / len(parts), 3)
+
+    # --- birth date
+    if a.birth_date and b.birth_date:
+        bs = _birth_similarity(a.birth_date, b.birth_date)
+        ev["birth_date"] = bs
+        if bs == 1.0:
+            personal += W_BIRTH_EXACT
+        elif bs >= 0.8:
+            personal += W_BIRTH_SWAP
+        elif bs >= 0.7:
+            personal += W_BIRTH_TYPO
+        elif bs >= 0.4:
+            personal += W_BIRTH_NEAR
+        else:
+            personal += W_BIRTH_CONFLICT
+            conflict = True
+
+    # --- national id
+    if a.national_id and b.national_id:
+        if a.national_id == b.national_id:
+            ev["national_id"] = 1.0
+            personal += W_NID
+        else:
+            d = Levenshtein.distance(a.national_id, b.national_id)
+            if d == 1 or (
+                len(a.national_id) == len(b.national_id)
+                and sorted(a.national_id) == sorted(b.national_id)
+                and d == 2
+            ):
+                ev["national_id"] = 0.7
+                personal += W_NID_TYPO
+            else:
+                ev["national_id"] = 0.0
+                personal += W_NID_DIFF
+
+    # --- email
+    if a.email and b.email:
+        if a.email == b.email:
+            ev["email"] = 1.0
+            contact += W_EMAIL
+        else:
+            la, _, da = a.email.partition("@")
+            lb, _, db = b.email.partition("@")
+            if la == lb and len(la) >= 5:
+                ev["email"] = 0.8
+                contact += W_EMAIL_LOCAL
+            else:
+                s = JaroWinkler.normalized_similarity(la, lb)
+                if s >= 0.93 and da == db:
+                    ev["email"] = round(s, 3)
+                    contact += W_EMAIL_SIMILAR
+                else:
+                    ev["email"] = round(min(s, 0.5), 3)
+                    contact += W_EMAIL_DIFF
+
+    # --- phone
+    if a.phone and b.phone:
+        if a.phone == b.phone:
+            ev["phone"] = 1.0
+            kind = a.phone_kind or "unknown"
+            if kind == "fixed":
+                household += W_PHONE["fixed"]
+            else:
+                contact += W_PHONE.get(kind, W_PHONE["unknown"])
+        else:
+            d = Levenshtein.distance(a.phone, b.phone)
+            if d == 1:
+                ev["phone"] = 0.7
+                contact += W_PHONE_TYPO
+            else:
+                ev["phone"] = 0.0
+                contact += W_PHONE_DIFF
+
+    # --- address (household evidence)
+    if (a.street or a.house) and (b.street or b.house):
+        ss = _street_similarity(a, b)
+        ev["street"] = round(ss, 3)
+        household += _curve(_STREET, ss)
+    if a.postcode and b.postcode:
+        if a.postcode == b.postcode:
+            ev["postcode"] = 1.0
+            household += W_POSTCODE
+        elif Levenshtein.distance(a.postcode, b.postcode) == 1:
+            ev["postcode"] = 0.5
+            household += W_POSTCODE_TYPO
+        else:
+            ev["postcode"] = 0.0
+            household += W_POSTCODE_DIFF
+    if a.city and b.city:
+        cs = 1.0 if a.city == b.city else JaroWinkler.normalized_similarity(a.city, b.city)
+        ev["city"] = round(cs, 3)
+        household += _curve(_CITY, cs)
+    if a.country and b.country and a.country != b.country:
+        ev["country"] = 0.0
+        personal += W_COUNTRY_DIFF
+    if a.company and b.company:
+        cs = JaroWinkler.normalized_similarity(a.company, b.company)
+        ev["company"] = round(cs, 3)
+        if cs >= 0.9:
+            personal += W_COMPANY
+
+    # --- combine
+    if conflict:
+        # a shared contact point or surname is explained by the household
+        if contact > 0:
+            household += contact
+        else:
+            personal += contact
+        if surname_w > 0:
+            household += surname_w
+        else:
+            personal += surname_w
+    else:
+        personal += contact + surname_w
+    if household > HOUSEHOLD_CAP:
+        household = HOUSEHOLD_CAP
+    return personal + household, ev
+
+
+def logistic(x: float) -> float:
+    """The logistic function, mapping log-odds to a probability in [0, 1]."""
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    e = math.exp(x)
+    return e / (1.0 + e)
+
+
+def score_pair(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, float]]:
+    """Score in [0, 1] that ``a`` and ``b`` are the same person, with evidence.
+
+    The evidence holds a similarity in [0, 1] for every field present on both
+    records (plus "name"); symmetric in ``a`` and ``b`` up to float rounding.
+    """
+    total, ev = compare(a, b)
+    return logistic(total), ev

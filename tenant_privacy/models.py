@@ -1,0 +1,253 @@
+"""The module's own tables (prefix ``tenant_privacy_``), on their own metadata.
+
+Host rows are referenced by ``(tenant_key, source_key, record_id)``, never by foreign
+key, so erasure and deletion in the host are never blocked by us. Every table carries
+``tenant_key``; queries go through :mod:`tenant_privacy.store.scope`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing as t
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+from sqlalchemy.ext.mutable import MutableDict
+from sqlalchemy.ext.mutable import MutableList
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+#: The metadata of every table of the module; hosts add it to Alembic's targets.
+metadata = sa.MetaData(naming_convention=NAMING_CONVENTION)
+
+TENANT_LEN = 64
+SOURCE_LEN = 64
+RECORD_LEN = 64
+
+
+def utcnow() -> dt.datetime:
+    """The current time in UTC, timezone-aware."""
+    return dt.datetime.now(dt.UTC)
+
+
+class Base(orm.DeclarativeBase):
+    """Declarative base of the module's models."""
+
+    metadata = metadata
+    type_annotation_map = {dt.datetime: sa.DateTime(timezone=True)}
+
+
+JsonDict = MutableDict.as_mutable(sa.JSON())
+JsonList = MutableList.as_mutable(sa.JSON())
+
+
+class TenantSettings(Base):
+    """Per-tenant settings of the module; a missing row means the defaults."""
+
+    __tablename__ = "tenant_privacy_tenant_settings"
+
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    enabled: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=False)
+    phone_region: orm.Mapped[str] = orm.mapped_column(sa.String(2), default="NO")
+    export_ttl_hours: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=168)
+    language: orm.Mapped[str] = orm.mapped_column(sa.String(8), default="en")
+    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class Subject(Base):
+    """A data subject: one human within one tenant, owning one or more person records."""
+
+    __tablename__ = "tenant_privacy_subject"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), index=True)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(16), default="active")
+
+    records: orm.Mapped[list[SubjectRecord]] = orm.relationship(
+        back_populates="subject", order_by="SubjectRecord.source_key"
+    )
+
+
+class SubjectRecord(Base):
+    """Link of one host person record to its data subject (one row per record)."""
+
+    __tablename__ = "tenant_privacy_subject_record"
+    __table_args__ = (sa.Index("ix_tp_subject_record_subject", "tenant_key", "subject_id"),)
+
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    source_key: orm.Mapped[str] = orm.mapped_column(sa.String(SOURCE_LEN), primary_key=True)
+    record_id: orm.Mapped[str] = orm.mapped_column(sa.String(RECORD_LEN), primary_key=True)
+    subject_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("tenant_privacy_subject.id")
+    )
+    linked_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+
+    subject: orm.Mapped[Subject] = orm.relationship(back_populates="records")
+
+    @property
+    def ref(self) -> tuple[str, str]:
+        """The record ref ``(source_key, record_id)``."""
+        return (self.source_key, self.record_id)
+
+
+class CasbinRule(Base):
+    """A Casbin policy line (``p`` or ``g``), with opaque ids only."""
+
+    __tablename__ = "tenant_privacy_casbin_rule"
+    __table_args__ = (
+        sa.Index("ix_tp_casbin_rule_p", "ptype", "v1"),
+        sa.Index("ix_tp_casbin_rule_g", "ptype", "v2"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    ptype: orm.Mapped[str] = orm.mapped_column(sa.String(8))
+    v0: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    v1: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    v2: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    v3: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    v4: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    v5: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+
+
+class PolicyVersion(Base):
+    """Per-tenant policy version, bumped on every rule change (database fallback)."""
+
+    __tablename__ = "tenant_privacy_policy_version"
+
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    version: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0)
+
+
+class AuditHead(Base):
+    """The head of a tenant's audit chain; locked while appending so it never forks."""
+
+    __tablename__ = "tenant_privacy_audit_head"
+
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    seq: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0)
+    hash: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+
+
+class AuditEvent(Base):
+    """One append-only, hash-chained audit event: ids and field names only."""
+
+    __tablename__ = "tenant_privacy_audit_event"
+    __table_args__ = (
+        sa.Index("ix_tp_audit_subject", "tenant_key", "subject_id"),
+        sa.Index("ix_tp_audit_action", "tenant_key", "action"),
+        sa.Index("ix_tp_audit_created", "tenant_key", "created_at"),
+    )
+
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    seq: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, primary_key=True)
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    actor: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    action: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    subject_id: orm.Mapped[int | None] = orm.mapped_column(sa.Integer)
+    record_refs: orm.Mapped[list[t.Any]] = orm.mapped_column(sa.JSON, default=list)
+    fields: orm.Mapped[list[t.Any]] = orm.mapped_column(sa.JSON, default=list)
+    request_id: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    detail: orm.Mapped[str] = orm.mapped_column(sa.String(255), default="")
+    prev_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    hash: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+
+
+class MergeRecord(Base):
+    """One link (merge) of records under a subject, with what it replaced, for undo."""
+
+    __tablename__ = "tenant_privacy_merge"
+    __table_args__ = (sa.Index("ix_tp_merge_subject", "tenant_key", "subject_id"),)
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), index=True)
+    subject_id: orm.Mapped[int] = orm.mapped_column(sa.Integer)
+    actor: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    score: orm.Mapped[float | None] = orm.mapped_column(sa.Float)
+    evidence: orm.Mapped[dict[str, t.Any]] = orm.mapped_column(JsonDict, default=dict)
+    #: ``[[source_key, record_id, previous_subject_id], ...]`` for every moved record.
+    previous: orm.Mapped[list[t.Any]] = orm.mapped_column(JsonList, default=list)
+    suggestion_id: orm.Mapped[int | None] = orm.mapped_column(sa.Integer)
+    undone_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+    undone_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+
+
+class MatchSuggestion(Base):
+    """A suggested duplicate pair: pending, accepted or rejected, with evidence."""
+
+    __tablename__ = "tenant_privacy_match_suggestion"
+    __table_args__ = (
+        sa.UniqueConstraint(
+            "tenant_key", "a_source", "a_id", "b_source", "b_id", name="uq_tp_suggestion_pair"
+        ),
+        sa.Index("ix_tp_suggestion_status", "tenant_key", "status", "score"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN))
+    a_source: orm.Mapped[str] = orm.mapped_column(sa.String(SOURCE_LEN))
+    a_id: orm.Mapped[str] = orm.mapped_column(sa.String(RECORD_LEN))
+    b_source: orm.Mapped[str] = orm.mapped_column(sa.String(SOURCE_LEN))
+    b_id: orm.Mapped[str] = orm.mapped_column(sa.String(RECORD_LEN))
+    score: orm.Mapped[float] = orm.mapped_column(sa.Float)
+    evidence: orm.Mapped[dict[str, t.Any]] = orm.mapped_column(JsonDict, default=dict)
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(16), default="pending")
+    #: Hashes of both records' identity fields when scored; a change re-opens a rejection.
+    a_fingerprint: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    b_fingerprint: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    decided_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+    decided_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+
+
+class MatchRecord(Base):
+    """Matching state of one person record: its identity fingerprint."""
+
+    __tablename__ = "tenant_privacy_match_record"
+
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    source_key: orm.Mapped[str] = orm.mapped_column(sa.String(SOURCE_LEN), primary_key=True)
+    record_id: orm.Mapped[str] = orm.mapped_column(sa.String(RECORD_LEN), primary_key=True)
+    fingerprint: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class BlockingKey(Base):
+    """A hashed blocking key of one person record, for incremental matching.
+
+    Keys are stored as keyed hashes, so this table holds no personal values.
+    """
+
+    __tablename__ = "tenant_privacy_blocking_key"
+    __table_args__ = (
+        sa.Index("ix_tp_blocking_record", "tenant_key", "source_key", "record_id"),
+    )
+
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    key_hash: orm.Mapped[str] = orm.mapped_column(sa.String(32), primary_key=True)
+    source_key: orm.Mapped[str] = orm.mapped_column(sa.String(SOURCE_LEN), primary_key=True)
+    record_id: orm.Mapped[str] = orm.mapped_column(sa.String(RECORD_LEN), primary_key=True)
+
+
+class ScanJob(Base):
+    """A full duplicate scan of a tenant, with progress for the page."""
+
+    __tablename__ = "tenant_privacy_scan_job"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), index=True)
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(16), default="queued")
+    progress: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+    total: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+    suggestions: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+    actor: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    finished_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+    error: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))

@@ -1,0 +1,219 @@
+"""The source registry: where a host's personal data lives.
+
+A host declares *person sources* (rows that are a registration of a human) and
+*related sources* (rows about a person record). Declarations are validated when they
+are registered, so a typo fails at start-up with a message naming source and field.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from dataclasses import dataclass
+from dataclasses import field
+
+import sqlalchemy as sa
+
+from .core.strategies import STRATEGIES
+from .errors import RegistryError
+
+#: Identity fields a person source may map, as in the matching contract.
+IDENTITY_FIELDS: frozenset[str] = frozenset(
+    {
+        "first_name",
+        "last_name",
+        "full_name",
+        "email",
+        "phone",
+        "birth_date",
+        "street",
+        "postcode",
+        "city",
+        "country",
+        "national_id",
+        "company",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Source:
+    """Common part of a declared source.
+
+    :param key: stable slug used in URLs, zip paths, audit rows and CLI output.
+    :param label: human-readable name (may be a lazy gettext string).
+    :param model: the host's SQLAlchemy model class.
+    :param tenant_column: attribute of *model* holding the tenant key.
+    :param id_column: attribute holding the row id.
+    :param export_fields: attributes exported on disclosure (default: all columns).
+    :param erasure: attribute -> strategy name applied on erasure.
+    :param retain: attribute -> legal reason for keeping it on erasure.
+    """
+
+    key: str
+    label: t.Any
+    model: type
+    tenant_column: str = "tenant_key"
+    id_column: str = "id"
+    export_fields: tuple[str, ...] = ()
+    erasure: t.Mapping[str, str] = field(default_factory=dict)
+    retain: t.Mapping[str, str] = field(default_factory=dict)
+
+    def column(self, name: str) -> t.Any:
+        """The model attribute called *name* (a SQL expression usable in queries)."""
+        return getattr(self.model, name)
+
+    @property
+    def kind(self) -> str:
+        """``"person"`` or ``"related"``."""
+        raise NotImplementedError
+
+
+@dataclass(frozen=True)
+class PersonSource(Source):
+    """Rows that *are* registrations of a human (contact, user, lead, import).
+
+    :param identity: matching-contract field -> model attribute, e.g.
+        ``{"first_name": "first_name", "email": "email"}``.
+    """
+
+    identity: t.Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return "person"
+
+
+@dataclass(frozen=True)
+class RelatedSource(Source):
+    """Rows *about* a person record (invoice, note, login history).
+
+    :param person_refs: person source key -> attribute of this model holding that
+        person record's id, e.g. ``{"contact": "contact_id"}``.
+    """
+
+    person_refs: t.Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def kind(self) -> str:
+        return "related"
+
+
+def _attribute_names(model: type) -> set[str]:
+    mapper = sa.inspect(model, raiseerr=False)
+    if mapper is None:
+        raise RegistryError(f"{model!r} is not a mapped SQLAlchemy model")
+    return {str(k) for k in mapper.all_orm_descriptors.keys()} | {
+        str(k) for k in mapper.attrs.keys()
+    }
+
+
+class SourceRegistry:
+    """The sources of one extension instance, validated on registration.
+
+    The registry is frozen at the end of ``init_app``; adding later raises.
+    """
+
+    def __init__(self) -> None:
+        self._sources: dict[str, Source] = {}
+        self._frozen = False
+
+    def register(self, source: Source) -> Source:
+        """Validate and add *source*; return it.
+
+        :raises RegistryError: duplicate key, unknown attribute, missing tenant scope,
+            unknown erasure strategy or unknown person-source reference.
+        """
+        if self._frozen:
+            raise RegistryError(
+                f"source {source.key!r}: the registry is frozen after init_app"
+            )
+        if not source.key or not source.key.replace("_", "").replace("-", "").isalnum():
+            raise RegistryError(f"source key {source.key!r} must be a non-empty slug")
+        if source.key in self._sources:
+            raise RegistryError(f"source {source.key!r} is registered twice")
+        names = _attribute_names(source.model)
+
+        def need(attr: str, role: str) -> None:
+            if attr not in names:
+                raise RegistryError(
+                    f"source {source.key!r}: {role} {attr!r} is not an attribute of "
+                    f"{source.model.__name__}"
+                )
+
+        if not source.tenant_column:
+            raise RegistryError(f"source {source.key!r}: a tenant column is required")
+        need(source.tenant_column, "tenant column")
+        need(source.id_column, "id column")
+        for name in source.export_fields:
+            need(name, "export field")
+        for name, strategy in source.erasure.items():
+            need(name, "erasure field")
+            if strategy not in STRATEGIES:
+                raise RegistryError(
+                    f"source {source.key!r}: field {name!r} names unknown erasure "
+                    f"strategy {strategy!r} (known: {', '.join(sorted(STRATEGIES))})"
+                )
+        for name in source.retain:
+            need(name, "retained field")
+            if name in source.erasure and source.erasure[name] != "keep":
+                raise RegistryError(
+                    f"source {source.key!r}: field {name!r} is both retained and erased"
+                )
+        if isinstance(source, PersonSource):
+            if not source.identity:
+                raise RegistryError(
+                    f"source {source.key!r}: a person source needs identity fields"
+                )
+            for contract_name, attr in source.identity.items():
+                if contract_name not in IDENTITY_FIELDS:
+                    raise RegistryError(
+                        f"source {source.key!r}: {contract_name!r} is not an identity "
+                        f"field (known: {', '.join(sorted(IDENTITY_FIELDS))})"
+                    )
+                need(attr, f"identity field {contract_name!r} ->")
+        elif isinstance(source, RelatedSource):
+            if not source.person_refs:
+                raise RegistryError(
+                    f"source {source.key!r}: a related source needs person_refs"
+                )
+            for person_key, attr in source.person_refs.items():
+                need(attr, f"person ref for {person_key!r} ->")
+        else:
+            raise RegistryError(f"source {source.key!r}: unknown source kind")
+        self._sources[source.key] = source
+        return source
+
+    def freeze(self) -> None:
+        """Refuse further registrations; check that every person ref names a person source."""
+        for source in self.related_sources():
+            for person_key in source.person_refs:
+                if not isinstance(self._sources.get(person_key), PersonSource):
+                    raise RegistryError(
+                        f"source {source.key!r}: person_refs names {person_key!r}, "
+                        "which is not a registered person source"
+                    )
+        self._frozen = True
+
+    def get(self, key: str) -> Source:
+        """The source with *key*.
+
+        :raises KeyError: if there is none.
+        """
+        return self._sources[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._sources
+
+    def __iter__(self) -> t.Iterator[Source]:
+        return iter(self._sources.values())
+
+    def __len__(self) -> int:
+        return len(self._sources)
+
+    def person_sources(self) -> list[PersonSource]:
+        """Every person source, in registration order."""
+        return [s for s in self._sources.values() if isinstance(s, PersonSource)]
+
+    def related_sources(self) -> list[RelatedSource]:
+        """Every related source, in registration order."""
+        return [s for s in self._sources.values() if isinstance(s, RelatedSource)]

@@ -1,0 +1,65 @@
+"""Enabling the module per tenant, and per-tenant settings."""
+
+from __future__ import annotations
+
+import typing as t
+
+import sqlalchemy as sa
+
+from ..errors import UnknownTenant
+from ..models import TenantSettings
+from ..proxies import current_privacy
+from . import audit
+
+if t.TYPE_CHECKING:
+    from sqlalchemy import orm
+
+
+def settings_of(session: orm.Session, tenant: str) -> TenantSettings:
+    """The settings row of *tenant*; a transient row with defaults if none exists."""
+    row = session.get(TenantSettings, tenant)
+    if row is None:
+        from ..config import config_value
+
+        row = TenantSettings(
+            tenant_key=tenant,
+            enabled=False,
+            phone_region=config_value("DEFAULT_PHONE_REGION"),
+            export_ttl_hours=config_value("EXPORT_TTL_HOURS"),
+            language=config_value("DEFAULT_LANGUAGE"),
+        )
+    return row
+
+
+def is_enabled(session: orm.Session, tenant: str | None) -> bool:
+    """True when the module is switched on for *tenant*."""
+    if not tenant:
+        return False
+    enabled = session.scalar(
+        sa.select(TenantSettings.enabled).where(TenantSettings.tenant_key == tenant)
+    )
+    return bool(enabled)
+
+
+def set_enabled(session: orm.Session, tenant: str, enabled: bool, actor: str) -> bool:
+    """Switch the module on or off for *tenant*; return True if that changed anything.
+
+    Writes an audit event in the same transaction when the state changes.
+
+    :raises UnknownTenant: if the host has no tenant *tenant*.
+    """
+    if current_privacy.tenant_info(tenant) is None:
+        raise UnknownTenant(f"unknown tenant {tenant!r}")
+    row = settings_of(session, tenant)
+    if row.enabled == enabled and sa.inspect(row).persistent:
+        return False
+    row.enabled = enabled
+    session.add(row)
+    session.flush()
+    audit.record(
+        session,
+        tenant,
+        actor,
+        audit.Action.MODULE_ENABLED if enabled else audit.Action.MODULE_DISABLED,
+    )
+    return True

@@ -1,0 +1,195 @@
+"""The one tenant-scoped helper every query of the module goes through.
+
+A :class:`TenantScope` is bound to one session and one tenant key. It builds the
+``SELECT`` statements over our tables and over registered sources with the tenant
+filter already applied, so no caller can forget it. Objects of another tenant are
+indistinguishable from missing ones: both raise :class:`~tenant_privacy.errors.NotFound`.
+"""
+
+from __future__ import annotations
+
+import typing as t
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from ..errors import NotFound
+from ..models import Subject
+from ..models import SubjectRecord
+
+if t.TYPE_CHECKING:
+    from ..registry import PersonSource
+    from ..registry import RelatedSource
+    from ..registry import Source
+    from ..registry import SourceRegistry
+
+M = t.TypeVar("M")
+RecordRef = tuple[str, str]
+
+
+def coerce_id(source: Source, record_id: str) -> t.Any:
+    """Convert a string record id to the python type of the source's id column.
+
+    :raises NotFound: if the id cannot be converted (``"abc"`` for an integer key).
+    """
+    column = sa.inspect(source.model).columns.get(source.id_column)
+    python_type: type = str
+    if column is not None:
+        try:
+            python_type = column.type.python_type
+        except NotImplementedError:
+            python_type = str
+    try:
+        return python_type(record_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound(f"no record {source.key}/{record_id}") from exc
+
+
+class TenantScope:
+    """Queries of one tenant over one session.
+
+    :param session: a SQLAlchemy session (the host's ``db.session``).
+    :param tenant: the tenant key every query is restricted to.
+    :param registry: the registered sources.
+    """
+
+    def __init__(self, session: orm.Session, tenant: str, registry: SourceRegistry):
+        if not tenant:
+            raise ValueError("a tenant key is required")
+        self.session = session
+        self.tenant = tenant
+        self.registry = registry
+
+    # -- our tables -------------------------------------------------------------
+    def select(self, model: type[M]) -> sa.Select[tuple[M]]:
+        """``SELECT model WHERE model.tenant_key = tenant``."""
+        return sa.select(model).where(model.tenant_key == self.tenant)  # type: ignore[attr-defined]
+
+    def get(self, model: type[M], **keys: t.Any) -> M:
+        """The row of *model* in this tenant with the given column values.
+
+        :raises NotFound: if there is none in this tenant.
+        """
+        stmt = self.select(model).filter_by(**keys)
+        row = self.session.scalars(stmt).first()
+        if row is None:
+            raise NotFound(f"no {model.__name__} {keys!r} in this tenant")
+        return row
+
+    def subject(self, subject_id: int | str) -> Subject:
+        """The data subject *subject_id* of this tenant.
+
+        :raises NotFound: if it does not exist here (also for another tenant's id).
+        """
+        try:
+            sid = int(subject_id)
+        except (TypeError, ValueError) as exc:
+            raise NotFound(f"no subject {subject_id!r}") from exc
+        return self.get(Subject, id=sid)
+
+    # -- sources ----------------------------------------------------------------
+    def source_select(self, source: Source) -> sa.Select[t.Any]:
+        """``SELECT source.model WHERE tenant column = tenant``."""
+        return sa.select(source.model).where(
+            source.column(source.tenant_column) == self.tenant
+        )
+
+    def person_source(self, key: str) -> PersonSource:
+        """The registered person source *key*.
+
+        :raises NotFound: if no person source has that key.
+        """
+        from ..registry import PersonSource
+
+        source = self.registry.get(key) if key in self.registry else None
+        if not isinstance(source, PersonSource):
+            raise NotFound(f"no person source {key!r}")
+        return source
+
+    def record(self, source_key: str, record_id: str) -> t.Any:
+        """The host row of a person record of this tenant.
+
+        :raises NotFound: if the source or the row does not exist in this tenant.
+        """
+        source = self.person_source(source_key)
+        stmt = self.source_select(source).where(
+            source.column(source.id_column) == coerce_id(source, record_id)
+        )
+        row = self.session.scalars(stmt).first()
+        if row is None:
+            raise NotFound(f"no record {source_key}/{record_id} in this tenant")
+        return row
+
+    def records(self, source: Source, ids: t.Iterable[str]) -> dict[str, t.Any]:
+        """Host rows of *source* in this tenant by string id (missing ids are absent)."""
+        wanted = {coerce_id(source, i) for i in ids}
+        if not wanted:
+            return {}
+        id_col = source.column(source.id_column)
+        rows = self.session.scalars(self.source_select(source).where(id_col.in_(wanted)))
+        return {str(getattr(r, source.id_column)): r for r in rows}
+
+    def related_rows(
+        self, source: RelatedSource, refs: t.Iterable[RecordRef]
+    ) -> list[t.Any]:
+        """Rows of a related source about any of the person records *refs*."""
+        by_source: dict[str, list[t.Any]] = defaultdict(list)
+        for source_key, record_id in refs:
+            if source_key in source.person_refs:
+                person = self.person_source(source_key)
+                by_source[source_key].append(coerce_id(person, record_id))
+        clauses = [
+            source.column(source.person_refs[key]).in_(ids)
+            for key, ids in by_source.items()
+        ]
+        if not clauses:
+            return []
+        stmt = self.source_select(source).where(sa.or_(*clauses))
+        return list(self.session.scalars(stmt))
+
+    def identity(self, source: PersonSource, row: t.Any) -> dict[str, t.Any]:
+        """The matching-contract mapping of a person row (``id`` is the record ref)."""
+        data: dict[str, t.Any] = {"id": f"{source.key}:{getattr(row, source.id_column)}"}
+        for name, attr in source.identity.items():
+            data[name] = getattr(row, attr)
+        return data
+
+    # -- subjects -----------------------------------------------------------------
+    def link_of(self, ref: RecordRef) -> SubjectRecord | None:
+        """The link row of a person record, or None if it has none yet."""
+        return self.session.get(SubjectRecord, (self.tenant, ref[0], ref[1]))
+
+    def subject_of(self, ref: RecordRef) -> Subject:
+        """The subject owning a person record; created the first time (get-or-create).
+
+        :raises NotFound: if the record does not exist in this tenant.
+        """
+        link = self.link_of(ref)
+        if link is not None:
+            return link.subject
+        self.record(*ref)
+        subject = Subject(tenant_key=self.tenant)
+        self.session.add(subject)
+        self.session.flush()
+        self.session.add(
+            SubjectRecord(
+                tenant_key=self.tenant,
+                source_key=ref[0],
+                record_id=ref[1],
+                subject_id=subject.id,
+            )
+        )
+        self.session.flush()
+        return subject
+
+    def subject_refs(self, subject: Subject) -> list[RecordRef]:
+        """Record refs linked to *subject*, ordered by source key and id."""
+        if subject.tenant_key != self.tenant:
+            raise NotFound("no such subject in this tenant")
+        stmt = (
+            self.select(SubjectRecord)
+            .where(SubjectRecord.subject_id == subject.id)
+            .order_by(SubjectRecord.source_key, SubjectRecord.record_id)
+        )
+        return [link.ref for link in self.session.scalars(stmt)]

@@ -1,0 +1,53 @@
+"""The module's blueprint, mounted at ``TENANT_PRIVACY_URL_PREFIX`` (``/privacy``).
+
+Every route is guarded in one place, :func:`guard`, by the access level its view
+declares with :func:`access` (default: privacy officer of the current tenant).
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import Blueprint
+from flask import Flask
+
+from ..config import PREFIX
+from .guard import OFFICER
+from .guard import access
+from .guard import guard
+from .guard import menu_items
+
+if t.TYPE_CHECKING:
+    from ..extension import PrivacyState
+
+__all__ = ["OFFICER", "access", "create_blueprint", "register_views"]
+
+
+def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
+    """Build the blueprint with every view of the module and the guard."""
+    bp = Blueprint(
+        app.config[PREFIX + "BLUEPRINT_NAME"],
+        __name__,
+        url_prefix=app.config[PREFIX + "URL_PREFIX"],
+        template_folder="../templates",
+        static_folder="../static",
+        static_url_path="/static",
+    )
+    bp.before_request(guard)
+
+    from . import context
+    from . import home
+    from . import operator
+
+    context.register(bp)
+    home.register(bp)
+    operator.register(bp)
+    for register in state.services.get("view_modules", []):
+        register(bp)
+    return bp
+
+
+def register_views(app: Flask, state: PrivacyState) -> None:
+    """Register the blueprint and the app-wide ``tenant_privacy_menu`` template helper."""
+    app.register_blueprint(create_blueprint(app, state))
+    app.jinja_env.globals["tenant_privacy_menu"] = menu_items

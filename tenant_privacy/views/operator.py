@@ -1,0 +1,52 @@
+"""Operator pages: enable or disable the module per tenant."""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import request
+from flask import url_for
+
+from ..errors import UnknownTenant
+from ..i18n import gettext
+from ..proxies import current_privacy
+from ..services import tenants
+from .context import render
+from .guard import OPERATOR
+from .guard import access
+
+
+def register(bp: Blueprint) -> None:
+    """Add the operator's tenant page."""
+
+    @bp.get("/operator/tenants", endpoint="operator_tenants")
+    @access(OPERATOR)
+    def operator_tenants() -> str:
+        """Every tenant with the module's state and a switch."""
+        session = current_privacy.session
+        rows = [
+            (info, tenants.is_enabled(session, info.key))
+            for info in current_privacy.tenants()
+        ]
+        return render("tenant_privacy/operator_tenants.html", rows=rows)
+
+    @bp.post("/operator/tenants/<tenant>", endpoint="operator_tenant_toggle")
+    @access(OPERATOR)
+    def operator_tenant_toggle(tenant: str) -> t.Any:
+        """Enable or disable the module for one tenant (form field ``enabled``)."""
+        wanted = request.form.get("enabled")
+        if wanted not in ("0", "1"):
+            abort(400, description=gettext("The field 'enabled' must be 0 or 1."))
+        session = current_privacy.session
+        try:
+            changed = tenants.set_enabled(session, tenant, wanted == "1", "operator")
+        except UnknownTenant:
+            abort(404)
+        session.commit()
+        if changed:
+            flash(gettext("Saved."), "success")
+        return redirect(url_for(request.blueprint + ".operator_tenants"))
