@@ -1,4 +1,4 @@
-"""The error hierarchy of the module: every error it raises on purpose is a PrivacyError."""
+"""The error hierarchy: every error the module raises on purpose is a PrivacyError."""
 
 from __future__ import annotations
 
@@ -39,7 +39,9 @@ class AuditChainBroken(PrivacyError):
     """The audit hash chain of a tenant does not verify."""
 
     def __init__(self, tenant: str, sequence: int, reason: str) -> None:
-        super().__init__(f"audit chain of tenant {tenant!r} broken at #{sequence}: {reason}")
+        super().__init__(
+            f"audit chain of tenant {tenant!r} broken at #{sequence}: {reason}"
+        )
         self.tenant = tenant
         self.sequence = sequence
         self.reason = reason

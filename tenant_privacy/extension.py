@@ -90,8 +90,10 @@ class PrivacyState:
     def tenants(self) -> list[TenantInfo]:
         """Every tenant of the host, from ``tenants_loader``."""
         loader = self.extension._tenants_loader
-        return [TenantInfo(*item) if not isinstance(item, TenantInfo) else item
-                for item in (loader() if loader else [])]
+        return [
+            TenantInfo(*item) if not isinstance(item, TenantInfo) else item
+            for item in (loader() if loader else [])
+        ]
 
     def tenant_info(self, key: str) -> TenantInfo | None:
         """The tenant *key*, or None if the host has no such tenant."""
@@ -105,7 +107,9 @@ class PrivacyState:
     def find_staff(self, tenant: str, email: str) -> Actor | None:
         """The staff user of *tenant* with login *email* (case-insensitive), or None."""
         wanted = email.strip().casefold()
-        return next((a for a in self.staff(tenant) if a.email.casefold() == wanted), None)
+        return next(
+            (a for a in self.staff(tenant) if a.email.casefold() == wanted), None
+        )
 
 
 class TenantPrivacy:
@@ -206,7 +210,7 @@ class TenantPrivacy:
         app.extensions["tenant_privacy"] = state
 
     def create_all(self) -> None:
-        """Create the module's tables directly (tests and demos; use migrations else)."""
+        """Create the module's tables directly (tests, demos; else use migrations)."""
         assert self.db is not None
         metadata.create_all(self.db.engine)
 

@@ -15,7 +15,9 @@ from flask_babel import LazyString
 
 TRANSLATIONS_DIR = pathlib.Path(__file__).parent / "translations"
 
-domain = Domain(translation_directories=[str(TRANSLATIONS_DIR)], domain="tenant_privacy")
+domain = Domain(
+    translation_directories=[str(TRANSLATIONS_DIR)], domain="tenant_privacy"
+)
 
 
 def gettext(string: str, **variables: t.Any) -> str:

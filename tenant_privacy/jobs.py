@@ -73,7 +73,7 @@ def make_job_runner(app: Flask) -> JobRunner:
         from .errors import ConfigError
 
         raise ConfigError(
-            "TENANT_PRIVACY_APP_FACTORY (e.g. 'wsgi:create_app') is needed for rq workers"
+            "TENANT_PRIVACY_APP_FACTORY (e.g. 'wsgi:create_app') is needed by rq"
         )
     return RQJobRunner(
         app.config[PREFIX + "REDIS_URL"],

@@ -52,16 +52,20 @@ class TenantSettings(Base):
 
     __tablename__ = "tenant_privacy_tenant_settings"
 
-    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(
+        sa.String(TENANT_LEN), primary_key=True
+    )
     enabled: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=False)
     phone_region: orm.Mapped[str] = orm.mapped_column(sa.String(2), default="NO")
     export_ttl_hours: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=168)
     language: orm.Mapped[str] = orm.mapped_column(sa.String(8), default="en")
-    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(
+        default=utcnow, onupdate=utcnow
+    )
 
 
 class Subject(Base):
-    """A data subject: one human within one tenant, owning one or more person records."""
+    """A data subject: one human in one tenant, owning one or more person records."""
 
     __tablename__ = "tenant_privacy_subject"
 
@@ -79,11 +83,19 @@ class SubjectRecord(Base):
     """Link of one host person record to its data subject (one row per record)."""
 
     __tablename__ = "tenant_privacy_subject_record"
-    __table_args__ = (sa.Index("ix_tp_subject_record_subject", "tenant_key", "subject_id"),)
+    __table_args__ = (
+        sa.Index("ix_tp_subject_record_subject", "tenant_key", "subject_id"),
+    )
 
-    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
-    source_key: orm.Mapped[str] = orm.mapped_column(sa.String(SOURCE_LEN), primary_key=True)
-    record_id: orm.Mapped[str] = orm.mapped_column(sa.String(RECORD_LEN), primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(
+        sa.String(TENANT_LEN), primary_key=True
+    )
+    source_key: orm.Mapped[str] = orm.mapped_column(
+        sa.String(SOURCE_LEN), primary_key=True
+    )
+    record_id: orm.Mapped[str] = orm.mapped_column(
+        sa.String(RECORD_LEN), primary_key=True
+    )
     subject_id: orm.Mapped[int] = orm.mapped_column(
         sa.ForeignKey("tenant_privacy_subject.id")
     )
@@ -121,7 +133,9 @@ class PolicyVersion(Base):
 
     __tablename__ = "tenant_privacy_policy_version"
 
-    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(
+        sa.String(TENANT_LEN), primary_key=True
+    )
     version: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0)
 
 
@@ -130,7 +144,9 @@ class AuditHead(Base):
 
     __tablename__ = "tenant_privacy_audit_head"
 
-    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(
+        sa.String(TENANT_LEN), primary_key=True
+    )
     seq: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0)
     hash: orm.Mapped[str] = orm.mapped_column(sa.String(64))
 
@@ -145,7 +161,9 @@ class AuditEvent(Base):
         sa.Index("ix_tp_audit_created", "tenant_key", "created_at"),
     )
 
-    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(
+        sa.String(TENANT_LEN), primary_key=True
+    )
     seq: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, primary_key=True)
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     actor: orm.Mapped[str] = orm.mapped_column(sa.String(64))
@@ -185,7 +203,12 @@ class MatchSuggestion(Base):
     __tablename__ = "tenant_privacy_match_suggestion"
     __table_args__ = (
         sa.UniqueConstraint(
-            "tenant_key", "a_source", "a_id", "b_source", "b_id", name="uq_tp_suggestion_pair"
+            "tenant_key",
+            "a_source",
+            "a_id",
+            "b_source",
+            "b_id",
+            name="uq_tp_suggestion_pair",
         ),
         sa.Index("ix_tp_suggestion_status", "tenant_key", "status", "score"),
     )
@@ -199,7 +222,7 @@ class MatchSuggestion(Base):
     score: orm.Mapped[float] = orm.mapped_column(sa.Float)
     evidence: orm.Mapped[dict[str, t.Any]] = orm.mapped_column(JsonDict, default=dict)
     status: orm.Mapped[str] = orm.mapped_column(sa.String(16), default="pending")
-    #: Hashes of both records' identity fields when scored; a change re-opens a rejection.
+    #: Hashes of both records' identity fields when scored; a change re-opens it.
     a_fingerprint: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     b_fingerprint: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
@@ -212,11 +235,19 @@ class MatchRecord(Base):
 
     __tablename__ = "tenant_privacy_match_record"
 
-    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
-    source_key: orm.Mapped[str] = orm.mapped_column(sa.String(SOURCE_LEN), primary_key=True)
-    record_id: orm.Mapped[str] = orm.mapped_column(sa.String(RECORD_LEN), primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(
+        sa.String(TENANT_LEN), primary_key=True
+    )
+    source_key: orm.Mapped[str] = orm.mapped_column(
+        sa.String(SOURCE_LEN), primary_key=True
+    )
+    record_id: orm.Mapped[str] = orm.mapped_column(
+        sa.String(RECORD_LEN), primary_key=True
+    )
     fingerprint: orm.Mapped[str] = orm.mapped_column(sa.String(64))
-    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(
+        default=utcnow, onupdate=utcnow
+    )
 
 
 class BlockingKey(Base):
@@ -230,10 +261,16 @@ class BlockingKey(Base):
         sa.Index("ix_tp_blocking_record", "tenant_key", "source_key", "record_id"),
     )
 
-    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(
+        sa.String(TENANT_LEN), primary_key=True
+    )
     key_hash: orm.Mapped[str] = orm.mapped_column(sa.String(32), primary_key=True)
-    source_key: orm.Mapped[str] = orm.mapped_column(sa.String(SOURCE_LEN), primary_key=True)
-    record_id: orm.Mapped[str] = orm.mapped_column(sa.String(RECORD_LEN), primary_key=True)
+    source_key: orm.Mapped[str] = orm.mapped_column(
+        sa.String(SOURCE_LEN), primary_key=True
+    )
+    record_id: orm.Mapped[str] = orm.mapped_column(
+        sa.String(RECORD_LEN), primary_key=True
+    )
 
 
 class ScanJob(Base):

@@ -18,7 +18,7 @@ def _get_state() -> PrivacyState:
 
 
 def get_tenant() -> str | None:
-    """The current tenant key, or None; use this (not the proxy) for ``is None`` tests."""
+    """The current tenant key, or None (use this, not the proxy, to test for None)."""
     if not hasattr(g, "_tenant_privacy_tenant"):
         g._tenant_privacy_tenant = _get_state().load_tenant()
     return t.cast("str | None", g._tenant_privacy_tenant)

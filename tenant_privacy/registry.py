@@ -184,7 +184,7 @@ class SourceRegistry:
         return source
 
     def freeze(self) -> None:
-        """Refuse further registrations; check that every person ref names a person source."""
+        """Refuse more registrations; check every person ref names a person source."""
         for source in self.related_sources():
             for person_key in source.person_refs:
                 if not isinstance(self._sources.get(person_key), PersonSource):

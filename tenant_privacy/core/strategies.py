@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class StrategyContext:
-    """What a strategy may know besides the value: opaque ids only, never personal data."""
+    """What a strategy may know besides the value: opaque ids, no personal data."""
 
     tenant: str
     source_key: str
@@ -27,7 +27,9 @@ class StrategyContext:
         """A short hex token that is stable for this record and field."""
         digest = hashlib.sha256(
             self.salt
-            + "\x1f".join((self.tenant, self.source_key, self.record_id, self.field)).encode()
+            + "\x1f".join(
+                (self.tenant, self.source_key, self.record_id, self.field)
+            ).encode()
         )
         return digest.hexdigest()[:length]
 

@@ -3,7 +3,8 @@
 A :class:`TenantScope` is bound to one session and one tenant key. It builds the
 ``SELECT`` statements over our tables and over registered sources with the tenant
 filter already applied, so no caller can forget it. Objects of another tenant are
-indistinguishable from missing ones: both raise :class:`~tenant_privacy.errors.NotFound`.
+indistinguishable from missing ones: both raise
+:class:`~tenant_privacy.errors.NotFound`.
 """
 
 from __future__ import annotations
@@ -122,12 +123,14 @@ class TenantScope:
         return row
 
     def records(self, source: Source, ids: t.Iterable[str]) -> dict[str, t.Any]:
-        """Host rows of *source* in this tenant by string id (missing ids are absent)."""
+        """Host rows of *source* in this tenant by string id (missing ids absent)."""
         wanted = {coerce_id(source, i) for i in ids}
         if not wanted:
             return {}
         id_col = source.column(source.id_column)
-        rows = self.session.scalars(self.source_select(source).where(id_col.in_(wanted)))
+        rows = self.session.scalars(
+            self.source_select(source).where(id_col.in_(wanted))
+        )
         return {str(getattr(r, source.id_column)): r for r in rows}
 
     def related_rows(
@@ -150,7 +153,9 @@ class TenantScope:
 
     def identity(self, source: PersonSource, row: t.Any) -> dict[str, t.Any]:
         """The matching-contract mapping of a person row (``id`` is the record ref)."""
-        data: dict[str, t.Any] = {"id": f"{source.key}:{getattr(row, source.id_column)}"}
+        data: dict[str, t.Any] = {
+            "id": f"{source.key}:{getattr(row, source.id_column)}"
+        }
         for name, attr in source.identity.items():
             data[name] = getattr(row, attr)
         return data

@@ -48,6 +48,6 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
 
 
 def register_views(app: Flask, state: PrivacyState) -> None:
-    """Register the blueprint and the app-wide ``tenant_privacy_menu`` template helper."""
+    """Register the blueprint and the app-wide ``tenant_privacy_menu`` helper."""
     app.register_blueprint(create_blueprint(app, state))
     app.jinja_env.globals["tenant_privacy_menu"] = menu_items

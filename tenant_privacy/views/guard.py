@@ -72,7 +72,9 @@ def _check_csrf() -> None:
     ):
         return  # the host's CSRFProtect already checked it, or CSRF is off (tests)
     try:
-        validate_csrf(request.form.get("csrf_token") or request.headers.get("X-CSRFToken"))
+        validate_csrf(
+            request.form.get("csrf_token") or request.headers.get("X-CSRFToken")
+        )
     except ValidationError as exc:
         raise CSRFError(exc.args[0]) from exc
 
