@@ -288,3 +288,12 @@ class ScanJob(Base):
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     finished_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
     error: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+
+
+def _attach_audit_triggers() -> None:
+    from .audit_ddl import attach
+
+    attach(AuditEvent.__table__)
+
+
+_attach_audit_triggers()
