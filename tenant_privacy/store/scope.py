@@ -174,19 +174,85 @@ class TenantScope:
         if link is not None:
             return link.subject
         self.record(*ref)
-        subject = Subject(tenant_key=self.tenant)
-        self.session.add(subject)
-        self.session.flush()
-        self.session.add(
-            SubjectRecord(
+        return self._create_subject_for(ref).subject
+
+    def _create_subject_for(self, ref: RecordRef) -> SubjectRecord:
+        """Insert a new subject with the link row of *ref*; race-safe.
+
+        On databases with row-level concurrency (PostgreSQL) two transactions may
+        create the first link of the same record at once: the insert runs in a
+        savepoint, and the loser re-reads the winner's row. (SQLite has one writer,
+        so no race is possible there and no savepoint is used.)
+        """
+        ref = (str(ref[0]), str(ref[1]))
+
+        def insert() -> SubjectRecord:
+            subject = Subject(tenant_key=self.tenant, state="active")
+            self.session.add(subject)
+            self.session.flush()
+            link = SubjectRecord(
                 tenant_key=self.tenant,
                 source_key=ref[0],
                 record_id=ref[1],
                 subject_id=subject.id,
             )
+            self.session.add(link)
+            self.session.flush()
+            return link
+
+        if self.session.get_bind().dialect.name == "sqlite":
+            return insert()
+        try:
+            with self.session.begin_nested():
+                return insert()
+        except sa.exc.IntegrityError:
+            link = self.session.get(
+                SubjectRecord, (self.tenant, *ref), populate_existing=True
+            )
+            if link is None:
+                raise
+            return link
+
+    def links_of(
+        self, refs: t.Iterable[RecordRef], *, fresh: bool = False
+    ) -> dict[RecordRef, SubjectRecord]:
+        """The existing link rows of *refs* in this tenant, keyed by ref.
+
+        :param fresh: reload rows already in the session (after taking a lock).
+        """
+        by_source: dict[str, set[str]] = defaultdict(set)
+        for source_key, record_id in refs:
+            by_source[str(source_key)].add(str(record_id))
+        if not by_source:
+            return {}
+        clauses = [
+            sa.and_(SubjectRecord.source_key == key, SubjectRecord.record_id.in_(ids))
+            for key, ids in by_source.items()
+        ]
+        stmt = self.select(SubjectRecord).where(sa.or_(*clauses))
+        if fresh:
+            stmt = stmt.execution_options(populate_existing=True)
+        return {link.ref: link for link in self.session.scalars(stmt)}
+
+    def subject_links(
+        self, subject_ids: t.Iterable[int], *, fresh: bool = False
+    ) -> list[SubjectRecord]:
+        """Link rows of the subjects *subject_ids* of this tenant, in a stable order."""
+        ids = sorted({int(i) for i in subject_ids})
+        if not ids:
+            return []
+        stmt = (
+            self.select(SubjectRecord)
+            .where(SubjectRecord.subject_id.in_(ids))
+            .order_by(
+                SubjectRecord.subject_id,
+                SubjectRecord.source_key,
+                SubjectRecord.record_id,
+            )
         )
-        self.session.flush()
-        return subject
+        if fresh:
+            stmt = stmt.execution_options(populate_existing=True)
+        return list(self.session.scalars(stmt))
 
     def subject_refs(self, subject: Subject) -> list[RecordRef]:
         """Record refs linked to *subject*, ordered by source key and id."""
