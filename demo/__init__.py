@@ -1,0 +1,133 @@
+"""The demo host: a small multi-tenant CRM that installs ``tenant_privacy``.
+
+``create_app(config)`` builds the whole demo; the *config* dict overrides everything
+(database URL, CSRF, folders), so tests and benchmarks drive it in-process.
+"""
+
+from __future__ import annotations
+
+import os
+import pathlib
+import typing as t
+
+import jinja2
+import sqlalchemy as sa
+from flask import Flask
+from flask import request
+from flask_babel import Babel
+from flask_babel import get_locale
+from flask_login import current_user
+from flask_wtf.csrf import CSRFProtect
+
+from .models import db
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+LANGUAGES = ["en", "nb"]
+DEV_SECRET = "dev-only-not-secret"
+
+
+def select_locale() -> str | None:
+    """The logged-in user's language, then the browser's best match."""
+    if current_user and current_user.is_authenticated:
+        language = getattr(current_user, "language", None)
+        if language in LANGUAGES:
+            return t.cast(str, language)
+    return request.accept_languages.best_match(LANGUAGES) or "en"
+
+
+def _default_config(instance_path: str) -> dict[str, t.Any]:
+    sqlite_path = pathlib.Path(instance_path) / "demo.sqlite3"
+    config: dict[str, t.Any] = {
+        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET),
+        "SQLALCHEMY_DATABASE_URI": os.environ.get(
+            "DATABASE_URL", f"sqlite:///{sqlite_path}"
+        ),
+        "BABEL_DEFAULT_LOCALE": "en",
+        "BABEL_TRANSLATION_DIRECTORIES": str(
+            pathlib.Path(__file__).parent / "translations"
+        ),
+        "TENANT_PRIVACY_BASE_TEMPLATE": "base.html",
+        "TENANT_PRIVACY_JOBS_INLINE": True,
+        "TENANT_PRIVACY_EXPORT_STORAGE_DIR": str(
+            pathlib.Path(instance_path) / "exports"
+        ),
+        "TENANT_PRIVACY_MAIL_OUTBOX_DIR": str(pathlib.Path(instance_path) / "outbox"),
+        "TENANT_PRIVACY_LANGUAGES": tuple(LANGUAGES),
+        "DEMO_UPLOAD_MAX_BYTES": 2 * 1024 * 1024,
+    }
+    redis_url = os.environ.get("REDIS_URL")
+    if redis_url:
+        config["TENANT_PRIVACY_JOBS_INLINE"] = False
+        config["TENANT_PRIVACY_REDIS_URL"] = redis_url
+        config["TENANT_PRIVACY_APP_FACTORY"] = "wsgi:create_app"
+    return config
+
+
+def _sqlite_foreign_keys(app: Flask) -> None:
+    with app.app_context():
+        engines = db.engines.values()
+        for engine in engines:
+            if engine.dialect.name == "sqlite":
+                sa.event.listen(engine, "connect", _enable_foreign_keys)
+
+
+def _enable_foreign_keys(dbapi_connection: t.Any, connection_record: t.Any) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def create_app(config: dict[str, t.Any] | None = None) -> Flask:
+    """Build the demo CRM with the privacy module mounted at ``/privacy``.
+
+    :param config: overrides any configuration (``SQLALCHEMY_DATABASE_URI``,
+        ``WTF_CSRF_ENABLED``, ``TENANT_PRIVACY_*``, folders, ...).
+    """
+    config = dict(config or {})
+    app = Flask(
+        __name__,
+        instance_path=config.pop("INSTANCE_PATH", None)
+        or os.environ.get("DEMO_INSTANCE_PATH")
+        or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    app.config.update(_default_config(app.instance_path))
+    app.config.update(config)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    # Templates: our own folder first, then the packaged module templates under the
+    # prefix "packaged/", so an override can extend the original it replaces.
+    app.jinja_loader = jinja2.ChoiceLoader(
+        [
+            jinja2.FileSystemLoader(str(ROOT / "templates")),
+            jinja2.PrefixLoader(
+                {"packaged": jinja2.PackageLoader("tenant_privacy", "templates")}
+            ),
+        ]
+    )
+
+    db.init_app(app)
+    _sqlite_foreign_keys(app)
+    CSRFProtect(app)
+    Babel(app, locale_selector=select_locale)
+
+    from . import auth
+
+    auth.init_app(app)
+
+    from .privacy_setup import make_privacy
+
+    make_privacy().init_app(app)
+
+    from . import api
+    from . import cli
+    from . import views
+
+    @app.context_processor
+    def _demo_context() -> dict[str, t.Any]:
+        return {"demo_locale": lambda: str(get_locale() or "en")}
+
+    app.register_blueprint(views.bp)
+    app.register_blueprint(api.bp)
+    cli.init_app(app)
+    return app

@@ -1,0 +1,68 @@
+"""The JSON API: ``GET /api/contacts`` and ``GET /api/contacts/<id>``."""
+
+from __future__ import annotations
+
+import decimal
+import typing as t
+
+from flask import Blueprint
+from flask import abort
+from flask import jsonify
+from flask import request
+from flask_login import current_user
+
+from .models import Contact
+from .models import db
+from .models import tenant_get
+from .views import balances
+from .views import search_contacts
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+API_LIMIT = 500
+
+
+@bp.before_request
+def _require_tenant_user() -> t.Any:
+    if not current_user.is_authenticated:
+        abort(401)
+    if not current_user.tenant_key:
+        abort(403)
+    return None
+
+
+def contact_json(row: Contact, balance: decimal.Decimal) -> dict[str, t.Any]:
+    """One contact as the API shows it."""
+    return {
+        "id": row.id,
+        "first_name": row.first_name,
+        "last_name": row.last_name,
+        "email": row.email,
+        "phone": row.phone,
+        "company": row.company.name if row.company else None,
+        "company_id": row.company_id,
+        "city": row.city,
+        "balance": str(balance.quantize(decimal.Decimal("0.01"))),
+    }
+
+
+@bp.get("/contacts")
+def contacts() -> t.Any:
+    """Contacts of the user's tenant; ``q`` searches, ``limit`` caps (max 500)."""
+    tenant = current_user.tenant_key
+    limit = min(max(request.args.get("limit", API_LIMIT, type=int) or 1, 1), API_LIMIT)
+    q = (request.args.get("q") or "").strip()
+    rows = list(db.session.scalars(search_contacts(tenant, q).limit(limit)))
+    owed = balances(tenant, [r.id for r in rows])
+    return jsonify(
+        [contact_json(r, owed.get(r.id, decimal.Decimal("0"))) for r in rows]
+    )
+
+
+@bp.get("/contacts/<int:contact_id>")
+def contact(contact_id: int) -> t.Any:
+    """One contact of the user's tenant; 404 for any other id."""
+    row = tenant_get(Contact, current_user.tenant_key, contact_id)
+    if row is None:
+        abort(404)
+    return jsonify(contact_json(row, row.balance))

@@ -1,0 +1,92 @@
+"""Login, logout and the user's language setting (flask-login, werkzeug hashes)."""
+
+from __future__ import annotations
+
+import typing as t
+
+import sqlalchemy as sa
+from flask import Blueprint
+from flask import Flask
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext
+from flask_login import LoginManager
+from flask_login import current_user
+from flask_login import login_required
+from flask_login import login_user
+from flask_login import logout_user
+from werkzeug.security import check_password_hash
+
+from .models import User
+from .models import db
+
+bp = Blueprint("auth", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Install flask-login and the login pages on *app*."""
+    manager = LoginManager(app)
+    manager.login_view = "auth.login"
+    manager.login_message = lazy_gettext("Please log in to see this page.")
+
+    @manager.user_loader
+    def _load(user_id: str) -> User | None:
+        try:
+            return db.session.get(User, int(user_id))
+        except ValueError:
+            return None
+
+    app.register_blueprint(bp)
+
+
+def _safe_next(target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//"):
+        return target
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login() -> t.Any:
+    """Log in with ``email`` and ``password``."""
+    error = None
+    if request.method == "POST":
+        email = (request.form.get("email") or "").strip().lower()
+        password = request.form.get("password") or ""
+        user = db.session.scalars(
+            sa.select(User).where(sa.func.lower(User.email) == email)
+        ).first()
+        if user is not None and check_password_hash(user.password_hash, password):
+            login_user(user)
+            return redirect(
+                _safe_next(request.args.get("next")) or url_for("demo.dashboard")
+            )
+        error = _("Wrong email or password.")
+    status = 401 if error else 200
+    return render_template("login.html", error=error), status
+
+
+@bp.post("/logout")
+def logout() -> t.Any:
+    """Log out."""
+    logout_user()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings() -> t.Any:
+    """The user's own settings: the interface language."""
+    if request.method == "POST":
+        language = request.form.get("language") or None
+        if language not in (None, "en", "nb"):
+            abort(400)
+        current_user.language = language
+        db.session.commit()
+        flash(_("Saved."), "success")
+        return redirect(url_for("auth.settings"))
+    return render_template("settings.html")

@@ -1,0 +1,183 @@
+"""What the demo tells the privacy module: its sources and its loaders.
+
+This file is the whole integration of the module into the host, through the public
+API only. A real host would write the same.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+import sqlalchemy as sa
+from flask_login import current_user
+
+from tenant_privacy import Actor
+from tenant_privacy import TenantInfo
+from tenant_privacy import TenantPrivacy
+from tenant_privacy import lazy_gettext
+
+from .models import Contact
+from .models import Invoice
+from .models import Lead
+from .models import Note
+from .models import Tenant
+from .models import User
+from .models import db
+
+BOOKKEEPING = "Bookkeeping Act: 5 years"
+
+
+def actor_of(user: User) -> Actor:
+    """The module's view of a demo user."""
+    return Actor(
+        id=str(user.id),
+        tenant=user.tenant_key,
+        label=user.name,
+        email=user.email,
+        is_tenant_admin=user.role == "admin",
+        is_operator=user.role == "operator",
+        language=user.language,
+        person_ref=("user", str(user.id)) if user.tenant_key else None,
+    )
+
+
+def declare_sources(privacy: TenantPrivacy) -> None:
+    """Register every table of the demo that holds personal data."""
+    privacy.person_source(
+        key="contact",
+        label=lazy_gettext("Contacts"),
+        model=Contact,
+        tenant_column="tenant_key",
+        identity={
+            "first_name": "first_name",
+            "last_name": "last_name",
+            "email": "email",
+            "phone": "phone",
+            "birth_date": "birth_date",
+            "street": "street",
+            "postcode": "postcode",
+            "city": "city",
+            "company": "company_name",
+        },
+        export_fields=[
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "birth_date",
+            "street",
+            "postcode",
+            "city",
+            "company_name",
+            "created_at",
+            "origin",
+        ],
+        erasure={
+            "first_name": "fake_name",
+            "last_name": "fake_name",
+            "email": "fake_email",
+            "phone": "null",
+            "birth_date": "year_only",
+            "street": "null",
+            "postcode": "null",
+            "city": "null",
+        },
+    )
+    privacy.person_source(
+        key="lead",
+        label=lazy_gettext("Leads"),
+        model=Lead,
+        tenant_column="tenant_key",
+        identity={
+            "first_name": "first_name",
+            "last_name": "last_name",
+            "email": "email",
+            "phone": "phone",
+            "company": "company_name",
+        },
+        export_fields=[
+            "id",
+            "first_name",
+            "last_name",
+            "email",
+            "phone",
+            "company_name",
+            "message",
+            "created_at",
+        ],
+        erasure={
+            "first_name": "fake_name",
+            "last_name": "fake_name",
+            "email": "fake_email",
+            "phone": "null",
+            "message": "redact",
+        },
+    )
+    privacy.person_source(
+        key="user",
+        label=lazy_gettext("Users"),
+        model=User,
+        tenant_column="tenant_key",
+        identity={"full_name": "name", "email": "email"},
+        export_fields=["id", "name", "email", "role", "language"],
+        erasure={"name": "fake_name", "email": "fake_email"},
+    )
+    privacy.related_source(
+        key="invoice",
+        label=lazy_gettext("Invoices"),
+        model=Invoice,
+        tenant_column="tenant_key",
+        person_refs={"contact": "contact_id"},
+        export_fields=["id", "number", "amount", "due_date", "paid"],
+        retain={
+            "amount": BOOKKEEPING,
+            "number": BOOKKEEPING,
+            "due_date": BOOKKEEPING,
+        },
+    )
+    privacy.related_source(
+        key="note",
+        label=lazy_gettext("Notes"),
+        model=Note,
+        tenant_column="tenant_key",
+        person_refs={"contact": "contact_id"},
+        export_fields=["id", "body", "created_at"],
+        erasure={"body": "redact"},
+    )
+
+
+def declare_loaders(privacy: TenantPrivacy) -> None:
+    """Tell the module who acts, in which tenant, and who the tenants and staff are."""
+
+    @privacy.tenant_loader
+    def _tenant() -> str | None:
+        if current_user.is_authenticated:
+            return t.cast("str | None", current_user.tenant_key)
+        return None
+
+    @privacy.actor_loader
+    def _actor() -> Actor | None:
+        if current_user.is_authenticated:
+            return actor_of(current_user)
+        return None
+
+    @privacy.tenants_loader
+    def _tenants() -> list[TenantInfo]:
+        rows = db.session.scalars(sa.select(Tenant).order_by(Tenant.key))
+        return [TenantInfo(row.key, row.name) for row in rows]
+
+    @privacy.staff_loader
+    def _staff(tenant: str) -> list[Actor]:
+        rows = db.session.scalars(
+            sa.select(User).where(User.tenant_key == tenant).order_by(User.id)
+        )
+        return [actor_of(row) for row in rows]
+
+
+def make_privacy() -> TenantPrivacy:
+    """A new, fully declared module instance (one per app)."""
+    privacy = TenantPrivacy(db=db)
+    declare_sources(privacy)
+    declare_loaders(privacy)
+    return privacy

@@ -1,0 +1,349 @@
+"""The CRM's pages: dashboard, contacts, companies, leads, invoices, import, lead form.
+
+Every page reads only the logged-in user's tenant; another tenant's id answers 404.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import decimal
+import functools
+import io
+import typing as t
+
+import sqlalchemy as sa
+from flask import Blueprint
+from flask import abort
+from flask import current_app
+from flask import flash
+from flask import redirect
+from flask import render_template
+from flask import request
+from flask import url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
+from flask_login import current_user
+from flask_login import login_required
+
+from .models import Company
+from .models import Contact
+from .models import Invoice
+from .models import Lead
+from .models import Note
+from .models import Tenant
+from .models import db
+from .models import tenant_get
+from .models import tenant_query
+
+bp = Blueprint("demo", __name__)
+
+PAGE_SIZE = 50
+F = t.TypeVar("F", bound=t.Callable[..., t.Any])
+
+
+def tenant_required(view: F) -> F:
+    """Login required, and the user must belong to a tenant (not the operator)."""
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(*args: t.Any, **kwargs: t.Any) -> t.Any:
+        if not current_user.tenant_key:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return t.cast(F, wrapper)
+
+
+def current_tenant() -> str:
+    """The logged-in user's tenant key."""
+    return t.cast(str, current_user.tenant_key)
+
+
+def search_contacts(tenant: str, q: str) -> sa.Select[tuple[Contact]]:
+    """Contacts of *tenant* whose name, email, phone or company contains *q*."""
+    stmt = tenant_query(Contact, tenant)
+    for word in q.split():
+        pattern = f"%{word.lower()}%"
+        stmt = stmt.where(
+            sa.or_(
+                sa.func.lower(Contact.first_name).like(pattern),
+                sa.func.lower(Contact.last_name).like(pattern),
+                sa.func.lower(Contact.email).like(pattern),
+                Contact.phone.like(pattern),
+                sa.func.lower(Contact.company_name).like(pattern),
+            )
+        )
+    return stmt.order_by(Contact.last_name, Contact.first_name, Contact.id)
+
+
+def balances(tenant: str, contact_ids: list[int]) -> dict[int, decimal.Decimal]:
+    """Outstanding balance per contact id (unpaid invoices), in one query."""
+    if not contact_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Invoice.contact_id, sa.func.sum(Invoice.amount))
+        .where(
+            Invoice.tenant_key == tenant,
+            Invoice.contact_id.in_(contact_ids),
+            Invoice.paid.is_(False),
+        )
+        .group_by(Invoice.contact_id)
+    )
+    return {cid: decimal.Decimal(total or 0) for cid, total in rows}
+
+
+@bp.get("/")
+@login_required
+def dashboard() -> str:
+    """Counts of the tenant's records, or the operator's start page."""
+    if not current_user.tenant_key:
+        return render_template("dashboard.html", counts=None, tenant=None)
+    tenant = current_tenant()
+    counts = {
+        label: db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(model)
+            .where(model.tenant_key == tenant)
+        )
+        for label, model in (
+            (_("Contacts"), Contact),
+            (_("Companies"), Company),
+            (_("Leads"), Lead),
+            (_("Invoices"), Invoice),
+            (_("Notes"), Note),
+        )
+    }
+    return render_template(
+        "dashboard.html", counts=counts, tenant=db.session.get(Tenant, tenant)
+    )
+
+
+@bp.get("/contacts")
+@tenant_required
+def contacts() -> str:
+    """The contact list, with search (``q``) and pages (``page``)."""
+    q = (request.args.get("q") or "").strip()
+    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    stmt = search_contacts(current_tenant(), q)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
+    rows = list(
+        db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    )
+    return render_template(
+        "contacts.html",
+        contacts=rows,
+        q=q,
+        page=page,
+        total=total,
+        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        balances=balances(current_tenant(), [c.id for c in rows]),
+        summary=ngettext("%(num)d contact", "%(num)d contacts", total),
+    )
+
+
+@bp.get("/contacts/<int:contact_id>")
+@tenant_required
+def contact(contact_id: int) -> str:
+    """One contact: details, balance, invoices and notes."""
+    row = tenant_get(Contact, current_tenant(), contact_id)
+    if row is None:
+        abort(404)
+    return render_template("contact.html", contact=row)
+
+
+@bp.post("/contacts/<int:contact_id>/notes")
+@tenant_required
+def add_note(contact_id: int) -> t.Any:
+    """Write a note about a contact."""
+    row = tenant_get(Contact, current_tenant(), contact_id)
+    if row is None:
+        abort(404)
+    body = (request.form.get("body") or "").strip()
+    if not body:
+        flash(_("A note cannot be empty."), "error")
+    else:
+        db.session.add(
+            Note(
+                tenant_key=current_tenant(),
+                contact_id=row.id,
+                author_id=current_user.id,
+                body=body,
+            )
+        )
+        db.session.commit()
+        flash(_("Note saved."), "success")
+    return redirect(url_for("demo.contact", contact_id=row.id))
+
+
+@bp.get("/companies/<int:company_id>")
+@tenant_required
+def company(company_id: int) -> str:
+    """A company and its contacts."""
+    row = tenant_get(Company, current_tenant(), company_id)
+    if row is None:
+        abort(404)
+    return render_template("company.html", company=row)
+
+
+@bp.get("/leads")
+@tenant_required
+def leads() -> str:
+    """Leads from the public form, newest first."""
+    rows = db.session.scalars(
+        tenant_query(Lead, current_tenant())
+        .order_by(Lead.created_at.desc(), Lead.id.desc())
+        .limit(200)
+    )
+    return render_template("leads.html", leads=list(rows))
+
+
+@bp.get("/invoices")
+@tenant_required
+def invoices() -> str:
+    """Invoices of the tenant; ``unpaid=1`` shows only the outstanding ones."""
+    stmt = tenant_query(Invoice, current_tenant())
+    if request.args.get("unpaid"):
+        stmt = stmt.where(Invoice.paid.is_(False))
+    rows = db.session.scalars(
+        stmt.order_by(Invoice.due_date.desc(), Invoice.id.desc()).limit(200)
+    )
+    return render_template("invoices.html", invoices=list(rows))
+
+
+# -- the integration import -------------------------------------------------------
+IMPORT_COLUMNS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "company",
+    "birth_date",
+    "street",
+    "postcode",
+    "city",
+)
+
+
+def _company(tenant: str, name: str | None) -> Company | None:
+    name = (name or "").strip()
+    if not name:
+        return None
+    row = db.session.scalars(
+        tenant_query(Company, tenant).where(Company.name == name)
+    ).first()
+    if row is None:
+        row = Company(tenant_key=tenant, name=name)
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def import_contacts(tenant: str, rows: t.Iterable[t.Mapping[str, str]]) -> int:
+    """Add one contact (origin ``import``) per row of *rows*; return how many.
+
+    Rows need ``first_name`` and ``last_name``; the other :data:`IMPORT_COLUMNS` are
+    optional. Flushes, does not commit.
+
+    :raises ValueError: naming the line of a row without a name or with a bad date.
+    """
+    count = 0
+    for line, data in enumerate(rows, start=2):
+        first = (data.get("first_name") or "").strip()
+        last = (data.get("last_name") or "").strip()
+        if not first or not last:
+            raise ValueError(_("Line %(line)d: a name is missing.", line=line))
+        birth = (data.get("birth_date") or "").strip()
+        try:
+            birth_date = dt.date.fromisoformat(birth) if birth else None
+        except ValueError:
+            raise ValueError(
+                _("Line %(line)d: the birth date is not YYYY-MM-DD.", line=line)
+            ) from None
+        company = _company(tenant, data.get("company"))
+        db.session.add(
+            Contact(
+                tenant_key=tenant,
+                company_id=company.id if company else None,
+                first_name=first,
+                last_name=last,
+                email=(data.get("email") or "").strip() or None,
+                phone=(data.get("phone") or "").strip() or None,
+                birth_date=birth_date,
+                street=(data.get("street") or "").strip() or None,
+                postcode=(data.get("postcode") or "").strip() or None,
+                city=(data.get("city") or "").strip() or None,
+                origin="import",
+            )
+        )
+        count += 1
+    db.session.flush()
+    return count
+
+
+@bp.route("/import", methods=["GET", "POST"])
+@tenant_required
+def import_csv() -> t.Any:
+    """Import contacts from an uploaded CSV file (UTF-8, header row)."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        data = (
+            upload.read(current_app.config["DEMO_UPLOAD_MAX_BYTES"] + 1)
+            if upload
+            else b""
+        )
+        if not data:
+            flash(_("Choose a CSV file."), "error")
+            return render_template("import.html", columns=IMPORT_COLUMNS), 400
+        if len(data) > current_app.config["DEMO_UPLOAD_MAX_BYTES"]:
+            abort(413)
+        try:
+            text = data.decode("utf-8-sig")
+            reader = csv.DictReader(io.StringIO(text))
+            count = import_contacts(current_tenant(), reader)
+        except (UnicodeDecodeError, csv.Error, ValueError) as exc:
+            db.session.rollback()
+            message = str(exc) if isinstance(exc, ValueError) else ""
+            flash(message or _("The file is not a UTF-8 CSV file."), "error")
+            return render_template("import.html", columns=IMPORT_COLUMNS), 400
+        db.session.commit()
+        flash(
+            ngettext("%(num)d contact imported.", "%(num)d contacts imported.", count)
+        )
+        return redirect(url_for("demo.contacts"))
+    return render_template("import.html", columns=IMPORT_COLUMNS)
+
+
+# -- the public lead form -------------------------------------------------------------
+@bp.route("/forms/<tenant>/lead", methods=["GET", "POST"])
+def lead_form(tenant: str) -> t.Any:
+    """A tenant's public web form: anyone may leave their details."""
+    row = db.session.get(Tenant, tenant)
+    if row is None:
+        abort(404)
+    errors: list[str] = []
+    if request.method == "POST":
+        form = {
+            k: (request.form.get(k) or "").strip()
+            for k in (
+                "first_name",
+                "last_name",
+                "email",
+                "phone",
+                "company_name",
+                "message",
+            )
+        }
+        if not form["first_name"] or not form["last_name"]:
+            errors.append(_("Please give your first and last name."))
+        if not form["email"] and not form["phone"]:
+            errors.append(_("Please give an email address or a phone number."))
+        if not errors:
+            db.session.add(
+                Lead(tenant_key=row.key, **{k: v or None for k, v in form.items()})
+            )
+            db.session.commit()
+            return render_template("lead_thanks.html", tenant=row)
+    return render_template("lead_form.html", tenant=row, errors=errors), (
+        400 if errors else 200
+    )
