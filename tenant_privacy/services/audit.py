@@ -434,3 +434,41 @@ def export(
     finally:
         result.close()
     return count
+
+
+def _labels() -> dict[str, t.Any]:
+    from ..i18n import lazy_gettext as _l
+
+    return {
+        Action.SUBJECT_VIEWED: _l("Overview compiled"),
+        Action.SEARCH: _l("Search"),
+        Action.RECORDS_LINKED: _l("Records linked"),
+        Action.RECORDS_UNLINKED: _l("Records unlinked"),
+        Action.MERGE_UNDONE: _l("Link undone"),
+        Action.SUGGESTION_REJECTED: _l("Suggestion rejected"),
+        Action.SCAN_STARTED: _l("Duplicate scan started"),
+        Action.SCAN_FINISHED: _l("Duplicate scan finished"),
+        Action.DISCLOSURE_REQUESTED: _l("Disclosure requested"),
+        Action.DISCLOSURE_BUILT: _l("Disclosure built"),
+        Action.DISCLOSURE_SENT: _l("Disclosure sent"),
+        Action.DISCLOSURE_DOWNLOADED: _l("Disclosure downloaded"),
+        Action.DISCLOSURE_EXPIRED: _l("Disclosure expired"),
+        Action.ERASURE_PREVIEWED: _l("Erasure previewed"),
+        Action.ERASURE_EXECUTED: _l("Erasure executed"),
+        Action.ERASURE_RETENTION_FINISHED: _l("Retention finished"),
+        Action.VISIBILITY_CHANGED: _l("Visibility rule changed"),
+        Action.ROLE_GRANTED: _l("Privacy role granted"),
+        Action.ROLE_REVOKED: _l("Privacy role revoked"),
+        Action.MODULE_ENABLED: _l("Module enabled"),
+        Action.MODULE_DISABLED: _l("Module disabled"),
+        Action.SELF_VIEWED: _l("Own data viewed"),
+        Action.SELF_EXPORTED: _l("Own data exported"),
+        Action.SELF_VISIBILITY_CHANGED: _l("Own visibility changed"),
+        Action.SELF_DELETED: _l("Own data deleted"),
+        Action.AUDIT_EXPORTED: _l("Audit log exported"),
+    }
+
+
+def action_label(action: str) -> str:
+    """The translated label of an action (the raw action string if unknown)."""
+    return str(_labels().get(action, action))

@@ -35,13 +35,17 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     )
     bp.before_request(guard)
 
+    from . import audit_log
     from . import context
     from . import home
+    from . import officers
     from . import operator
 
     context.register(bp)
     home.register(bp)
     operator.register(bp)
+    officers.register(bp)
+    audit_log.register(bp)
     for register in state.services.get("view_modules", []):
         register(bp)
     return bp

@@ -1,0 +1,86 @@
+"""Tenant admin page: grant and revoke the privacy-officer role in the own tenant."""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import request
+from flask import url_for
+
+from ..i18n import gettext
+from ..proxies import current_privacy
+from ..proxies import get_actor
+from ..proxies import get_tenant
+from ..services import audit
+from .context import render
+from .guard import TENANT_ADMIN
+from .guard import access
+
+if t.TYPE_CHECKING:
+    from ..extension import Actor
+
+
+def _tenant() -> str:
+    tenant = get_tenant()
+    if not tenant:  # the guard has checked this already
+        abort(404)
+    return tenant
+
+
+def _member(tenant: str, user_id: str) -> Actor:
+    """The staff user *user_id* of *tenant*; 404 for anyone else (other tenants)."""
+    for actor in current_privacy.staff(tenant):
+        if actor.id == user_id:
+            return actor
+    abort(404)
+
+
+def register(bp: Blueprint) -> None:
+    """Add the role page and its two actions."""
+
+    @bp.get("/officers", endpoint="officers")
+    @access(TENANT_ADMIN)
+    def officers() -> str:
+        """Every staff user of the tenant and whether they hold the role."""
+        tenant = _tenant()
+        rights = current_privacy.services["rights"]
+        holders = set(rights.officers(tenant))
+        rows = [(a, a.id in holders) for a in current_privacy.staff(tenant)]
+        return render("tenant_privacy/officers.html", rows=rows)
+
+    def _change(user_id: str, grant: bool) -> t.Any:
+        tenant = _tenant()
+        member = _member(tenant, user_id)
+        rights = current_privacy.services["rights"]
+        actor = audit.actor_ref(get_actor())
+        session = current_privacy.session
+        if grant:
+            changed = rights.grant(tenant, actor, member.id)
+        else:
+            changed = rights.revoke(tenant, actor, member.id)
+        session.commit()
+        if not changed:
+            flash(gettext("Nothing changed."), "info")
+        elif grant:
+            flash(gettext("%(name)s is now a privacy officer.", name=member.label))
+        else:
+            flash(
+                gettext("%(name)s is no longer a privacy officer.", name=member.label)
+            )
+        return redirect(url_for(request.blueprint + ".officers"))
+
+    @bp.post("/officers/<user_id>/grant", endpoint="officer_grant")
+    @access(TENANT_ADMIN)
+    def officer_grant(user_id: str) -> t.Any:
+        """Give a staff user of the tenant the privacy-officer role."""
+        return _change(user_id, True)
+
+    @bp.post("/officers/<user_id>/revoke", endpoint="officer_revoke")
+    @access(TENANT_ADMIN)
+    def officer_revoke(user_id: str) -> t.Any:
+        """Take the privacy-officer role from a staff user of the tenant."""
+        return _change(user_id, False)
