@@ -1,0 +1,294 @@
+"""The total overview of a data subject: every registration, every related record,
+the merges and the audit history, in one serialisable structure.
+
+:func:`compile_overview` feeds the subject page, the CLI and the disclosure (export)
+bundle; :meth:`Overview.to_dict` gives JSON-safe values (dates ISO 8601, decimals as
+strings). Compiling an overview is audited as ``subject.viewed``.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import decimal
+import enum
+import typing as t
+import uuid
+from dataclasses import asdict
+from dataclasses import dataclass
+from dataclasses import field
+
+import sqlalchemy as sa
+
+from ..models import MergeRecord
+from ..models import utcnow
+from . import audit
+from . import linking
+
+if t.TYPE_CHECKING:
+    from ..registry import Source
+    from ..store.scope import TenantScope
+
+__all__ = [
+    "Overview",
+    "SourceGroup",
+    "compile_overview",
+    "json_safe",
+    "merge_dict",
+]
+
+
+def json_safe(value: t.Any) -> t.Any:
+    """*value* as a JSON-safe value: dates ISO 8601, decimals and UUIDs as strings,
+    bytes as base64, containers converted recursively, anything else ``str()``.
+    """
+    if value is None or isinstance(value, bool | int | str):
+        return value
+    if isinstance(value, float):
+        return value if value == value and abs(value) != float("inf") else str(value)
+    if isinstance(value, dt.datetime | dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal | uuid.UUID):
+        return str(value)
+    if isinstance(value, enum.Enum):
+        return json_safe(value.value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")
+    if isinstance(value, t.Mapping):
+        return {str(k): json_safe(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [json_safe(v) for v in value]
+    return str(value)
+
+
+@dataclass
+class SourceGroup:
+    """The rows of one source that belong to (or are about) the subject.
+
+    :param key: the source key.
+    :param label: the source's display label.
+    :param kind: ``"person"`` or ``"related"``.
+    :param rows: one JSON-safe dict per row: ``ref`` (``"source:id"``),
+        ``record_id``, ``fields`` (exported fields) and, for person rows,
+        ``identity`` (matching-contract fields), for related rows ``about`` (the
+        person record refs the row is about).
+    """
+
+    key: str
+    label: str
+    kind: str
+    rows: list[dict[str, t.Any]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        """Number of rows."""
+        return len(self.rows)
+
+    def to_dict(self) -> dict[str, t.Any]:
+        """JSON-safe dict, with ``count``."""
+        data = json_safe(asdict(self))
+        data["count"] = self.count
+        return t.cast(dict[str, t.Any], data)
+
+
+@dataclass
+class Overview:
+    """Everything the tenant holds about one data subject."""
+
+    tenant: str
+    subject_id: int
+    state: str
+    created_at: dt.datetime | None
+    compiled_at: dt.datetime
+    refs: list[tuple[str, str]]
+    registrations: list[SourceGroup]
+    related: list[SourceGroup]
+    merges: list[dict[str, t.Any]]
+    history: list[dict[str, t.Any]]
+    #: The subject this one was merged into, when its state is ``"merged"``.
+    merged_into: int | None = None
+
+    @property
+    def registration_count(self) -> int:
+        """Number of person records of the subject."""
+        return sum(g.count for g in self.registrations)
+
+    @property
+    def related_count(self) -> int:
+        """Number of related rows about the subject."""
+        return sum(g.count for g in self.related)
+
+    def counts(self) -> dict[str, int]:
+        """Source key -> row count, for every source with rows."""
+        return {g.key: g.count for g in [*self.registrations, *self.related]}
+
+    def to_dict(self) -> dict[str, t.Any]:
+        """The overview as JSON-safe dicts and lists (the export bundle uses it)."""
+        return {
+            "tenant": self.tenant,
+            "subject_id": self.subject_id,
+            "state": self.state,
+            "created_at": json_safe(self.created_at),
+            "compiled_at": json_safe(self.compiled_at),
+            "merged_into": self.merged_into,
+            "refs": [f"{s}:{r}" for s, r in self.refs],
+            "counts": self.counts(),
+            "registrations": [g.to_dict() for g in self.registrations],
+            "related": [g.to_dict() for g in self.related],
+            "merges": json_safe(self.merges),
+            "history": json_safe(self.history),
+        }
+
+
+def _columns(source: Source) -> list[str]:
+    if source.export_fields:
+        return list(source.export_fields)
+    mapper = sa.inspect(source.model)
+    return [
+        attr.key for attr in mapper.column_attrs if attr.key != source.tenant_column
+    ]
+
+
+def _fields(source: Source, row: t.Any) -> dict[str, t.Any]:
+    return {name: json_safe(getattr(row, name, None)) for name in _columns(source)}
+
+
+def merge_dict(merge: MergeRecord) -> dict[str, t.Any]:
+    """A merge record as a JSON-safe dict (ids, times, evidence; no personal data)."""
+    return {
+        "id": merge.id,
+        "subject_id": merge.subject_id,
+        "operation": "unlink" if linking.is_unlink(merge) else "link",
+        "actor": merge.actor,
+        "created_at": json_safe(merge.created_at),
+        "score": merge.score,
+        "evidence": json_safe(dict(merge.evidence or {})),
+        "previous": json_safe(list(merge.previous or [])),
+        "suggestion_id": merge.suggestion_id,
+        "undone_at": json_safe(merge.undone_at),
+        "undone_by": merge.undone_by,
+    }
+
+
+def _event_dict(event: t.Any) -> dict[str, t.Any]:
+    names = (
+        "seq",
+        "created_at",
+        "actor",
+        "action",
+        "subject_id",
+        "record_refs",
+        "fields",
+        "detail",
+    )
+    if isinstance(event, t.Mapping):
+        return {n: json_safe(event.get(n)) for n in names}
+    return {n: json_safe(getattr(event, n, None)) for n in names}
+
+
+def compile_overview(
+    scope: TenantScope, actor: str, subject_id: int | str, *, audit_view: bool = True
+) -> Overview:
+    """Compile the total overview of one data subject of this tenant.
+
+    Every linked registration (grouped by person source, with identity and
+    exported fields), every related record from every related source (grouped, with
+    counts), the merge records touching the subject and its audit history (latest
+    100 events). Writes a ``subject.viewed`` audit event (flushed, not committed).
+
+    :param actor: audit ref of who looks.
+    :param audit_view: write the ``subject.viewed`` event (a caller that audits the
+        compilation under another action, such as a disclosure, passes False).
+    :raises NotFound: the subject does not exist in this tenant.
+    """
+    subject = scope.subject(subject_id)
+    refs = scope.subject_refs(subject)
+    registrations: list[SourceGroup] = []
+    for source in scope.registry.person_sources():
+        ids = [rid for key, rid in refs if key == source.key]
+        if not ids:
+            continue
+        rows = scope.records(source, ids)
+        group = SourceGroup(source.key, str(source.label), "person")
+        for rid in sorted(rows, key=_id_order):
+            row = rows[rid]
+            identity = scope.identity(source, row)
+            identity.pop("id", None)
+            group.rows.append(
+                {
+                    "ref": f"{source.key}:{rid}",
+                    "record_id": rid,
+                    "identity": json_safe(identity),
+                    "fields": _fields(source, row),
+                }
+            )
+        registrations.append(group)
+    related: list[SourceGroup] = []
+    for rsource in scope.registry.related_sources():
+        rows_ = scope.related_rows(rsource, refs)
+        if not rows_:
+            continue
+        group = SourceGroup(rsource.key, str(rsource.label), "related")
+        for row in sorted(rows_, key=lambda r: _id_order(getattr(r, "id", ""))):
+            about = [
+                f"{key}:{getattr(row, attr)}"
+                for key, attr in rsource.person_refs.items()
+                if getattr(row, attr, None) is not None
+                and (key, str(getattr(row, attr))) in refs
+            ]
+            rid = str(getattr(row, rsource.id_column))
+            group.rows.append(
+                {
+                    "ref": f"{rsource.key}:{rid}",
+                    "record_id": rid,
+                    "about": about,
+                    "fields": _fields(rsource, row),
+                }
+            )
+        related.append(group)
+    merges = linking.merges_of(scope, subject.id)
+    merged_into = None
+    if subject.state == linking.MERGED:
+        merged_into = next(
+            (
+                m.subject_id
+                for m in merges
+                if m.undone_at is None
+                and m.subject_id != subject.id
+                and any(int(p[2]) == subject.id for p in m.previous)
+            ),
+            None,
+        )
+    history = audit.subject_history(scope.session, scope.tenant, subject.id, limit=100)
+    overview = Overview(
+        tenant=scope.tenant,
+        subject_id=subject.id,
+        state=subject.state,
+        created_at=subject.created_at,
+        compiled_at=utcnow(),
+        refs=list(refs),
+        registrations=registrations,
+        related=related,
+        merges=[merge_dict(m) for m in merges],
+        history=[_event_dict(e) for e in history],
+        merged_into=merged_into,
+    )
+    if audit_view:
+        audit.record(
+            scope.session,
+            scope.tenant,
+            actor,
+            audit.Action.SUBJECT_VIEWED,
+            subject_id=subject.id,
+            record_refs=refs,
+            detail=(
+                f"registrations {overview.registration_count}; "
+                f"related {overview.related_count}"
+            ),
+        )
+    return overview
+
+
+def _id_order(value: t.Any) -> tuple[int, t.Any]:
+    text = str(value)
+    return (0, int(text)) if text.isdigit() else (1, text)

@@ -1,0 +1,340 @@
+"""Person search across every person source of a tenant: the entry point of the module.
+
+The query is read as an email address (it holds an ``@``), a phone number (it is
+digits and phone punctuation) or a name. The database narrows each source to a
+bounded candidate set with ``LIKE`` on folded text (Norwegian letters and their ASCII
+spellings agree: "Bjørn Sæther", "Bjorn Saether", "BJOERN SATHER"); Python ranks the
+candidates with rapidfuzz. Hits are grouped by data subject (created on first sight,
+see :meth:`TenantScope.subject_of`). The search is audited with its hit count only,
+never with the query text.
+"""
+
+from __future__ import annotations
+
+import re
+import typing as t
+from dataclasses import dataclass
+from dataclasses import field
+
+import sqlalchemy as sa
+from rapidfuzz import fuzz
+
+from ..errors import InvalidInput
+from ..matching.normalize import canon_text
+from ..matching.normalize import normalize_email
+from ..matching.normalize import normalize_phone
+from . import audit
+from . import tenants
+
+if t.TYPE_CHECKING:
+    from ..registry import PersonSource
+    from ..store.scope import TenantScope
+
+RecordRef = tuple[str, str]
+
+__all__ = ["MIN_QUERY", "SearchHit", "search_people"]
+
+#: Shortest accepted query (after trimming).
+MIN_QUERY = 2
+#: Longest accepted query.
+MAX_QUERY = 200
+#: Candidate rows read per source and stage before ranking.
+CANDIDATES = 500
+#: Lowest fuzzy name score (0-100) that counts as a hit.
+NAME_CUTOFF = 70.0
+
+NAME_FIELDS = ("first_name", "last_name", "full_name")
+_PHONE_CHARS = re.compile(r"^[\d\s+\-().\/]+$")
+_PHONE_STRIP = (" ", "-", "(", ")", ".", "/", "+")
+# Letters folded in SQL, upper and lower case (SQLite's lower() is ASCII-only).
+_SQL_LETTERS = (
+    ("Ø", "o"),
+    ("ø", "o"),
+    ("Ö", "o"),
+    ("ö", "o"),
+    ("Æ", "a"),
+    ("æ", "a"),
+    ("Ä", "a"),
+    ("ä", "a"),
+    ("Å", "a"),
+    ("å", "a"),
+    ("Ü", "u"),
+    ("ü", "u"),
+    ("É", "e"),
+    ("é", "e"),
+    ("È", "e"),
+    ("è", "e"),
+)
+_SQL_DIGRAPHS = (("aa", "a"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
+
+
+@dataclass
+class SearchHit:
+    """One data subject found by a search.
+
+    :param subject_id: the data subject.
+    :param refs: the matching person records of that subject, best first.
+    :param label: display name of the best matching record (for the page only).
+    :param matched: what matched: ``"email"``, ``"phone"`` or ``"name"``.
+    :param score: best score in [0, 1].
+    :param sources: source key -> number of matching records.
+    """
+
+    subject_id: int
+    refs: list[RecordRef]
+    label: str
+    matched: str
+    score: float
+    sources: dict[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Found:
+    score: float
+    matched: str
+    ref: RecordRef
+    label: str
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _contains(expr: t.Any, text: str) -> t.Any:
+    return expr.like(f"%{_like_escape(text)}%", escape="\\")
+
+
+def fold_sql(expr: t.Any) -> t.Any:
+    """A SQL expression folding *expr* like :func:`canon_text` does (approximately).
+
+    Nordic and common accented letters become ASCII, the text lower case, and
+    "aa", "ae", "oe", "ue" one vowel, so ``LIKE`` on canonical tokens finds
+    "Bjørn" for "bjoern" and "Sæther" for "sather".
+    """
+    out = sa.func.coalesce(expr, "")
+    for src, dst in _SQL_LETTERS:
+        out = sa.func.replace(out, src, dst)
+    out = sa.func.lower(out)
+    for src, dst in _SQL_DIGRAPHS:
+        out = sa.func.replace(out, src, dst)
+    return out
+
+
+def _digits_sql(expr: t.Any) -> t.Any:
+    out = sa.func.coalesce(expr, "")
+    for char in _PHONE_STRIP:
+        out = sa.func.replace(out, char, "")
+    return out
+
+
+def _canon(value: t.Any) -> str:
+    return " ".join(canon_text(str(value))) if value else ""
+
+
+def _label(source: PersonSource, row: t.Any) -> str:
+    ident = source.identity
+    if "full_name" in ident and getattr(row, ident["full_name"], None):
+        return str(getattr(row, ident["full_name"]))
+    parts = [
+        str(getattr(row, ident[name]))
+        for name in ("first_name", "last_name")
+        if name in ident and getattr(row, ident[name], None)
+    ]
+    if parts:
+        return " ".join(parts)
+    if "email" in ident and getattr(row, ident["email"], None):
+        return str(getattr(row, ident["email"]))
+    return f"{source.key}:{getattr(row, source.id_column)}"
+
+
+def _rows(
+    scope: TenantScope, source: PersonSource, where: t.Any, seen: set[t.Any]
+) -> list[t.Any]:
+    id_col = source.column(source.id_column)
+    stmt = scope.source_select(source).where(where).order_by(id_col).limit(CANDIDATES)
+    rows = []
+    for row in scope.session.scalars(stmt):
+        key = getattr(row, source.id_column)
+        if key not in seen:
+            seen.add(key)
+            rows.append(row)
+    return rows
+
+
+def _ref(source: PersonSource, row: t.Any) -> RecordRef:
+    return (source.key, str(getattr(row, source.id_column)))
+
+
+def _by_email(scope: TenantScope, source: PersonSource, query: str) -> list[_Found]:
+    column = source.column(source.identity["email"])
+    wanted = normalize_email(query) or query.strip().lower()
+    pattern = _like_escape(wanted) + "%"
+    found = []
+    for row in _rows(scope, source, sa.func.lower(column).like(pattern, "\\"), set()):
+        value = normalize_email(getattr(row, source.identity["email"])) or ""
+        if value == wanted:
+            score = 1.0
+        elif value.startswith(wanted):
+            score = 0.9 if "@" in wanted else 0.8
+        else:
+            continue
+        found.append(_Found(score, "email", _ref(source, row), _label(source, row)))
+    return found
+
+
+def _by_phone(
+    scope: TenantScope, source: PersonSource, query: str, region: str
+) -> list[_Found]:
+    attr = source.identity["phone"]
+    parsed = normalize_phone(query, region)
+    digits = re.sub(r"\D", "", query)
+    if parsed is not None:
+        wanted, _ = parsed
+        national = re.sub(r"\D", "", wanted)
+        tail = national[-8:] if len(digits) >= 8 else digits
+    else:
+        wanted, tail = "", digits
+    tail = tail[-8:]
+    where = _contains(_digits_sql(source.column(attr)), tail)
+    found = []
+    for row in _rows(scope, source, where, set()):
+        raw = getattr(row, attr)
+        if not raw:
+            continue
+        other = normalize_phone(str(raw), region)
+        row_digits = re.sub(r"\D", "", str(raw))
+        if wanted and other is not None and other[0] == wanted:
+            score = 1.0
+        elif row_digits.endswith(tail):
+            score = 0.85
+        elif tail in row_digits:
+            score = 0.7
+        else:
+            continue
+        found.append(_Found(score, "phone", _ref(source, row), _label(source, row)))
+    return found
+
+
+def _by_name(scope: TenantScope, source: PersonSource, query: str) -> list[_Found]:
+    attrs = [source.identity[n] for n in NAME_FIELDS if n in source.identity]
+    tokens = [tok for tok in canon_text(query) if tok]
+    if not attrs or not tokens:
+        return []
+    joined: t.Any = sa.func.coalesce(source.column(attrs[0]), "")
+    for attr in attrs[1:]:
+        joined = joined + " " + sa.func.coalesce(source.column(attr), "")
+    haystack = fold_sql(joined)
+    prefixes = [tok[:3] for tok in tokens]
+    stages = [
+        sa.and_(*[_contains(haystack, tok) for tok in tokens]),
+        sa.and_(*[_contains(haystack, p) for p in prefixes]),
+        sa.or_(*[_contains(haystack, p) for p in prefixes]),
+    ]
+    seen: set[t.Any] = set()
+    rows: list[t.Any] = []
+    for where in stages:
+        if len(rows) >= CANDIDATES:
+            break
+        rows.extend(_rows(scope, source, where, seen))
+    wanted = " ".join(tokens)
+    found = []
+    for row in rows:
+        name = _canon(" ".join(str(getattr(row, a) or "") for a in attrs))
+        if not name:
+            continue
+        score = max(fuzz.token_set_ratio(wanted, name), fuzz.WRatio(wanted, name))
+        if score >= NAME_CUTOFF:
+            found.append(
+                _Found(score / 100.0, "name", _ref(source, row), _label(source, row))
+            )
+    return found
+
+
+def _email_local(scope: TenantScope, source: PersonSource, query: str) -> list[_Found]:
+    text = query.strip().lower()
+    if " " in text or len(text) < 3:
+        return []
+    return _by_email(scope, source, text)
+
+
+def search_people(
+    scope: TenantScope, query: str, *, limit: int = 50, actor: str = audit.SYSTEM
+) -> list[SearchHit]:
+    """Find the data subjects of this tenant matching *query*, best first.
+
+    Searches every person source by email (normalised; exact or prefix), phone
+    (any format; the tenant's phone region; E.164 or trailing digits) and name
+    (fuzzy, Norwegian spellings folded). Subjects are created for records that have
+    none yet (flushed, not committed). Writes a ``search`` audit event holding the
+    number of hits only.
+
+    :param query: what the officer typed.
+    :param limit: at most this many subjects.
+    :param actor: audit ref of who searches.
+    :raises InvalidInput: if the query is empty, shorter than two characters or
+        too long, or *limit* is not positive.
+    """
+    text = " ".join(str(query or "").split())
+    if len(text) < MIN_QUERY:
+        raise InvalidInput("Type at least two characters to search.")
+    if len(text) > MAX_QUERY:
+        raise InvalidInput("The search text is too long.")
+    if limit < 1:
+        raise InvalidInput("limit must be positive")
+    region = tenants.settings_of(scope.session, scope.tenant).phone_region or "NO"
+    digits = re.sub(r"\D", "", text)
+    is_email = "@" in text
+    is_phone = not is_email and bool(_PHONE_CHARS.match(text)) and len(digits) >= 5
+    found: list[_Found] = []
+    for source in scope.registry.person_sources():
+        ident = source.identity
+        if is_email:
+            if "email" in ident:
+                found.extend(_by_email(scope, source, text))
+            continue
+        if is_phone:
+            if "phone" in ident:
+                found.extend(_by_phone(scope, source, text, region))
+            continue
+        found.extend(_by_name(scope, source, text))
+        if "email" in ident:
+            found.extend(_email_local(scope, source, text))
+    hits = _group(scope, found, limit)
+    audit.record(
+        scope.session,
+        scope.tenant,
+        actor,
+        audit.Action.SEARCH,
+        detail=f"hits {len(hits)}",
+    )
+    return hits
+
+
+def _group(scope: TenantScope, found: list[_Found], limit: int) -> list[SearchHit]:
+    best: dict[RecordRef, _Found] = {}
+    for item in found:
+        if item.ref not in best or item.score > best[item.ref].score:
+            best[item.ref] = item
+    ranked = sorted(best.values(), key=lambda f: (-f.score, f.label, f.ref))
+    links = scope.links_of([f.ref for f in ranked])
+    hits: dict[int, SearchHit] = {}
+    for item in ranked:
+        link = links.get(item.ref)
+        if link is None:
+            if len(hits) >= limit:
+                continue
+            link = scope._create_subject_for(item.ref)
+        hit = hits.get(link.subject_id)
+        if hit is None:
+            if len(hits) >= limit:
+                continue
+            hit = hits[link.subject_id] = SearchHit(
+                subject_id=link.subject_id,
+                refs=[],
+                label=item.label,
+                matched=item.matched,
+                score=round(item.score, 3),
+            )
+        hit.refs.append(item.ref)
+        hit.sources[item.ref[0]] = hit.sources.get(item.ref[0], 0) + 1
+    return list(hits.values())
