@@ -20,3 +20,7 @@ def install_services(app: Flask, state: PrivacyState) -> None:
 
     state.services["rights"] = rights.RightsManager(app)
     state.services["jobs"] = make_job_runner(app)
+
+    from .autowatch import watch_person_sources
+
+    watch_person_sources(app, state)

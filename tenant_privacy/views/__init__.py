@@ -37,6 +37,7 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
 
     from . import audit_log
     from . import context
+    from . import duplicates
     from . import home
     from . import officers
     from . import operator
@@ -44,6 +45,7 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     context.register(bp)
     home.register(bp)
     operator.register(bp)
+    duplicates.register(bp)
     officers.register(bp)
     audit_log.register(bp)
     for register in state.services.get("view_modules", []):

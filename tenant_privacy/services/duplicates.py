@@ -1,0 +1,746 @@
+"""Duplicates in a tenant: full scans, stored suggestions, incremental matching.
+
+A *scan* reads every person record of one tenant, files each under hashed blocking
+keys (:class:`~tenant_privacy.models.BlockingKey`), remembers a fingerprint of its
+normalised identity (:class:`~tenant_privacy.models.MatchRecord`), runs
+:func:`~tenant_privacy.matching.find_duplicates` and stores the pairs as
+:class:`~tenant_privacy.models.MatchSuggestion` rows. A rejected pair stays rejected
+until one of its two records changes (its fingerprint differs).
+
+:func:`match_record` matches one new or changed registration against the stored
+blocking keys without a rescan. Our tables hold hashes and ids only, never personal
+values. Everything goes through a :class:`~tenant_privacy.store.scope.TenantScope`,
+so records of two tenants are never compared.
+
+Library functions flush and never commit; the job entry points commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import typing as t
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from .. import matching
+from ..errors import InvalidInput
+from ..errors import MergeConflict
+from ..errors import NotFound
+from ..models import BlockingKey
+from ..models import MatchRecord
+from ..models import MatchSuggestion
+from ..models import MergeRecord
+from ..models import ScanJob
+from ..models import SubjectRecord
+from ..models import utcnow
+from . import audit
+
+if t.TYPE_CHECKING:
+    from ..registry import PersonSource
+    from ..store.scope import TenantScope
+
+log = logging.getLogger(__name__)
+
+__all__ = [
+    "ACCEPTED",
+    "PENDING",
+    "REJECTED",
+    "accept",
+    "accept_above",
+    "count_above",
+    "fingerprint",
+    "key_hash",
+    "match_record",
+    "match_record_job",
+    "pending",
+    "reject",
+    "reopen_for_merge",
+    "run_scan",
+    "run_scan_job",
+    "start_scan",
+]
+
+PENDING = "pending"
+ACCEPTED = "accepted"
+REJECTED = "rejected"
+
+#: Records read, normalised and indexed per transaction of a scan.
+SCAN_BATCH = 1000
+#: At most this many stored records (those sharing most keys) are scored against
+#: one new registration.
+MAX_CANDIDATES = 200
+
+RecordRef = tuple[str, str]
+ProgressFn = t.Callable[[int, int], None]
+
+
+# -- hashing ------------------------------------------------------------------------
+def key_hash(tenant: str, key: str) -> str:
+    """The stored form of a blocking key: 32 hex digits of a tenant-keyed sha256."""
+    return hashlib.sha256(f"{tenant}\x1f{key}".encode()).hexdigest()[:32]
+
+
+def fingerprint(nr: matching.NormalizedRecord) -> str:
+    """sha256 of the normalised identity fields (the id excluded)."""
+    values: list[t.Any] = []
+    for f in dataclasses.fields(nr):
+        if f.name == "id":
+            continue
+        value = getattr(nr, f.name)
+        if isinstance(value, frozenset | set):
+            value = sorted(value)
+        values.append([f.name, value])
+    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
+
+
+def _split(ref_id: str) -> RecordRef:
+    source_key, _, record_id = str(ref_id).partition(":")
+    return source_key, record_id
+
+
+def _ordered(x: RecordRef, y: RecordRef) -> tuple[RecordRef, RecordRef, bool]:
+    """``(a, b, swapped)`` with ``a < b``."""
+    return (x, y, False) if x <= y else (y, x, True)
+
+
+def _threshold() -> float | None:
+    from ..config import config_value
+
+    value = config_value("MATCH_THRESHOLD")
+    return None if value is None else float(value)
+
+
+def _region(scope: TenantScope) -> str:
+    from .tenants import settings_of
+
+    return str(settings_of(scope.session, scope.tenant).phone_region or "NO")
+
+
+# -- reading host records -------------------------------------------------------------
+def _identity_select(scope: TenantScope, source: PersonSource) -> sa.Select[t.Any]:
+    """The tenant's rows of *source* with every identity column loaded eagerly."""
+    stmt = scope.source_select(source)
+    column_attrs = sa.inspect(source.model).column_attrs.keys()
+    options = [
+        orm.undefer(source.column(attr))
+        for attr in source.identity.values()
+        if attr in column_attrs
+    ]
+    return stmt.options(*options) if options else stmt
+
+
+def _normalize(
+    scope: TenantScope, source: PersonSource, row: t.Any, region: str
+) -> matching.NormalizedRecord:
+    return matching.normalize_record(scope.identity(source, row), region=region)
+
+
+def _load(
+    scope: TenantScope, refs: t.Iterable[RecordRef], region: str
+) -> list[matching.NormalizedRecord]:
+    """Normalised records for *refs* of this tenant (missing ones left out)."""
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for source_key, record_id in refs:
+        by_source[source_key].append(record_id)
+    out: list[matching.NormalizedRecord] = []
+    for source_key, ids in by_source.items():
+        try:
+            source = scope.person_source(source_key)
+        except NotFound:
+            continue
+        stmt = _identity_select(scope, source)
+        rows = scope.session.scalars(
+            stmt.where(source.column(source.id_column).in_(_coerce(source, ids)))
+        )
+        out.extend(_normalize(scope, source, row, region) for row in rows)
+    return out
+
+
+def _coerce(source: PersonSource, ids: t.Iterable[str]) -> list[t.Any]:
+    from ..store.scope import coerce_id
+
+    out = []
+    for record_id in ids:
+        try:
+            out.append(coerce_id(source, record_id))
+        except NotFound:
+            continue
+    return out
+
+
+# -- index rows -----------------------------------------------------------------------
+def _index_rows(
+    tenant: str, nr: matching.NormalizedRecord
+) -> tuple[RecordRef, str, list[dict[str, str]]]:
+    ref = _split(nr.id)
+    hashes = {key_hash(tenant, key) for key in matching.blocking_keys(nr)}
+    rows = [
+        {
+            "tenant_key": tenant,
+            "key_hash": h,
+            "source_key": ref[0],
+            "record_id": ref[1],
+        }
+        for h in sorted(hashes)
+    ]
+    return ref, fingerprint(nr), rows
+
+
+def _write_index(
+    scope: TenantScope, nrs: t.Sequence[matching.NormalizedRecord]
+) -> None:
+    """Insert blocking keys and fingerprints of *nrs* (their old rows must be gone)."""
+    keys: list[dict[str, str]] = []
+    prints: list[dict[str, t.Any]] = []
+    now = utcnow()
+    for nr in nrs:
+        ref, fp, rows = _index_rows(scope.tenant, nr)
+        keys.extend(rows)
+        prints.append(
+            {
+                "tenant_key": scope.tenant,
+                "source_key": ref[0],
+                "record_id": ref[1],
+                "fingerprint": fp,
+                "updated_at": now,
+            }
+        )
+    if keys:
+        scope.session.execute(sa.insert(BlockingKey.__table__), keys)
+    if prints:
+        scope.session.execute(sa.insert(MatchRecord.__table__), prints)
+
+
+def _forget(scope: TenantScope, ref: RecordRef) -> None:
+    """Drop the blocking keys and the fingerprint of one record."""
+    for model in (BlockingKey, MatchRecord):
+        scope.session.execute(
+            sa.delete(model).where(
+                model.tenant_key == scope.tenant,
+                model.source_key == ref[0],
+                model.record_id == ref[1],
+            )
+        )
+
+
+# -- suggestions ----------------------------------------------------------------------
+def _pair_key(s: MatchSuggestion) -> tuple[RecordRef, RecordRef]:
+    return (s.a_source, s.a_id), (s.b_source, s.b_id)
+
+
+def _store_pair(
+    scope: TenantScope,
+    pair: matching.MatchPair,
+    prints: t.Mapping[RecordRef, str],
+    existing: dict[tuple[RecordRef, RecordRef], MatchSuggestion],
+) -> MatchSuggestion | None:
+    """Create or refresh the suggestion of *pair*; None if it stays decided.
+
+    A pending suggestion gets the new score; a rejected one is re-opened only when a
+    fingerprint changed; an accepted one is re-opened when its records are no
+    longer in one subject (the link was undone).
+    """
+    a, b, swapped = _ordered(_split(pair.a), _split(pair.b))
+    fp_a, fp_b = prints[a], prints[b]
+    row = existing.get((a, b))
+    if row is None:
+        row = MatchSuggestion(
+            tenant_key=scope.tenant,
+            a_source=a[0],
+            a_id=a[1],
+            b_source=b[0],
+            b_id=b[1],
+            status=PENDING,
+        )
+        scope.session.add(row)
+        existing[(a, b)] = row
+    elif row.status == REJECTED and (row.a_fingerprint, row.b_fingerprint) == (
+        fp_a,
+        fp_b,
+    ):
+        return None
+    row.score = float(pair.score)
+    row.evidence = dict(pair.evidence)
+    row.a_fingerprint, row.b_fingerprint = fp_a, fp_b
+    if row.status != PENDING:
+        row.status = PENDING
+        row.decided_at = None
+        row.decided_by = None
+    return row
+
+
+def _same_subject(scope: TenantScope, a: RecordRef, b: RecordRef) -> bool:
+    la, lb = scope.link_of(a), scope.link_of(b)
+    return la is not None and lb is not None and la.subject_id == lb.subject_id
+
+
+# -- full scan ------------------------------------------------------------------------
+def start_scan(scope: TenantScope, actor: str) -> ScanJob:
+    """Create a queued scan of the tenant and audit it; the caller commits, then
+    enqueues :func:`run_scan_job` with ``tenant=scope.tenant, scan_id=scan.id``.
+
+    :param actor: the audit ref of who starts it (``"user:<id>"``).
+    """
+    scan = ScanJob(tenant_key=scope.tenant, status="queued", actor=actor)
+    scope.session.add(scan)
+    scope.session.flush()
+    audit.record(
+        scope.session,
+        scope.tenant,
+        actor,
+        audit.Action.SCAN_STARTED,
+        detail=f"scan={scan.id}",
+    )
+    return scan
+
+
+def enqueue_scan(scan: ScanJob) -> None:
+    """Hand a committed scan to the job runner (inline or rq)."""
+    from ..proxies import current_privacy
+
+    current_privacy.services["jobs"].enqueue(
+        "tenant_privacy.services.duplicates.run_scan_job",
+        tenant=scan.tenant_key,
+        scan_id=scan.id,
+    )
+
+
+def _count(scope: TenantScope) -> int:
+    total = 0
+    for source in scope.registry.person_sources():
+        stmt = sa.select(sa.func.count()).select_from(
+            scope.source_select(source).subquery()
+        )
+        total += int(scope.session.scalar(stmt) or 0)
+    return total
+
+
+def _batches(scope: TenantScope, source: PersonSource) -> t.Iterator[list[t.Any]]:
+    """Rows of *source* in id order, :data:`SCAN_BATCH` at a time (keyset paging)."""
+    id_col = source.column(source.id_column)
+    last: t.Any = None
+    while True:
+        stmt = _identity_select(scope, source).order_by(id_col).limit(SCAN_BATCH)
+        if last is not None:
+            stmt = stmt.where(id_col > last)
+        rows = list(scope.session.scalars(stmt))
+        if not rows:
+            return
+        last = getattr(rows[-1], source.id_column)
+        yield rows
+        if len(rows) < SCAN_BATCH:
+            return
+
+
+def run_scan(
+    scope: TenantScope,
+    scan: ScanJob,
+    *,
+    commit: bool = True,
+    progress: ProgressFn | None = None,
+) -> int:
+    """Run *scan* over every person record of the tenant; return the suggestion count.
+
+    With *commit* (the job's default) each batch of the index is committed and the
+    scan's progress with it, so a page polling the scan sees it advance.
+    """
+    session = scope.session
+    tenant = scope.tenant
+    region = _region(scope)
+    scan.status = "running"
+    scan.total = _count(scope)
+    scan.progress = 0
+    for model in (BlockingKey, MatchRecord):
+        session.execute(sa.delete(model).where(model.tenant_key == tenant))
+    _checkpoint(session, commit)
+    nrs: list[matching.NormalizedRecord] = []
+    for source in scope.registry.person_sources():
+        for rows in _batches(scope, source):
+            batch = [_normalize(scope, source, row, region) for row in rows]
+            _write_index(scope, batch)
+            nrs.extend(batch)
+            scan.progress = min(len(nrs), scan.total)
+            _checkpoint(session, commit)
+            if progress is not None:
+                progress(scan.progress, scan.total)
+    pairs = matching.find_duplicates(nrs, threshold=_threshold())
+    prints = {_split(nr.id): fingerprint(nr) for nr in nrs}
+    del nrs
+    stored = _store_scan_pairs(scope, pairs, prints)
+    scan.status = "done"
+    scan.progress = scan.total
+    scan.suggestions = stored
+    scan.finished_at = utcnow()
+    audit.record(
+        session,
+        tenant,
+        "system",
+        audit.Action.SCAN_FINISHED,
+        detail=f"scan={scan.id} records={scan.total} suggestions={stored}",
+    )
+    session.flush()
+    return stored
+
+
+def _checkpoint(session: orm.Session, commit: bool) -> None:
+    if commit:
+        session.commit()
+    else:
+        session.flush()
+
+
+def _store_scan_pairs(
+    scope: TenantScope,
+    pairs: t.Sequence[matching.MatchPair],
+    prints: t.Mapping[RecordRef, str],
+) -> int:
+    """Upsert the scan's pairs; drop pending ones it no longer finds; return pending."""
+    session = scope.session
+    existing = {_pair_key(s): s for s in session.scalars(scope.select(MatchSuggestion))}
+    subjects = {
+        link.ref: link.subject_id
+        for link in session.scalars(scope.select(SubjectRecord))
+    }
+    seen: set[int] = set()
+    for pair in pairs:
+        a, b = _split(pair.a), _split(pair.b)
+        if a in subjects and subjects.get(a) == subjects.get(b):
+            continue
+        row = _store_pair(scope, pair, prints, existing)
+        if row is not None:
+            session.flush()
+            seen.add(row.id)
+    for row in list(existing.values()):
+        if row.status == PENDING and row.id not in seen:
+            session.delete(row)
+    session.flush()
+    return len(seen)
+
+
+def run_scan_job(tenant: str, scan_id: int) -> int:
+    """Job entry point: run the scan *scan_id* of *tenant* and commit.
+
+    Idempotent: a scan that is already done is not run again. A failure marks the
+    scan failed with the error's class name (no personal data) and re-raises.
+    """
+    from ..proxies import current_privacy
+
+    scope = current_privacy.scope(tenant)
+    session = scope.session
+    scan = scope.get(ScanJob, id=int(scan_id))
+    if scan.status in ("done", "running"):
+        return scan.suggestions
+    try:
+        stored = run_scan(scope, scan, commit=True)
+        session.commit()
+        return stored
+    except Exception as exc:
+        session.rollback()
+        failed = scope.get(ScanJob, id=int(scan_id))
+        failed.status = "failed"
+        failed.error = f"{type(exc).__name__}"[:255]
+        failed.finished_at = utcnow()
+        session.commit()
+        log.exception("duplicate scan %s of tenant %s failed", scan_id, tenant)
+        raise
+
+
+def latest_scan(scope: TenantScope) -> ScanJob | None:
+    """The tenant's most recent scan, or None."""
+    stmt = scope.select(ScanJob).order_by(ScanJob.id.desc()).limit(1)
+    return scope.session.scalars(stmt).first()
+
+
+# -- incremental ----------------------------------------------------------------------
+def match_record(
+    scope: TenantScope, source_key: str, record_id: str
+) -> list[MatchSuggestion]:
+    """Match one new or changed registration against the tenant's stored keys.
+
+    Replaces the record's blocking keys and fingerprint, scores it against the
+    stored records sharing most keys with it (at most :data:`MAX_CANDIDATES`) and
+    upserts the suggestions. A record that no longer exists is forgotten and its
+    pending suggestions dropped. Returns the record's pending suggestions, best first.
+    """
+    session = scope.session
+    ref: RecordRef = (source_key, str(record_id))
+    _forget(scope, ref)
+    row = _fetch(scope, ref)
+    mine = _suggestions_of(scope, ref)
+    if row is None:
+        for s in mine:
+            if s.status == PENDING:
+                session.delete(s)
+        session.flush()
+        return []
+    region = _region(scope)
+    nr = _normalize(scope, scope.person_source(source_key), row, region)
+    _write_index(scope, [nr])
+    hashes = list({key_hash(scope.tenant, k) for k in matching.blocking_keys(nr)})
+    candidates = _candidate_refs(scope, ref, hashes)
+    cand_nrs = _load(scope, candidates, region)
+    pairs = matching.match_one(nr, cand_nrs, threshold=_threshold())
+    prints = {ref: fingerprint(nr)}
+    prints.update({_split(c.id): fingerprint(c) for c in cand_nrs})
+    existing = {_pair_key(s): s for s in mine}
+    kept: list[MatchSuggestion] = []
+    for pair in pairs:
+        other = _split(pair.b)
+        if _same_subject(scope, ref, other):
+            continue
+        a, b, _ = _ordered(ref, other)
+        if (a, b) not in existing:
+            found = session.scalars(
+                scope.select(MatchSuggestion).filter_by(
+                    a_source=a[0], a_id=a[1], b_source=b[0], b_id=b[1]
+                )
+            ).first()
+            if found is not None:
+                existing[(a, b)] = found
+        stored = _store_pair(scope, pair, prints, existing)
+        if stored is not None:
+            kept.append(stored)
+    for s in mine:
+        if s.status == PENDING and s not in kept:
+            session.delete(s)
+    session.flush()
+    return sorted(kept, key=lambda s: -s.score)
+
+
+def _fetch(scope: TenantScope, ref: RecordRef) -> t.Any:
+    """The host row of *ref* in this tenant with its identity loaded, or None."""
+    try:
+        source = scope.person_source(ref[0])
+    except NotFound:
+        return None
+    ids = _coerce(source, [ref[1]])
+    if not ids:
+        return None
+    stmt = _identity_select(scope, source).where(
+        source.column(source.id_column) == ids[0]
+    )
+    return scope.session.scalars(stmt).first()
+
+
+def _suggestions_of(scope: TenantScope, ref: RecordRef) -> list[MatchSuggestion]:
+    stmt = scope.select(MatchSuggestion).where(
+        sa.or_(
+            sa.and_(MatchSuggestion.a_source == ref[0], MatchSuggestion.a_id == ref[1]),
+            sa.and_(MatchSuggestion.b_source == ref[0], MatchSuggestion.b_id == ref[1]),
+        )
+    )
+    return list(scope.session.scalars(stmt))
+
+
+def _candidate_refs(
+    scope: TenantScope, ref: RecordRef, hashes: list[str]
+) -> list[RecordRef]:
+    """Stored records sharing a key hash with *ref*, most shared keys first."""
+    if not hashes:
+        return []
+    shared = sa.func.count().label("shared")
+    stmt = (
+        sa.select(BlockingKey.source_key, BlockingKey.record_id, shared)
+        .where(
+            BlockingKey.tenant_key == scope.tenant,
+            BlockingKey.key_hash.in_(hashes),
+        )
+        .group_by(BlockingKey.source_key, BlockingKey.record_id)
+        .order_by(shared.desc())
+        .limit(MAX_CANDIDATES + 1)
+    )
+    return [
+        (src, rid) for src, rid, _ in scope.session.execute(stmt) if (src, rid) != ref
+    ][:MAX_CANDIDATES]
+
+
+def match_record_job(tenant: str, source_key: str, record_id: str) -> int:
+    """Job entry point of :func:`match_record`; commits. No-op where the module is off.
+
+    Returns the number of pending suggestions of the record.
+    """
+    from ..proxies import current_privacy
+    from .tenants import is_enabled
+
+    session = current_privacy.session
+    if not is_enabled(session, tenant):
+        return 0
+    found = match_record(current_privacy.scope(tenant), source_key, str(record_id))
+    session.commit()
+    return len(found)
+
+
+# -- review decisions -----------------------------------------------------------------
+def suggestion(scope: TenantScope, suggestion_id: int | str) -> MatchSuggestion:
+    """The suggestion *suggestion_id* of this tenant.
+
+    :raises NotFound: if there is none here (also for another tenant's id).
+    """
+    try:
+        sid = int(suggestion_id)
+    except (TypeError, ValueError) as exc:
+        raise NotFound(f"no suggestion {suggestion_id!r}") from exc
+    return scope.get(MatchSuggestion, id=sid)
+
+
+def refs_of(s: MatchSuggestion) -> tuple[RecordRef, RecordRef]:
+    """The two record refs of a suggestion."""
+    return (s.a_source, s.a_id), (s.b_source, s.b_id)
+
+
+def accept(scope: TenantScope, actor: str, suggestion_id: int | str) -> MergeRecord:
+    """Link the two records of a suggestion under one subject; mark it accepted.
+
+    :raises NotFound: unknown suggestion in this tenant.
+    :raises MergeConflict: the suggestion was already accepted.
+    """
+    from . import linking
+
+    s = suggestion(scope, suggestion_id)
+    if s.status == ACCEPTED:
+        raise MergeConflict(f"suggestion {s.id} is already accepted")
+    merge = linking.link_records(
+        scope,
+        actor,
+        list(refs_of(s)),
+        score=s.score,
+        evidence=dict(s.evidence or {}),
+        suggestion_id=s.id,
+    )
+    _decide(s, ACCEPTED, actor)
+    scope.session.flush()
+    return t.cast(MergeRecord, merge)
+
+
+def _decide(s: MatchSuggestion, status: str, actor: str) -> None:
+    s.status = status
+    s.decided_at = utcnow()
+    s.decided_by = actor
+
+
+def reject(scope: TenantScope, actor: str, suggestion_id: int | str) -> MatchSuggestion:
+    """Mark a suggestion rejected: it will not come back unless a record changes.
+
+    :raises NotFound: unknown suggestion in this tenant.
+    :raises MergeConflict: the suggestion was already accepted (undo the link first).
+    """
+    s = suggestion(scope, suggestion_id)
+    if s.status == ACCEPTED:
+        raise MergeConflict(f"suggestion {s.id} is accepted; undo the link first")
+    _decide(s, REJECTED, actor)
+    scope.session.flush()
+    audit.record(
+        scope.session,
+        scope.tenant,
+        actor,
+        audit.Action.SUGGESTION_REJECTED,
+        record_refs=list(refs_of(s)),
+        detail=f"suggestion={s.id}",
+    )
+    return s
+
+
+def _check_score(min_score: float) -> float:
+    try:
+        value = float(min_score)
+    except (TypeError, ValueError) as exc:
+        raise InvalidInput("the minimum score must be a number") from exc
+    if not 0.0 <= value <= 1.0:
+        raise InvalidInput("the minimum score must lie between 0 and 1")
+    return value
+
+
+def _above(scope: TenantScope, min_score: float) -> sa.Select[tuple[MatchSuggestion]]:
+    return (
+        scope.select(MatchSuggestion)
+        .where(
+            MatchSuggestion.status == PENDING,
+            MatchSuggestion.score >= _check_score(min_score),
+        )
+        .order_by(MatchSuggestion.score.desc(), MatchSuggestion.id)
+    )
+
+
+def count_above(scope: TenantScope, min_score: float) -> int:
+    """How many pending suggestions score at least *min_score*.
+
+    :raises InvalidInput: if *min_score* is not a number in [0, 1].
+    """
+    stmt = sa.select(sa.func.count()).select_from(_above(scope, min_score).subquery())
+    return int(scope.session.scalar(stmt) or 0)
+
+
+def accept_above(scope: TenantScope, actor: str, min_score: float) -> int:
+    """Accept every pending suggestion scoring at least *min_score*, best first.
+
+    All of it happens in the caller's one transaction: if one link fails, the caller
+    rolls back and nothing is linked. A pair whose records an earlier accept in the
+    same run already put together is marked accepted without a second link.
+    Returns the number of suggestions accepted.
+
+    :raises InvalidInput: if *min_score* is not a number in [0, 1].
+    """
+    from . import linking
+
+    rows = list(scope.session.scalars(_above(scope, min_score)))
+    for s in rows:
+        a, b = refs_of(s)
+        if not _same_subject(scope, a, b):
+            linking.link_records(
+                scope,
+                actor,
+                [a, b],
+                score=s.score,
+                evidence=dict(s.evidence or {}),
+                suggestion_id=s.id,
+            )
+        _decide(s, ACCEPTED, actor)
+        scope.session.flush()
+    return len(rows)
+
+
+def pending(
+    scope: TenantScope, page: int = 1, per_page: int = 25
+) -> tuple[list[MatchSuggestion], int]:
+    """One page of pending suggestions, best first, and the total count.
+
+    :raises InvalidInput: if *page* or *per_page* is below 1.
+    """
+    if page < 1 or per_page < 1:
+        raise InvalidInput("page and page size must be positive")
+    base = scope.select(MatchSuggestion).where(MatchSuggestion.status == PENDING)
+    total = int(
+        scope.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+        or 0
+    )
+    stmt = (
+        base.order_by(MatchSuggestion.score.desc(), MatchSuggestion.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    )
+    return list(scope.session.scalars(stmt)), total
+
+
+def reopen_for_merge(scope: TenantScope, merge: MergeRecord) -> MatchSuggestion | None:
+    """Set the suggestion a merge came from back to pending (after an undo).
+
+    ``linking.undo_merge`` calls this; :mod:`.autowatch` also calls it when it sees a
+    merge row's ``undone_at`` being set, so either way an undone link comes back for
+    review. Returns the re-opened suggestion, or None.
+    """
+    if merge.tenant_key != scope.tenant or merge.suggestion_id is None:
+        return None
+    s = scope.session.scalars(
+        scope.select(MatchSuggestion).filter_by(id=merge.suggestion_id)
+    ).first()
+    if s is None or s.status != ACCEPTED:
+        return None
+    s.status = PENDING
+    s.decided_at = None
+    s.decided_by = None
+    return s

@@ -1,0 +1,305 @@
+"""Duplicate review pages: scans with progress, suggestions side by side, decisions."""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import jsonify
+from flask import redirect
+from flask import request
+from flask import url_for
+
+from ..errors import InvalidInput
+from ..errors import MergeConflict
+from ..errors import NotFound
+from ..i18n import gettext
+from ..proxies import current_privacy
+from ..proxies import get_actor
+from ..proxies import get_tenant
+from ..services import audit
+from ..services import duplicates
+from .context import render
+
+if t.TYPE_CHECKING:
+    from ..models import MatchSuggestion
+    from ..store.scope import TenantScope
+
+PER_PAGE = 25
+
+#: Order of identity fields on the side-by-side page, and the evidence key of each.
+FIELDS: tuple[tuple[str, str], ...] = (
+    ("first_name", "first_name"),
+    ("last_name", "last_name"),
+    ("full_name", "name"),
+    ("email", "email"),
+    ("phone", "phone"),
+    ("birth_date", "birth_date"),
+    ("national_id", "national_id"),
+    ("street", "street"),
+    ("postcode", "postcode"),
+    ("city", "city"),
+    ("country", "country"),
+    ("company", "company"),
+)
+
+
+def field_labels() -> dict[str, str]:
+    """Translated labels of the identity fields."""
+    return {
+        "first_name": gettext("First name"),
+        "last_name": gettext("Last name"),
+        "full_name": gettext("Full name"),
+        "email": gettext("Email"),
+        "phone": gettext("Phone"),
+        "birth_date": gettext("Birth date"),
+        "national_id": gettext("National id"),
+        "street": gettext("Street"),
+        "postcode": gettext("Postcode"),
+        "city": gettext("City"),
+        "country": gettext("Country"),
+        "company": gettext("Company"),
+    }
+
+
+def agreement(similarity: float | None) -> str:
+    """CSS class of one field's similarity: agree, partial, conflict or none."""
+    if similarity is None:
+        return ""
+    if similarity >= 0.9:
+        return "tp-agree"
+    if similarity >= 0.6:
+        return "tp-partial"
+    return "tp-conflict"
+
+
+def _scope() -> TenantScope:
+    tenant = get_tenant()
+    if not tenant:
+        abort(404)
+    return current_privacy.scope(tenant)
+
+
+def _actor() -> str:
+    return audit.actor_ref(get_actor())
+
+
+def _endpoint(name: str) -> str:
+    return f"{request.blueprint}.{name}"
+
+
+def _identity(scope: TenantScope, ref: tuple[str, str]) -> dict[str, t.Any] | None:
+    try:
+        source = scope.person_source(ref[0])
+        row = scope.record(*ref)
+    except NotFound:
+        return None
+    data = scope.identity(source, row)
+    data["_label"] = str(source.label)
+    return data
+
+
+def _name(data: dict[str, t.Any] | None) -> str:
+    if data is None:
+        return gettext("(record no longer exists)")
+    parts = [data.get("first_name"), data.get("last_name")]
+    name = " ".join(str(p) for p in parts if p) or str(data.get("full_name") or "")
+    return name or gettext("(no name)")
+
+
+def _subject_url(scope: TenantScope, s: MatchSuggestion) -> str | None:
+    """URL of the subject page of the suggestion's records, if that page exists."""
+    from flask import current_app
+
+    endpoint = _endpoint("subject")
+    if endpoint not in current_app.view_functions:
+        return None
+    link = scope.link_of((s.a_source, s.a_id))
+    if link is None:
+        return None
+    return url_for(endpoint, subject_id=link.subject_id)
+
+
+def _page_arg() -> int:
+    raw = request.args.get("page", "1")
+    try:
+        page = int(raw)
+    except ValueError:
+        abort(400, description=gettext("The page must be a whole number."))
+    if page < 1 or page > 100_000:
+        abort(400, description=gettext("The page must be a whole number."))
+    return page
+
+
+def _score_arg() -> float:
+    raw = request.form.get("min_score", "")
+    try:
+        value = float(raw.replace(",", "."))
+    except ValueError:
+        abort(400, description=gettext("The minimum score must be a number."))
+    if not 0.0 <= value <= 1.0 or value != value:
+        abort(400, description=gettext("The minimum score must lie between 0 and 1."))
+    return value
+
+
+def register(bp: Blueprint) -> None:
+    """Add the duplicate review pages."""
+
+    @bp.get("/duplicates", endpoint="duplicates")
+    def duplicates_list() -> str:
+        """Pending suggestions, best first, with the latest scan and its progress."""
+        scope = _scope()
+        page = _page_arg()
+        rows, total = duplicates.pending(scope, page, PER_PAGE)
+        names = {}
+        for s in rows:
+            a, b = duplicates.refs_of(s)
+            names[s.id] = (_name(_identity(scope, a)), _name(_identity(scope, b)))
+        pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
+        return render(
+            "tenant_privacy/duplicates.html",
+            rows=rows,
+            names=names,
+            total=total,
+            page=page,
+            pages=pages,
+            scan=duplicates.latest_scan(scope),
+        )
+
+    @bp.post("/duplicates/scan", endpoint="scan_start")
+    def scan_start() -> t.Any:
+        """Start a full scan of the tenant (inline or on the rq queue)."""
+        scope = _scope()
+        scan = duplicates.start_scan(scope, _actor())
+        scope.session.commit()
+        try:
+            duplicates.enqueue_scan(scan)
+        except Exception:  # the scan row says failed; the page shows it
+            current_privacy.session.rollback()
+            flash(gettext("The scan failed."), "error")
+            return redirect(url_for(_endpoint("duplicates")))
+        flash(gettext("Scan started."), "success")
+        return redirect(url_for(_endpoint("duplicates")))
+
+    @bp.get("/duplicates/scans/<int:scan_id>", endpoint="scan_status")
+    def scan_status(scan_id: int) -> t.Any:
+        """JSON progress of one scan: status, progress, total, suggestions."""
+        from ..models import ScanJob
+
+        try:
+            scan = _scope().get(ScanJob, id=scan_id)
+        except NotFound:
+            abort(404)
+        return jsonify(
+            status=scan.status,
+            progress=scan.progress,
+            total=scan.total,
+            suggestions=scan.suggestions,
+        )
+
+    @bp.get("/duplicates/<int:suggestion_id>", endpoint="suggestion")
+    def suggestion(suggestion_id: int) -> str:
+        """Two records side by side, each field's agreement marked."""
+        scope = _scope()
+        try:
+            s = duplicates.suggestion(scope, suggestion_id)
+        except NotFound:
+            abort(404)
+        a_ref, b_ref = duplicates.refs_of(s)
+        a, b = _identity(scope, a_ref), _identity(scope, b_ref)
+        evidence = dict(s.evidence or {})
+        labels = field_labels()
+        lines = []
+        for name, key in FIELDS:
+            va = (a or {}).get(name)
+            vb = (b or {}).get(name)
+            if va in (None, "") and vb in (None, ""):
+                continue
+            similarity = evidence.get(key)
+            lines.append(
+                {
+                    "field": name,
+                    "label": labels[name],
+                    "a": va,
+                    "b": vb,
+                    "similarity": similarity,
+                    "css": agreement(similarity),
+                }
+            )
+        return render(
+            "tenant_privacy/suggestion.html",
+            s=s,
+            a=a,
+            b=b,
+            a_ref=a_ref,
+            b_ref=b_ref,
+            lines=lines,
+            subject_url=_subject_url(scope, s),
+        )
+
+    @bp.post("/duplicates/<int:suggestion_id>/accept", endpoint="suggestion_accept")
+    def suggestion_accept(suggestion_id: int) -> t.Any:
+        """Link the two records of a suggestion."""
+        scope = _scope()
+        try:
+            duplicates.accept(scope, _actor(), suggestion_id)
+            scope.session.commit()
+        except NotFound:
+            scope.session.rollback()
+            abort(404)
+        except MergeConflict:
+            scope.session.rollback()
+            flash(gettext("This suggestion was already decided."), "error")
+            return redirect(
+                url_for(_endpoint("suggestion"), suggestion_id=suggestion_id)
+            )
+        s = duplicates.suggestion(scope, suggestion_id)
+        flash(gettext("The two records are now linked."), "success")
+        return redirect(
+            _subject_url(scope, s)
+            or url_for(_endpoint("suggestion"), suggestion_id=suggestion_id)
+        )
+
+    @bp.post("/duplicates/<int:suggestion_id>/reject", endpoint="suggestion_reject")
+    def suggestion_reject(suggestion_id: int) -> t.Any:
+        """Mark a suggestion as not the same person."""
+        scope = _scope()
+        try:
+            duplicates.reject(scope, _actor(), suggestion_id)
+            scope.session.commit()
+        except NotFound:
+            scope.session.rollback()
+            abort(404)
+        except MergeConflict:
+            scope.session.rollback()
+            flash(gettext("This suggestion was already accepted."), "error")
+            return redirect(
+                url_for(_endpoint("suggestion"), suggestion_id=suggestion_id)
+            )
+        flash(gettext("Suggestion rejected."), "success")
+        return redirect(url_for(_endpoint("duplicates")))
+
+    @bp.post("/duplicates/accept-above", endpoint="accept_above")
+    def accept_above() -> t.Any:
+        """Accept every pending suggestion above a score, after a confirmation."""
+        scope = _scope()
+        min_score = _score_arg()
+        if request.form.get("confirm") != "1":
+            return render(
+                "tenant_privacy/accept_above_confirm.html",
+                min_score=min_score,
+                count=duplicates.count_above(scope, min_score),
+            )
+        try:
+            count = duplicates.accept_above(scope, _actor(), min_score)
+            scope.session.commit()
+        except (MergeConflict, InvalidInput, NotFound):
+            scope.session.rollback()
+            flash(
+                gettext("Nothing was linked: the records changed meanwhile."), "error"
+            )
+            return redirect(url_for(_endpoint("duplicates")))
+        flash(gettext("%(num)s suggestions accepted.", num=count), "success")
+        return redirect(url_for(_endpoint("duplicates")))
