@@ -1,0 +1,144 @@
+"""``privacy duplicates scan|list|accept|reject --tenant T``."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import InvalidInput
+from ..errors import MergeConflict
+from ..errors import NotFound
+from ..proxies import current_privacy
+from ..services import duplicates
+from . import privacy_cli
+from .common import EXIT_NOT_FOUND
+from .common import confirm
+from .common import fail
+from .common import require_tenant
+from .common import tenant_option
+from .common import yes_option
+
+OPERATOR = "operator"
+
+
+@privacy_cli.group("duplicates")
+def duplicates_group() -> None:
+    """Find, list and decide duplicate registrations of a tenant."""
+
+
+@duplicates_group.command("scan")
+@tenant_option
+def scan(tenant: str) -> None:
+    """Scan every person record of the tenant for duplicates (runs here)."""
+    scope = current_privacy.scope(require_tenant(tenant))
+    job = duplicates.start_scan(scope, OPERATOR)
+    scope.session.commit()
+    with click.progressbar(length=1, label="Scanning", show_pos=True) as bar:
+        done = 0
+
+        def progress(current: int, total: int) -> None:
+            nonlocal done
+            bar.length = max(total, 1)
+            bar.update(current - done)
+            done = current
+
+        try:
+            stored = duplicates.run_scan(scope, job, commit=True, progress=progress)
+            scope.session.commit()
+        except Exception as exc:
+            scope.session.rollback()
+            failed = scope.get(type(job), id=job.id)
+            failed.status = "failed"
+            failed.error = type(exc).__name__
+            scope.session.commit()
+            fail(f"scan {job.id} failed: {type(exc).__name__}")
+    click.echo(f"scan {job.id}: {job.total} records, {stored} pending suggestions")
+
+
+def _parse_score(value: float | None) -> float | None:
+    if value is not None and not 0.0 <= value <= 1.0:
+        raise click.BadParameter("must lie between 0 and 1", param_hint="score")
+    return value
+
+
+@duplicates_group.command("list")
+@tenant_option
+@click.option("--min-score", type=float, default=None, help="Only scores >= this.")
+@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+def list_suggestions(tenant: str, min_score: float | None, limit: int) -> None:
+    """List pending suggestions, best first: id, score, record, record."""
+    _parse_score(min_score)
+    scope = current_privacy.scope(require_tenant(tenant))
+    rows, total = duplicates.pending(scope, 1, limit)
+    shown = 0
+    for s in rows:
+        if min_score is not None and s.score < min_score:
+            break
+        click.echo(
+            f"{s.id}\t{s.score:.3f}\t{s.a_source}:{s.a_id}\t{s.b_source}:{s.b_id}"
+        )
+        shown += 1
+    click.echo(f"{shown} shown of {total} pending", err=True)
+
+
+def _decide_each(tenant: str, ids: tuple[int, ...], accept: bool) -> None:
+    scope = current_privacy.scope(tenant)
+    for sid in ids:
+        try:
+            if accept:
+                duplicates.accept(scope, OPERATOR, sid)
+            else:
+                duplicates.reject(scope, OPERATOR, sid)
+        except NotFound:
+            scope.session.rollback()
+            fail(f"no suggestion {sid} in tenant {tenant}; nothing changed", 2)
+        except MergeConflict as exc:
+            scope.session.rollback()
+            fail(f"{exc}; nothing changed")
+    scope.session.commit()
+    word = "accepted (linked)" if accept else "rejected"
+    for sid in ids:
+        click.echo(f"suggestion {sid}: {word}")
+
+
+@duplicates_group.command("accept")
+@tenant_option
+@click.argument("ids", nargs=-1, type=int)
+@click.option("--above", type=float, default=None, help="Accept all scores >= this.")
+@yes_option
+def accept(tenant: str, ids: tuple[int, ...], above: float | None, yes: bool) -> None:
+    """Link the records of suggestions IDS, or of all pending ones --above SCORE."""
+    require_tenant(tenant)
+    if bool(ids) == (above is not None):
+        raise click.UsageError("give suggestion IDS or --above SCORE, not both")
+    if above is None:
+        confirm(yes, f"Accept {len(ids)} suggestion(s) in tenant {tenant}?")
+        _decide_each(tenant, ids, accept=True)
+        return
+    _parse_score(above)
+    scope = current_privacy.scope(tenant)
+    count = duplicates.count_above(scope, above)
+    if count == 0:
+        click.echo(f"no pending suggestion scores {above} or more; nothing changed")
+        return
+    confirm(yes, f"Link {count} suggestion(s) scoring {above} or more in {tenant}?")
+    try:
+        done = duplicates.accept_above(scope, OPERATOR, above)
+        scope.session.commit()
+    except (MergeConflict, InvalidInput, NotFound) as exc:
+        scope.session.rollback()
+        fail(f"{exc}; nothing changed")
+    click.echo(f"{done} suggestion(s) accepted (linked)")
+
+
+@duplicates_group.command("reject")
+@tenant_option
+@click.argument("ids", nargs=-1, type=int, required=True)
+@yes_option
+def reject(tenant: str, ids: tuple[int, ...], yes: bool) -> None:
+    """Reject suggestions IDS: they stay hidden until one of the records changes."""
+    require_tenant(tenant)
+    confirm(yes, f"Reject {len(ids)} suggestion(s) in tenant {tenant}?")
+    _decide_each(tenant, ids, accept=False)
+
+
+__all__ = ["EXIT_NOT_FOUND", "duplicates_group"]

@@ -1,0 +1,246 @@
+"""Duplicate service: scans, stored suggestions, decisions, incremental matching."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import sqlalchemy as sa
+
+from demo.models import Contact
+from demo.models import db
+from tenant_privacy.errors import InvalidInput
+from tenant_privacy.errors import NotFound
+from tenant_privacy.models import BlockingKey
+from tenant_privacy.models import MatchRecord
+from tenant_privacy.models import MatchSuggestion
+from tenant_privacy.models import MergeRecord
+from tenant_privacy.services import duplicates
+from tenant_privacy.services import linking
+from tests import duplicates_helpers as h
+from tests.conftest import seed
+
+
+@pytest.fixture
+def quiet_app(make_app):
+    """The seeded demo without automatic incremental matching."""
+    return seed(make_app(TENANT_PRIVACY_AUTO_MATCH=False))
+
+
+def test_scan_stores_pending_suggestions_best_first(quiet_app):
+    app = quiet_app
+    scan_id = h.scan(app, "fjord")
+    job = h.scan_row(app, scan_id)
+    assert job.status == "done"
+    assert job.total > 0 and job.progress == job.total
+    rows = h.suggestions(app, "fjord")
+    assert rows and job.suggestions == len(rows)
+    assert all(r.status == "pending" and r.evidence for r in rows)
+    assert [r.score for r in rows] == sorted((r.score for r in rows), reverse=True)
+    for r in rows:
+        assert (r.a_source, r.a_id) < (r.b_source, r.b_id)
+        assert h.tenant_of(app, r.a_source, r.a_id) == "fjord"
+        assert h.tenant_of(app, r.b_source, r.b_id) == "fjord"
+    with app.app_context():
+        page, total = duplicates.pending(h.scope(app, "fjord"), 1, 5)
+        assert total == len(rows) and [s.id for s in page] == [r.id for r in rows[:5]]
+
+
+def test_index_holds_no_personal_values(quiet_app):
+    app = quiet_app
+    h.scan(app, "fjord")
+    with app.app_context():
+        emails = [
+            e
+            for e in db.session.scalars(
+                sa.select(Contact.email).where(Contact.email.is_not(None))
+            )
+        ]
+        keys = list(db.session.scalars(sa.select(BlockingKey.key_hash)))
+        prints = list(db.session.scalars(sa.select(MatchRecord.fingerprint)))
+        evidence = json.dumps(
+            [s.evidence for s in db.session.scalars(sa.select(MatchSuggestion))]
+        )
+    assert keys and all(len(k) == 32 and int(k, 16) >= 0 for k in keys)
+    assert prints and all(len(p) == 64 for p in prints)
+    for email in emails:
+        assert email.split("@")[0] not in evidence
+
+
+def test_rescan_keeps_suggestions_and_drops_nothing_decided(quiet_app):
+    app = quiet_app
+    h.scan(app, "fjord")
+    first = {r.id for r in h.suggestions(app, "fjord")}
+    h.scan(app, "fjord")
+    assert {r.id for r in h.suggestions(app, "fjord")} == first
+
+
+def test_rejected_pair_stays_rejected_until_a_record_changes(quiet_app):
+    app = quiet_app
+    h.scan(app, "fjord")
+    target = next(r for r in h.suggestions(app, "fjord") if r.a_source == "contact")
+    with app.app_context():
+        duplicates.reject(h.scope(app, "fjord"), "user:1", target.id)
+        db.session.commit()
+    h.scan(app, "fjord")
+    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == target.id]
+    assert row.status == "rejected"
+    with app.app_context():
+        ids = [s.id for s in duplicates.pending(h.scope(app, "fjord"), 1, 500)[0]]
+        assert target.id not in ids
+        # a change in one record's identity re-opens the pair
+        contact = db.session.get(Contact, int(target.a_id))
+        contact.street = (contact.street or "Storgata 1") + " B"
+        db.session.commit()
+    h.scan(app, "fjord")
+    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == target.id]
+    assert row.status == "pending"
+    assert row.decided_at is None
+
+
+def test_same_person_in_two_tenants_is_never_suggested(quiet_app):
+    app = quiet_app
+    source = h.first_contact(app, "fjord")
+    twin = h.copy_contact(app, source, "nordlys")
+    h.scan(app, "fjord")
+    h.scan(app, "nordlys")
+    for tenant in ("fjord", "nordlys"):
+        for r in h.suggestions(app, tenant):
+            assert h.tenant_of(app, r.a_source, r.a_id) == tenant
+            assert h.tenant_of(app, r.b_source, r.b_id) == tenant
+    with app.app_context():
+        found = duplicates.match_record(h.scope(app, "nordlys"), "contact", str(twin))
+        db.session.commit()
+        assert all(s.tenant_key == "nordlys" for s in found)
+        refs = {(s.a_id, s.b_id) for s in found}
+        assert not any(str(source) in pair for pair in refs)
+        # the same blocking key hashes differently per tenant
+        assert duplicates.key_hash("fjord", "e:x") != duplicates.key_hash(
+            "nordlys", "e:x"
+        )
+        # another tenant's suggestion is not found
+        fjord_id = h.suggestions(app, "fjord")[0].id
+        with pytest.raises(NotFound):
+            duplicates.accept(h.scope(app, "nordlys"), "user:1", fjord_id)
+        with pytest.raises(NotFound):
+            duplicates.reject(h.scope(app, "nordlys"), "user:1", fjord_id)
+
+
+def test_accept_links_and_undo_reopens(quiet_app):
+    app = quiet_app
+    h.scan(app, "fjord")
+    top = h.suggestions(app, "fjord")[0]
+    with app.app_context():
+        scope = h.scope(app, "fjord")
+        merge = duplicates.accept(scope, "user:1", top.id)
+        db.session.commit()
+        assert merge is not None and merge.suggestion_id == top.id
+        a, b = (
+            scope.link_of((top.a_source, top.a_id)),
+            scope.link_of((top.b_source, top.b_id)),
+        )
+        assert a.subject_id == b.subject_id
+        merge_id = merge.id
+    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == top.id]
+    assert row.status == "accepted" and row.decided_by == "user:1"
+    h.scan(app, "fjord")  # linked records are not suggested again
+    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == top.id]
+    assert row.status == "accepted"
+    with app.app_context():
+        linking.undo_merge(h.scope(app, "fjord"), "user:1", merge_id)
+        db.session.commit()
+    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == top.id]
+    assert row.status == "pending"
+
+
+def test_accept_above_is_one_transaction(quiet_app, monkeypatch):
+    app = quiet_app
+    h.scan(app, "fjord")
+    real = linking.link_records
+    calls = []
+
+    def flaky(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise RuntimeError("boom")
+        return real(*args, **kwargs)
+
+    with app.app_context():
+        scope = h.scope(app, "fjord")
+        count = duplicates.count_above(scope, 0.5)
+        assert count >= 2
+        monkeypatch.setattr(linking, "link_records", flaky)
+        with pytest.raises(RuntimeError):
+            duplicates.accept_above(scope, "user:1", 0.5)
+        db.session.rollback()
+        merges = db.session.scalar(sa.select(sa.func.count()).select_from(MergeRecord))
+        assert merges == 0
+    assert not h.suggestions(app, "fjord", "accepted")
+    monkeypatch.setattr(linking, "link_records", real)
+    with app.app_context():
+        scope = h.scope(app, "fjord")
+        done = duplicates.accept_above(scope, "user:1", 0.5)
+        db.session.commit()
+        assert done == count
+        assert duplicates.count_above(scope, 0.5) == 0
+
+
+def test_bad_input_is_refused(quiet_app):
+    app = quiet_app
+    with app.app_context():
+        scope = h.scope(app, "fjord")
+        for bad in (-0.1, 1.5, "x", float("nan")):
+            with pytest.raises(InvalidInput):
+                duplicates.count_above(scope, bad)
+        with pytest.raises(InvalidInput):
+            duplicates.pending(scope, 0, 10)
+        with pytest.raises(NotFound):
+            duplicates.accept(scope, "user:1", "abc")
+
+
+def test_incremental_match_finds_a_new_lead(quiet_app):
+    app = quiet_app
+    h.scan(app, "fjord")
+    contact = h.first_contact(app, "fjord")
+    lead = h.copy_as_lead(app, contact)
+    with app.app_context():
+        found = duplicates.match_record(h.scope(app, "fjord"), "lead", str(lead))
+        db.session.commit()
+        pairs = {((s.a_source, s.a_id), (s.b_source, s.b_id)) for s in found}
+    assert (("contact", str(contact)), ("lead", str(lead))) in pairs
+    with app.app_context():
+        keys = db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(BlockingKey)
+            .where(BlockingKey.source_key == "lead", BlockingKey.record_id == str(lead))
+        )
+        assert keys > 0
+        # the record disappears: its keys and pending suggestions go
+        from demo.models import Lead
+
+        db.session.delete(db.session.get(Lead, lead))
+        db.session.commit()
+        assert duplicates.match_record(h.scope(app, "fjord"), "lead", str(lead)) == []
+        db.session.commit()
+    assert not [r for r in h.suggestions(app, "fjord") if r.b_id == str(lead)]
+
+
+def test_host_commit_triggers_incremental_match(app):
+    contact = h.first_contact(app, "fjord")
+    lead = h.copy_as_lead(app, contact)  # commits: the hook matches it
+    pairs = {
+        ((r.a_source, r.a_id), (r.b_source, r.b_id))
+        for r in h.suggestions(app, "fjord", "pending")
+    }
+    assert (("contact", str(contact)), ("lead", str(lead))) in pairs
+
+
+def test_hook_skips_tenants_where_the_module_is_off(app):
+    from tenant_privacy.services import tenants
+
+    with app.app_context():
+        tenants.set_enabled(db.session, "nordlys", False, "operator")
+        db.session.commit()
+    before = len(h.suggestions(app, "nordlys"))
+    h.copy_as_lead(app, h.first_contact(app, "nordlys"))
+    assert len(h.suggestions(app, "nordlys")) == before
