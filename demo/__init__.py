@@ -77,6 +77,24 @@ def _enable_foreign_keys(dbapi_connection: t.Any, connection_record: t.Any) -> N
     cursor.close()
 
 
+def _init_migrate(app: Flask) -> None:
+    """Flask-Migrate over the demo's folder, with the module's branch added."""
+    try:
+        from flask_migrate import Migrate
+    except ImportError:  # the demo extra is not installed: no ``flask db``
+        return
+    from tenant_privacy import migrations_path
+
+    migrate = Migrate(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+
+    @migrate.configure
+    def _versions(config: t.Any) -> t.Any:
+        locations = [str(ROOT / "migrations" / "versions"), migrations_path()]
+        config.set_main_option("path_separator", "os")
+        config.set_main_option("version_locations", os.pathsep.join(locations))
+        return config
+
+
 def create_app(config: dict[str, t.Any] | None = None) -> Flask:
     """Build the demo CRM with the privacy module mounted at ``/privacy``.
 
@@ -108,6 +126,7 @@ def create_app(config: dict[str, t.Any] | None = None) -> Flask:
 
     db.init_app(app)
     _sqlite_foreign_keys(app)
+    _init_migrate(app)
     CSRFProtect(app)
     Babel(app, locale_selector=select_locale)
 
