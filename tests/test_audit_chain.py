@@ -1,0 +1,105 @@
+"""The pure audit hash chain: canonical form, hashing, verification."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from tenant_privacy.core import audit_chain
+from tenant_privacy.errors import AuditChainBroken
+
+T0 = dt.datetime(2024, 5, 1, 12, 0, 0, 1234, tzinfo=dt.UTC)
+
+
+def make_chain(n: int, tenant: str = "fjord") -> list[tuple]:
+    rows = []
+    prev = audit_chain.GENESIS
+    for seq in range(1, n + 1):
+        content = (
+            tenant,
+            seq,
+            T0 + dt.timedelta(seconds=seq),
+            f"user:{seq % 3}",
+            "search",
+            seq if seq % 2 else None,
+            [["contact", str(seq)]],
+            ["email"],
+            f"req{seq}",
+            f"n={seq}",
+            prev,
+        )
+        digest = audit_chain.chain_hash(prev, audit_chain.canonical(*content))
+        rows.append((*content[1:], digest))
+        prev = digest
+    return rows
+
+
+def test_canonical_is_sorted_compact_ascii() -> None:
+    text = audit_chain.canonical(
+        "fjord", 1, T0, "system", "search", None, [], [], None, "ø", "0" * 64
+    )
+    assert text.startswith('{"action":"search","actor":"system","created_at":')
+    assert '"detail":"\\u00f8"' in text
+    assert " " not in text
+    assert list(json.loads(text)) == sorted(json.loads(text))
+
+
+def test_format_time_is_utc_with_microseconds() -> None:
+    naive = dt.datetime(2024, 1, 2, 3, 4, 5)
+    oslo = dt.datetime(2024, 1, 2, 4, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert audit_chain.format_time(naive) == "2024-01-02T03:04:05.000000+00:00"
+    assert audit_chain.format_time(oslo) == "2024-01-02T03:04:05.000000+00:00"
+
+
+def test_hash_covers_prev_hash_and_content() -> None:
+    a = audit_chain.chain_hash("0" * 64, "{}")
+    assert a != audit_chain.chain_hash("1" * 64, "{}")
+    assert a != audit_chain.chain_hash("0" * 64, "{ }")
+    assert len(a) == 64
+
+
+def test_event_hash_matches_rows() -> None:
+    row = make_chain(1)[0]
+    event = audit_chain.ChainEvent("fjord", *row[:-1])
+    assert audit_chain.event_hash(event) == row[-1]
+
+
+def test_verify_rows_intact() -> None:
+    rows = make_chain(50)
+    count, last = audit_chain.verify_rows("fjord", rows)
+    assert (count, last) == (50, rows[-1][-1])
+
+
+@pytest.mark.parametrize(
+    ("index", "column", "value"),
+    [(9, 8, "changed"), (0, 2, "user:999"), (30, 6, ["phone"]), (49, 4, 7)],
+)
+def test_verify_rows_names_first_changed_event(index, column, value) -> None:
+    rows = [list(r) for r in make_chain(50)]
+    rows[index][column] = value
+    with pytest.raises(AuditChainBroken) as info:
+        audit_chain.verify_rows("fjord", rows)
+    assert info.value.sequence == index + 1
+
+
+def test_verify_rows_detects_gap_reorder_and_relink() -> None:
+    rows = make_chain(10)
+    with pytest.raises(AuditChainBroken) as info:
+        audit_chain.verify_rows("fjord", rows[:4] + rows[5:])
+    assert info.value.sequence == 5
+    with pytest.raises(AuditChainBroken) as info:
+        audit_chain.verify_rows("fjord", [rows[1], rows[0]])
+    assert info.value.sequence == 1
+    relinked = [list(r) for r in rows]
+    relinked[3][9] = "f" * 64
+    with pytest.raises(AuditChainBroken) as info:
+        audit_chain.verify_rows("fjord", relinked)
+    assert info.value.sequence == 4
+
+
+def test_chain_is_bound_to_its_tenant() -> None:
+    with pytest.raises(AuditChainBroken) as info:
+        audit_chain.verify_rows("nordlys", make_chain(3, "fjord"))
+    assert info.value.sequence == 1
