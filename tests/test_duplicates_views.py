@@ -1,0 +1,128 @@
+"""Duplicate review pages: list, scan, side by side, accept, reject, accept-above."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from demo.models import db
+from tenant_privacy.models import ScanJob
+from tests import duplicates_helpers as h
+
+OFFICER = "officer@fjord.test"
+
+
+@pytest.fixture
+def officer(client, login):
+    """A client logged in as the privacy officer of fjord."""
+    assert login(client, OFFICER).status_code == 302
+    return client
+
+
+def test_review_page_lists_suggestions_best_first(app, officer):
+    h.scan(app, "fjord")
+    response = officer.get("/privacy/duplicates")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    scores = [float(s) for s in re.findall(r'class="tp-score">([0-9.]+)<', page)]
+    assert scores and scores == sorted(scores, reverse=True)
+    assert 'name="csrf_token"' in page
+    assert "tp-progress" in page
+
+
+def test_scan_button_runs_a_scan_and_reports_progress(app, officer):
+    response = officer.post("/privacy/duplicates/scan")
+    assert response.status_code == 302
+    with app.app_context():
+        scan = db.session.scalars(
+            db.select(ScanJob).where(ScanJob.tenant_key == "fjord")
+        ).first()
+        scan_id = scan.id
+    status = officer.get(f"/privacy/duplicates/scans/{scan_id}").get_json()
+    assert status["status"] == "done"
+    assert status["progress"] == status["total"] > 0
+    assert status["suggestions"] >= 1
+
+
+def test_suggestion_page_shows_agreement_per_field(app, officer):
+    h.scan(app, "fjord")
+    top = h.suggestions(app, "fjord")[0]
+    response = officer.get(f"/privacy/duplicates/{top.id}")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "tp-agree" in page
+    assert f"{top.a_source}:{top.a_id}" in page
+    assert f"{top.b_source}:{top.b_id}" in page
+
+
+def test_accept_links_and_goes_to_the_subject(app, officer):
+    h.scan(app, "fjord")
+    top = h.suggestions(app, "fjord")[0]
+    response = officer.post(f"/privacy/duplicates/{top.id}/accept")
+    assert response.status_code == 302
+    assert "/privacy/subjects/" in response.headers["Location"]
+    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == top.id]
+    assert row.status == "accepted"
+    again = officer.post(f"/privacy/duplicates/{top.id}/accept")
+    assert again.status_code == 302  # already decided: a message, no second link
+
+
+def test_reject_hides_the_suggestion(app, officer):
+    h.scan(app, "fjord")
+    top = h.suggestions(app, "fjord", "pending")[0]
+    response = officer.post(f"/privacy/duplicates/{top.id}/reject")
+    assert response.status_code == 302
+    page = officer.get("/privacy/duplicates").get_data(as_text=True)
+    assert f'data-suggestion="{top.id}"' not in page
+
+
+def test_accept_above_asks_with_the_count_first(app, officer):
+    h.scan(app, "fjord")
+    pending = h.suggestions(app, "fjord", "pending")
+    expected = sum(1 for r in pending if r.score >= 0.9)
+    response = officer.post(
+        "/privacy/duplicates/accept-above", data={"min_score": "0.9"}
+    )
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'data-count="{expected}"' in page
+    assert len(h.suggestions(app, "fjord", "pending")) == len(pending)  # asked only
+    response = officer.post(
+        "/privacy/duplicates/accept-above", data={"min_score": "0.9", "confirm": "1"}
+    )
+    assert response.status_code == 302
+    left = [r for r in h.suggestions(app, "fjord", "pending") if r.score >= 0.9]
+    assert not left
+    assert len(h.suggestions(app, "fjord", "accepted")) == expected
+
+
+@pytest.mark.parametrize("value", ["", "abc", "-0.1", "1.01", "nan", "inf"])
+def test_accept_above_bad_score_is_400(app, officer, value):
+    response = officer.post(
+        "/privacy/duplicates/accept-above", data={"min_score": value}
+    )
+    assert response.status_code == 400
+
+
+@pytest.mark.parametrize("page", ["0", "-1", "x", "999999999"])
+def test_bad_page_is_400(app, officer, page):
+    assert officer.get(f"/privacy/duplicates?page={page}").status_code == 400
+
+
+def test_other_tenants_suggestions_and_scans_are_404(app, officer):
+    scan_id = h.scan(app, "nordlys")
+    theirs = h.suggestions(app, "nordlys")[0]
+    before = [(r.id, r.status) for r in h.suggestions(app, "nordlys")]
+    assert officer.get(f"/privacy/duplicates/{theirs.id}").status_code == 404
+    assert officer.post(f"/privacy/duplicates/{theirs.id}/accept").status_code == 404
+    assert officer.post(f"/privacy/duplicates/{theirs.id}/reject").status_code == 404
+    assert officer.get(f"/privacy/duplicates/scans/{scan_id}").status_code == 404
+    assert [(r.id, r.status) for r in h.suggestions(app, "nordlys")] == before
+
+
+def test_staff_without_the_role_gets_403(app, client, login):
+    login(client, "staff@fjord.test")
+    for url in ("/privacy/duplicates", "/privacy/duplicates/1"):
+        assert client.get(url).status_code == 403
+    assert client.post("/privacy/duplicates/scan").status_code == 403
