@@ -1,0 +1,97 @@
+"""Helpers of the linking, search, overview and subject tests (not fixtures)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import decimal
+import typing as t
+
+import sqlalchemy as sa
+
+from tenant_privacy.models import Subject
+from tenant_privacy.models import SubjectRecord
+
+if t.TYPE_CHECKING:
+    from flask import Flask
+
+    from tenant_privacy.store.scope import TenantScope
+
+Ref = tuple[str, str]
+
+
+def scope_of(app: Flask, tenant: str) -> TenantScope:
+    """A TenantScope of *tenant* over the app's session (needs an app context)."""
+    return app.extensions["tenant_privacy"].scope(tenant)
+
+
+def add_contact(tenant: str, first: str, last: str, **fields: t.Any) -> Ref:
+    """Insert a demo contact; return its ref (flushed, not committed)."""
+    from demo.models import Contact
+    from demo.models import db
+
+    row = Contact(tenant_key=tenant, first_name=first, last_name=last, **fields)
+    db.session.add(row)
+    db.session.flush()
+    return ("contact", str(row.id))
+
+
+def add_lead(tenant: str, first: str, last: str, **fields: t.Any) -> Ref:
+    """Insert a demo lead; return its ref (flushed, not committed)."""
+    from demo.models import Lead
+    from demo.models import db
+
+    row = Lead(tenant_key=tenant, first_name=first, last_name=last, **fields)
+    db.session.add(row)
+    db.session.flush()
+    return ("lead", str(row.id))
+
+
+def add_invoice(tenant: str, contact: Ref, amount: str, number: str) -> Ref:
+    """Insert an invoice about *contact*; return its ref."""
+    from demo.models import Invoice
+    from demo.models import db
+
+    row = Invoice(
+        tenant_key=tenant,
+        contact_id=int(contact[1]),
+        number=number,
+        amount=decimal.Decimal(amount),
+        due_date=dt.date(2025, 3, 1),
+        paid=False,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return ("invoice", str(row.id))
+
+
+def add_note(tenant: str, contact: Ref, body: str) -> Ref:
+    """Insert a note about *contact*; return its ref."""
+    from demo.models import Note
+    from demo.models import db
+
+    row = Note(tenant_key=tenant, contact_id=int(contact[1]), body=body)
+    db.session.add(row)
+    db.session.flush()
+    return ("note", str(row.id))
+
+
+def grouping(session: t.Any, tenant: str) -> dict[Ref, int]:
+    """Every link row of *tenant*: ref -> subject id (read fresh)."""
+    rows = session.execute(
+        sa.select(
+            SubjectRecord.source_key, SubjectRecord.record_id, SubjectRecord.subject_id
+        ).where(SubjectRecord.tenant_key == tenant)
+    )
+    return {(r[0], r[1]): r[2] for r in rows}
+
+
+def check_invariants(session: t.Any, tenant: str) -> None:
+    """Every active subject owns a record, every merged one owns none."""
+    owners = set(grouping(session, tenant).values())
+    for sid, state in session.execute(
+        sa.select(Subject.id, Subject.state).where(Subject.tenant_key == tenant)
+    ):
+        if state == "active":
+            assert sid in owners, f"active subject {sid} has no records"
+        else:
+            assert sid not in owners, f"{state} subject {sid} still has records"
