@@ -1,0 +1,63 @@
+# The demo host and the module's development tasks. Everything runs from .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app wsgi
+PYBABEL := $(BIN)/pybabel
+EXTRACT := extract -F babel.cfg -k _ -k gettext -k lazy_gettext -k ngettext:1,2 --no-wrap --sort-by-file
+LOGINS := admin@fjord.test officer@fjord.test staff@fjord.test admin@nordlys.test officer@nordlys.test staff@nordlys.test operator@saas.test
+
+.PHONY: help venv install catalogs translations run seed migrate test lint bench clean
+
+help:
+	@echo "make run           venv, install, migrate, seed, serve the demo on http://127.0.0.1:5000"
+	@echo "make test          venv, install, ruff, pytest"
+	@echo "make translations  extract strings, update the nb catalogs, compile"
+	@echo "make bench         run the benchmarks (one JSON line each)"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+venv: $(BIN)/python
+
+install: venv
+	$(BIN)/pip install -q -e '.[test,demo]'
+
+# Compile every catalog (module and demo); .mo files are not committed.
+catalogs: venv
+	$(PYBABEL) compile -f -D tenant_privacy -d tenant_privacy/translations
+	$(PYBABEL) compile -f -D messages -d demo/translations
+
+# Extract, update the Bokmål catalogs, compile. Translate new entries in the .po files.
+translations: venv
+	$(PYBABEL) $(EXTRACT) --project tenant_privacy -o tenant_privacy/translations/messages.pot tenant_privacy
+	$(PYBABEL) update --no-wrap -D tenant_privacy -l nb -i tenant_privacy/translations/messages.pot -d tenant_privacy/translations
+	$(PYBABEL) $(EXTRACT) --project demo -o demo/translations/messages.pot demo templates
+	$(PYBABEL) update --no-wrap -D messages -l nb -i demo/translations/messages.pot -d demo/translations
+	$(MAKE) catalogs
+
+migrate: install catalogs
+	$(FLASK) db upgrade heads
+
+seed: migrate
+	$(FLASK) demo seed
+
+run: seed
+	@echo
+	@echo "Demo logins (password: demo):"
+	@for login in $(LOGINS); do echo "  $$login"; done
+	@echo
+	$(FLASK) run -h 127.0.0.1 -p 5000
+
+lint: venv
+	$(BIN)/ruff check .
+
+test: install catalogs lint
+	$(BIN)/pytest
+
+bench: install catalogs
+	@set -e; for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script; done
+
+clean:
+	rm -rf instance .pytest_cache .ruff_cache
+	find . -name '*.mo' -not -path './$(VENV)/*' -delete
