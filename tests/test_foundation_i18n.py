@@ -1,0 +1,59 @@
+"""Languages: Bokmål by Accept-Language and by the user's own setting."""
+
+from __future__ import annotations
+
+NB = {"Accept-Language": "nb-NO,nb;q=0.9,en;q=0.5"}
+EN = {"Accept-Language": "en-GB,en;q=0.8"}
+
+
+def test_login_page_follows_accept_language(client):
+    assert "Logg inn" in client.get("/login", headers=NB).get_data(as_text=True)
+    assert "Log in" in client.get("/login", headers=EN).get_data(as_text=True)
+
+
+def test_module_page_in_bokmaal_inside_the_demo_layout(client, login):
+    login(client, "officer@fjord.test")
+    text = client.get("/privacy/", headers=NB).get_data(as_text=True)
+    assert '<html lang="nb">' in text
+    # the module's own catalog
+    assert "Finn alle registreringer av en person" in text
+    # the demo's catalog, in the demo's base template around the module page
+    assert ">Kontakter</a>" in text and "Logg ut" in text
+    # the demo's override of the module's start page
+    assert "Denne siden vises inne i demo-CRM-ets oppsett." in text
+    # the module's menu entry in the demo's menu
+    assert 'class="privacy-menu" href="/privacy/">Personvern</a>' in text
+
+
+def test_english_is_the_default(client, login):
+    login(client, "officer@fjord.test")
+    text = client.get("/privacy/").get_data(as_text=True)
+    assert "Find every registration of a person" in text
+    assert ">Contacts</a>" in text
+
+
+def test_user_setting_wins_over_the_browser(client, login):
+    login(client, "staff@fjord.test")
+    response = client.post("/settings", data={"language": "nb"}, headers=EN)
+    assert response.status_code == 302
+    text = client.get("/contacts", headers=EN).get_data(as_text=True)
+    assert "<h1>Kontakter</h1>" in text
+    assert "Ingen kontakter funnet." in client.get(
+        "/contacts?q=zzqqxx", headers=EN
+    ).get_data(as_text=True)
+    client.post("/settings", data={"language": ""})
+    assert "<h1>Contacts</h1>" in client.get("/contacts", headers=EN).get_data(
+        as_text=True
+    )
+
+
+def test_bad_language_setting_is_refused(client, login):
+    login(client, "staff@fjord.test")
+    assert client.post("/settings", data={"language": "xx"}).status_code == 400
+
+
+def test_source_labels_are_translated(app):
+    registry = app.extensions["tenant_privacy"].registry
+    with app.test_request_context(headers=NB):
+        assert str(registry.get("contact").label) == "Kontakter"
+        assert str(registry.get("invoice").label) == "Fakturaer"
