@@ -32,9 +32,9 @@ def _given_keys(tokens: Sequence[str]) -> set[str]:
     if not tokens:
         return keys
     head = tokens[0]
-    keys.add(phonetic(head))
+    keys.add(phonetic(head, False))
     for gid in NICK_GROUPS.get(head, ()):
-        keys.add(phonetic(_ROOTS[gid]))
+        keys.add(phonetic(_ROOTS[gid], False))
     return keys
 
 
@@ -43,7 +43,8 @@ def blocking_keys(nr: NormalizedRecord) -> set[str]:
 
     Prefixes: ``e:`` email, ``p:`` phone (E.164), ``i:`` national id,
     ``b:`` birth date + a name initial, ``n:`` sorted phonetic given+surname,
-    ``z:`` postcode + surname prefix, ``s:`` house number + street prefix +
+    ``z:`` postcode + a name prefix + the other name's initial,
+    ``s:`` house number + street prefix +
     postcode, ``y:`` birth year-month + phonetic surname, ``l:`` email local part
     + surname initial. Deterministic, so a store can keep ``(tenant, key, id)``
     rows and find the candidates of one new record without a rescan.
@@ -67,17 +68,19 @@ def blocking_keys(nr: NormalizedRecord) -> set[str]:
         for tok in lasts[-1:]:
             keys.add(f"y:{nr.birth_date[:7]}|{phonetic(tok)[:3]}")
     given = _given_keys(nr.first)
-    sur = {phonetic(t) for t in lasts if len(t) > 1}
+    sur = {phonetic(t, False) for t in lasts if len(t) > 1}
     for g in given:
         for s in sur:
             a, b = sorted((g, s))
             keys.add(f"n:{a}|{b}")
     if nr.postcode:
+        f_ini = firsts[0][0] if firsts else "-"
+        l_ini = lasts[-1][0] if lasts else "-"
         for tok in lasts:
             if len(tok) > 1:
-                keys.add(f"z:{nr.postcode}|{tok[:3]}")
+                keys.add(f"z:{nr.postcode}|{tok[:3]}|{f_ini}")
         for tok in firsts:
-            keys.add(f"z:{nr.postcode}|{tok[:3]}")
+            keys.add(f"z:{nr.postcode}|{tok[:3]}|{l_ini}")
         if nr.street:
             for num in nr.house[:1]:
                 keys.add(f"s:{nr.postcode}|{num}|{nr.street[:3]}")
@@ -93,9 +96,9 @@ def build_index(records: Sequence[NormalizedRecord]) -> dict[str, list[int]]:
     return index
 
 
-def _sub_blocks(members: list[int], records: Sequence[NormalizedRecord]) -> Iterator[
-    list[int]
-]:
+def _sub_blocks(
+    members: list[int], records: Sequence[NormalizedRecord]
+) -> Iterator[list[int]]:
     groups: dict[str, list[int]] = defaultdict(list)
     for pos in members:
         nr = records[pos]

@@ -104,11 +104,13 @@ _PHON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 
 
 @lru_cache(maxsize=200_000)
-def phonetic(token: str) -> str:
-    """A coarse sound key of one canonical word: first letter plus its consonants.
+def phonetic(token: str, strip_vowels: bool = True) -> str:
+    """A sound key of one canonical word: first letter plus its consonants.
 
     Spelling variants that sound alike share the key ("kristian"/"christian" ->
-    "krstn", "hansen"/"hanssen" -> "hnsn"). Used only for blocking and as a hint.
+    "krstn", "hansen"/"hanssen" -> "hnsn"). With ``strip_vowels=False`` the
+    vowels stay ("kristian"/"christian" -> "kristian"), a finer key for
+    blocking. Used only for blocking and as a hint.
     """
     if not token:
         return ""
@@ -117,6 +119,8 @@ def phonetic(token: str) -> str:
         word = pattern.sub(repl, word)
     if not word:
         return ""
+    if not strip_vowels:
+        return word[:10]
     head, tail = word[0], word[1:]
     tail = re.sub(r"[aeiouy]", "", tail)
     return (head + tail)[:6]
@@ -397,7 +401,9 @@ class NormalizedRecord:
         return bool(self.first or self.last)
 
 
-def normalize_record(record: Mapping[str, Any], *, region: str = "NO") -> NormalizedRecord:
+def normalize_record(
+    record: Mapping[str, Any], *, region: str = "NO"
+) -> NormalizedRecord:
     """Normalise one registration mapping; unknown keys are ignored, None allowed.
 
     Names are folded (case, Nordic letters, diacritics) and tokenised; a missing

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Mapping
@@ -55,8 +56,12 @@ class MatchPair:
 
     def to_dict(self) -> dict[str, Any]:
         """A plain dict copy (JSON-serialisable when the ids are)."""
-        return {"a": self.a, "b": self.b, "score": self.score,
-                "evidence": dict(self.evidence)}
+        return {
+            "a": self.a,
+            "b": self.b,
+            "score": self.score,
+            "evidence": dict(self.evidence),
+        }
 
 
 def _sort_key(p: MatchPair) -> tuple[float, str, str]:
@@ -91,6 +96,23 @@ def find_duplicates(
     score descending then by ids; ``a``/``b`` keep input order (``a`` came first).
     """
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
+    # many small long-lived objects: the cyclic GC would rescan them over and
+    # over (quadratic-looking slow-down); nothing here creates reference cycles
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _find(records, limit, default_region, max_block)
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _find(
+    records: Iterable[Mapping[str, Any]],
+    limit: float,
+    default_region: str,
+    max_block: int,
+) -> list[MatchPair]:
     nrs = _as_normalized(records, default_region)
     out: list[MatchPair] = []
     for i, j in candidate_pairs(nrs, max_block=max_block):
@@ -121,8 +143,11 @@ def match_one(
     ``new`` is skipped.
     """
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
-    nr = new if isinstance(new, NormalizedRecord) else normalize_record(
-        new, region=region)
+    nr = (
+        new
+        if isinstance(new, NormalizedRecord)
+        else normalize_record(new, region=region)
+    )
     out: list[MatchPair] = []
     seen: set[Any] = set()
     for cand in _as_normalized(candidates, region):

@@ -61,15 +61,17 @@ W_BIRTH_TYPO = 1.0
 W_BIRTH_NEAR = -3.0
 W_BIRTH_CONFLICT = -10.0
 W_EMAIL = 9.0
-W_EMAIL_LOCAL = 3.5
+W_EMAIL_LOCAL = 1.0
+W_EMAIL_LOCAL_DIGITS = 2.5
 W_EMAIL_SIMILAR = 1.0
 W_EMAIL_DIFF = -0.5
 W_PHONE = {"mobile": 9.0, "unknown": 6.0, "fixed": 3.0}
 W_PHONE_TYPO = 1.0
 W_PHONE_DIFF = -0.5
-W_NID = 12.0
-W_NID_TYPO = 2.0
-W_NID_DIFF = -10.0
+W_MOBILE_DIFF = -3.0
+W_NID = 20.0
+W_NID_TYPO = 4.0
+W_NID_DIFF = -4.0
 W_POSTCODE = 1.5
 W_POSTCODE_TYPO = 0.3
 W_POSTCODE_DIFF = -0.5
@@ -78,6 +80,8 @@ W_COUNTRY_DIFF = -1.0
 
 #: First-name similarity below this is a conflict (different people).
 FIRST_CONFLICT = 0.7
+#: First-name similarity used when one given name is a part of the other.
+DOUBLE_NAME_PARTIAL = 0.93
 
 
 def _curve(points: tuple[tuple[float, float], ...], x: float) -> float:
@@ -97,7 +101,7 @@ def token_similarity(a: str, b: str) -> float:
 
     1.0 when equal; 0.95 for nicknames of one name (Kris/Kristoffer);
     0.85 for an initial against a word starting with it; otherwise Jaro-Winkler,
-    raised to 0.9 when both sound alike (same phonetic key).
+    raised to 0.86 when both sound alike (same phonetic key).
     """
     if a == b:
         return 1.0
@@ -107,7 +111,7 @@ def token_similarity(a: str, b: str) -> float:
         return 0.95
     sim = JaroWinkler.normalized_similarity(a, b)
     if sim < 0.9 and phonetic(a) == phonetic(b) and len(a) > 2 and len(b) > 2:
-        sim = 0.9
+        sim = 0.86
     return sim
 
 
@@ -192,7 +196,11 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
         xf = name_similarity(a.first, b.last)
         xl = name_similarity(a.last, b.first)
         if xf + xl > (fs or 0.0) + (ls or 0.0) + 0.1:
-            fs, ls = xf, xl
+            # swapped: the weaker of the two is treated as the given name
+            fs, ls = min(xf, xl), max(xf, xl)
+        elif fs == 1.0 and len(a.first) != len(b.first):
+            # "Ole Martin" vs "Ole": likely, but fathers and sons do this too
+            fs = DOUBLE_NAME_PARTIAL
     elif (a.first and not a.last and b.last) or (b.first and not b.last and a.last):
         # one record has a single name word: try it against both parts
         one = a.first if not a.last else b.first
@@ -257,8 +265,10 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
             la, _, da = a.email.partition("@")
             lb, _, db = b.email.partition("@")
             if la == lb and len(la) >= 5:
+                # "ola.hansen" exists at every provider; digits make it personal
                 ev["email"] = 0.8
-                contact += W_EMAIL_LOCAL
+                digits = any(ch.isdigit() for ch in la)
+                contact += W_EMAIL_LOCAL_DIGITS if digits else W_EMAIL_LOCAL
             else:
                 s = JaroWinkler.normalized_similarity(la, lb)
                 if s >= 0.93 and da == db:
@@ -284,7 +294,10 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
                 contact += W_PHONE_TYPO
             else:
                 ev["phone"] = 0.0
-                contact += W_PHONE_DIFF
+                if a.phone_kind == "mobile" and b.phone_kind == "mobile":
+                    contact += W_MOBILE_DIFF
+                else:
+                    contact += W_PHONE_DIFF
 
     # --- address (household evidence)
     if (a.street or a.house) and (b.street or b.house):
@@ -302,7 +315,11 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
             ev["postcode"] = 0.0
             household += W_POSTCODE_DIFF
     if a.city and b.city:
-        cs = 1.0 if a.city == b.city else JaroWinkler.normalized_similarity(a.city, b.city)
+        cs = (
+            1.0
+            if a.city == b.city
+            else JaroWinkler.normalized_similarity(a.city, b.city)
+        )
         ev["city"] = round(cs, 3)
         household += _curve(_CITY, cs)
     if a.country and b.country and a.country != b.country:
@@ -340,7 +357,9 @@ def logistic(x: float) -> float:
     return e / (1.0 + e)
 
 
-def score_pair(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, float]]:
+def score_pair(
+    a: NormalizedRecord, b: NormalizedRecord
+) -> tuple[float, dict[str, float]]:
     """Score in [0, 1] that ``a`` and ``b`` are the same person, with evidence.
 
     The evidence holds a similarity in [0, 1] for every field present on both

@@ -1,0 +1,419 @@
+"""Benchmark of tenant_privacy.matching: quality, scale, incremental speed, peers.
+
+Run from the project root::
+
+    .venv/bin/python bench/matching.py [--quick]
+
+Prints one JSON line per measurement. Peers (recordlinkage, splink) run when
+importable (``pip install recordlinkage splink``, the ``bench`` extra); otherwise
+their line carries an "error". Not a test: nothing here asserts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import itertools
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tenant_privacy.matching import blocking_keys  # noqa: E402
+from tenant_privacy.matching import find_duplicates  # noqa: E402
+from tenant_privacy.matching import match_one  # noqa: E402
+from tenant_privacy.matching import normalize_record  # noqa: E402
+from tenant_privacy.matching import transitive_closure  # noqa: E402
+from tenant_privacy.matching.synthetic import generate_registrations  # noqa: E402
+
+FEBRL = Path(os.environ.get("FEBRL_DIR", "/work/shared/datasets/febrl"))
+Pair = frozenset[str]
+
+
+def emit(obj: dict[str, Any]) -> None:
+    """Print one JSON line and flush."""
+    print(json.dumps(obj, ensure_ascii=False), flush=True)
+
+
+def load_febrl(
+    name: str, *, national_id: bool
+) -> tuple[list[dict[str, Any]], set[Pair]]:
+    """Records and true pairs of one FEBRL data set, optionally without national_id."""
+    records = []
+    with open(FEBRL / f"{name}.records.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if not national_id:
+                rec.pop("national_id", None)
+            records.append(rec)
+    with open(FEBRL / f"{name}.pairs.csv", encoding="utf-8") as fh:
+        rows = csv.reader(fh)
+        next(rows)
+        truth = {frozenset(row) for row in rows}
+    return records, truth
+
+
+def prf(pred: set[Pair], truth: set[Pair]) -> dict[str, float]:
+    """Pairwise precision, recall and F1 rounded to 4 places."""
+    tp = len(pred & truth)
+    p = tp / len(pred) if pred else 0.0
+    r = tp / len(truth) if truth else 0.0
+    f = 2 * p * r / (p + r) if p + r else 0.0
+    return {"precision": round(p, 4), "recall": round(r, 4), "f1": round(f, 4)}
+
+
+def closure_pairs(pairs: Iterable[tuple[str, str]]) -> set[Pair]:
+    """All pairs implied by merging the given pairs transitively."""
+    out: set[Pair] = set()
+    for cluster in transitive_closure(pairs):
+        for x, y in itertools.combinations(sorted(cluster, key=str), 2):
+            out.add(frozenset((x, y)))
+    return out
+
+
+def quality(pairs: list[tuple[str, str]], truth: set[Pair]) -> dict[str, Any]:
+    """Pairwise and after-closure figures for suggested pairs."""
+    pred = {frozenset(p) for p in pairs}
+    return {
+        "suggested": len(pred),
+        "pairwise": prf(pred, truth),
+        "closure": prf(closure_pairs(pairs), truth),
+    }
+
+
+def run_ours(dataset: str, records: list[dict[str, Any]], truth: set[Pair]) -> None:
+    """Run find_duplicates and print its figures."""
+    start = time.perf_counter()
+    pairs = find_duplicates(records)
+    elapsed = time.perf_counter() - start
+    emit(
+        {
+            "bench": "matching",
+            "dataset": dataset,
+            "matcher": "tenant_privacy",
+            "records": len(records),
+            "true_pairs": len(truth),
+            **quality([(p.a, p.b) for p in pairs], truth),
+            "seconds": round(elapsed, 2),
+        }
+    )
+
+
+# ---------------------------------------------------------------- peers
+_PEER_FIELDS = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "birth_date",
+    "street",
+    "postcode",
+    "city",
+    "national_id",
+)
+
+
+def _frame(records: list[dict[str, Any]]) -> Any:
+    import pandas as pd
+
+    rows = []
+    for rec in records:
+        nr = normalize_record(rec)
+        # peers get the same cleaned values we use (fair comparison of matching)
+        rows.append(
+            {
+                "unique_id": str(rec["id"]),
+                "first_name": " ".join(nr.first) or None,
+                "last_name": " ".join(nr.last) or None,
+                "email": nr.email,
+                "phone": nr.phone,
+                "birth_date": nr.birth_date,
+                "street": " ".join((*nr.house, nr.street or "")).strip() or None,
+                "postcode": nr.postcode,
+                "city": nr.city,
+                "national_id": nr.national_id,
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def _present(df: Any) -> list[str]:
+    return [c for c in _PEER_FIELDS if c in df and df[c].notna().any()]
+
+
+def run_recordlinkage(
+    dataset: str, records: list[dict[str, Any]], truth: set[Pair]
+) -> None:
+    """The classic recordlinkage pipeline: multi-key blocking, JW, ECM."""
+    base = {"bench": "matching", "dataset": dataset, "matcher": "recordlinkage"}
+    try:
+        import pandas as pd
+        import recordlinkage as rl
+
+        start = time.perf_counter()
+        df = _frame(records).set_index("unique_id")
+        cols = _present(df)
+        df["fi"] = df["first_name"].str[:1]
+        df["li"] = df["last_name"].str[:1]
+        links = None
+        blocks = [
+            ["first_name", "last_name"],
+            ["birth_date", "fi"],
+            ["birth_date", "li"],
+            ["postcode", "li"],
+        ]
+        blocks += [[c] for c in ("email", "phone", "national_id") if c in cols]
+        for keys in blocks:
+            indexer = rl.Index()
+            indexer.block(keys)
+            got = indexer.index(df)
+            links = got if links is None else links.union(got)
+        comp = rl.Compare()
+        for c in ("first_name", "last_name", "street", "city"):
+            if c in cols:
+                comp.string(c, c, method="jarowinkler", threshold=0.85, label=c)
+        for c in ("birth_date", "postcode", "email", "phone", "national_id"):
+            if c in cols:
+                comp.exact(c, c, label=c)
+        features = comp.compute(links, df)
+        ecm = rl.ECMClassifier(binarize=None)
+        matches = ecm.fit_predict(features)
+        pairs = [(str(a), str(b)) for a, b in matches]
+        elapsed = time.perf_counter() - start
+        del pd
+        emit(
+            {
+                **base,
+                "records": len(records),
+                **quality(pairs, truth),
+                "candidates": len(links),
+                "seconds": round(elapsed, 2),
+            }
+        )
+    except Exception as exc:  # noqa: BLE001 - a peer failing must not stop us
+        emit({**base, "error": f"{type(exc).__name__}: {exc}"[:300]})
+
+
+def run_splink(dataset: str, records: list[dict[str, Any]], truth: set[Pair]) -> None:
+    """Splink (DuckDB): block rules, standard comparisons, u sampling + EM."""
+    base = {"bench": "matching", "dataset": dataset, "matcher": "splink"}
+    try:
+        import logging
+
+        import splink.comparison_library as cl
+        from splink import DuckDBAPI
+        from splink import Linker
+        from splink import SettingsCreator
+        from splink import block_on
+
+        logging.getLogger("splink").setLevel(logging.ERROR)
+        start = time.perf_counter()
+        df = _frame(records)
+        cols = _present(df)
+        comparisons = [cl.NameComparison("first_name"), cl.NameComparison("last_name")]
+        if "birth_date" in cols:
+            comparisons.append(cl.LevenshteinAtThresholds("birth_date", [1, 2]))
+        for c in ("street", "city"):
+            if c in cols:
+                comparisons.append(cl.JaroWinklerAtThresholds(c, [0.9, 0.8]))
+        for c in ("postcode", "email", "phone", "national_id"):
+            if c in cols:
+                comparisons.append(cl.ExactMatch(c))
+        rules = [
+            block_on("first_name", "last_name"),
+            block_on("birth_date"),
+            block_on("postcode", "substr(last_name, 1, 1)"),
+        ]
+        rules += [block_on(c) for c in ("email", "phone", "national_id") if c in cols]
+        settings = SettingsCreator(
+            link_type="dedupe_only",
+            comparisons=comparisons,
+            blocking_rules_to_generate_predictions=rules,
+        )
+        db_api = DuckDBAPI()
+        linker = Linker(db_api.register(df), settings, log_level=logging.ERROR)
+        linker.training.estimate_probability_two_random_records_match(
+            [block_on("first_name", "last_name", "birth_date")], recall=0.7
+        )
+        linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("birth_date")
+        )
+        linker.training.estimate_parameters_using_expectation_maximisation(
+            block_on("postcode")
+        )
+        pred = linker.inference.predict(
+            threshold_match_probability=0.5
+        ).as_pandas_dataframe()
+        pairs = list(
+            zip(
+                pred["unique_id_l"].astype(str),
+                pred["unique_id_r"].astype(str),
+                strict=True,
+            )
+        )
+        elapsed = time.perf_counter() - start
+        emit(
+            {
+                **base,
+                "records": len(records),
+                **quality(pairs, truth),
+                "seconds": round(elapsed, 2),
+            }
+        )
+    except Exception as exc:  # noqa: BLE001
+        emit({**base, "error": f"{type(exc).__name__}: {exc}"[:300]})
+
+
+# ---------------------------------------------------------------- scale
+def _status_mb(field: str) -> float | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _reset_peak() -> float:
+    """Reset the kernel's peak-RSS mark (Linux) and return the current RSS in MB."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
+            fh.write("5")
+    except OSError:
+        pass
+    return _status_mb("VmRSS") or 0.0
+
+
+def _peak_mb() -> float:
+    """Peak RSS of this process in MB (VmHWM, else ru_maxrss)."""
+    hwm = _status_mb("VmHWM")
+    if hwm is not None:
+        return hwm
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def scale_child(n: int) -> None:
+    """Inside a fresh process: time find_duplicates on n registrations."""
+    records, truth = generate_registrations(0, seed=n, n_registrations=n)
+    _reset_peak()
+    start = time.perf_counter()
+    pairs = find_duplicates(records)
+    elapsed = time.perf_counter() - start
+    peak_mb = _peak_mb()
+    emit(
+        {
+            "bench": "matching-scale",
+            "records": n,
+            "seconds": round(elapsed, 2),
+            "peak_rss_mb": round(peak_mb, 1),
+            "suggested": len(pairs),
+            "us_per_record": round(elapsed / n * 1e6, 1),
+            **quality([(p.a, p.b) for p in pairs], truth),
+        }
+    )
+
+
+def run_scale(sizes: list[int]) -> None:
+    """One subprocess per size so peak memory is per size."""
+    for n in sizes:
+        subprocess.run([sys.executable, __file__, "--scale-child", str(n)], check=False)
+
+
+def run_incremental(n: int, probes: int = 200) -> None:
+    """Time match_one of new registrations against blocked candidates."""
+    records, _ = generate_registrations(0, seed=99, n_registrations=n + probes)
+    stored, new = records[:n], records[n:]
+    index: dict[str, list[Any]] = {}
+    start = time.perf_counter()
+    normed = [normalize_record(r) for r in stored]
+    for nr in normed:
+        for key in blocking_keys(nr):
+            index.setdefault(key, []).append(nr)
+    build = time.perf_counter() - start
+    times: list[float] = []
+    found = 0
+    cands_seen: list[int] = []
+    for rec in new:
+        t0 = time.perf_counter()
+        nr = normalize_record(rec)
+        cands: dict[Any, Any] = {}
+        for key in blocking_keys(nr):
+            for c in index.get(key, ()):
+                cands[c.id] = c
+        found += len(match_one(nr, cands.values()))
+        times.append((time.perf_counter() - t0) * 1000)
+        cands_seen.append(len(cands))
+    times.sort()
+    emit(
+        {
+            "bench": "matching-incremental",
+            "stored": n,
+            "probes": probes,
+            "index_build_seconds": round(build, 2),
+            "median_ms": round(statistics.median(times), 3),
+            "p95_ms": round(times[int(0.95 * len(times)) - 1], 3),
+            "max_ms": round(times[-1], 3),
+            "median_candidates": statistics.median(cands_seen),
+            "suggested": found,
+        }
+    )
+
+
+def main() -> None:
+    """Parse arguments and run the selected benchmarks."""
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true", help="small sizes only")
+    ap.add_argument("--no-peers", action="store_true")
+    ap.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.scale_child:
+        scale_child(args.scale_child)
+        return
+    peers = [] if args.no_peers else [run_recordlinkage, run_splink]
+
+    sets: list[tuple[str, list[dict[str, Any]], set[Pair], bool]] = []
+    for name in ("febrl1", "febrl3"):
+        if (FEBRL / f"{name}.records.jsonl").exists():
+            for nid in (True, False):
+                recs, truth = load_febrl(name, national_id=nid)
+                label = f"{name}{'' if nid else '-no-national-id'}"
+                sets.append((label, recs, truth, True))
+    sizes = [7000] if args.quick else [7000, 90000]
+    for n in sizes:
+        recs, truth = generate_registrations(0, seed=1, n_registrations=n)
+        # peers are bounded: skipped above 10k registrations (minutes each)
+        sets.append((f"norwegian-{n}", recs, truth, n <= 10000))
+    for label, recs, truth, with_peers in sets:
+        run_ours(label, recs, truth)
+        if with_peers:
+            for peer in peers:
+                peer(label, recs, truth)
+        else:
+            for peer in peers:
+                emit(
+                    {
+                        "bench": "matching",
+                        "dataset": label,
+                        "matcher": peer.__name__.removeprefix("run_"),
+                        "skipped": "bounded: peers run only up to 10k registrations",
+                    }
+                )
+    run_scale([10000] if args.quick else [10000, 30000, 100000])
+    run_incremental(10000 if args.quick else 100000)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import itertools
+import json
+from pathlib import Path
+
+import pytest
+
+from tenant_privacy.matching import DEFAULT_THRESHOLD
+from tenant_privacy.matching import MatchPair
+from tenant_privacy.matching import blocking_keys
+from tenant_privacy.matching import find_duplicates
+from tenant_privacy.matching import match_one
+from tenant_privacy.matching import normalize_record
+from tenant_privacy.matching import transitive_closure
+from tenant_privacy.matching.blocking import candidate_pairs
+from tenant_privacy.matching.synthetic import generate_registrations
+
+FEBRL = Path("/work/shared/datasets/febrl")
+
+RECORDS = [
+    {
+        "id": "a",
+        "first_name": "Ola",
+        "last_name": "Nordmann",
+        "email": "ola@x.no",
+        "phone": "91234567",
+        "birth_date": "1980-01-02",
+        "favourite_colour": "blue",
+    },
+    {
+        "id": "b",
+        "full_name": "OLA NORDMANN",
+        "email": " OLA@X.NO ",
+        "phone": "+47 912 34 567",
+        "birth_date": dt.date(1980, 1, 2),
+    },
+    {
+        "id": "c",
+        "first_name": "Ola",
+        "last_name": "Nordman",
+        "email": "ola@x.no",
+        "phone": None,
+        "birth_date": None,
+    },
+    {"id": "d", "first_name": "Kari", "last_name": "Traa", "email": "kari@y.no"},
+]
+
+
+def test_contract_shape() -> None:
+    pairs = find_duplicates(RECORDS)
+    assert pairs, "expected suggestions"
+    for p in pairs:
+        assert isinstance(p, MatchPair)
+        assert p["a"] == p.a and p["b"] == p.b
+        assert p["score"] == p.score and p["evidence"] == p.evidence
+        assert {p.a, p.b} <= {"a", "b", "c"}
+        assert p.a != p.b
+        assert 0.0 <= p.score <= 1.0 and p.score >= DEFAULT_THRESHOLD
+        assert isinstance(p.evidence, dict) and p.evidence
+        assert set(p.keys()) == {"a", "b", "score", "evidence"}
+    scores = [p.score for p in pairs]
+    assert scores == sorted(scores, reverse=True)
+    assert {frozenset((p.a, p.b)) for p in pairs} == {
+        frozenset(x) for x in (("a", "b"), ("a", "c"), ("b", "c"))
+    }
+
+
+def test_pair_is_frozen() -> None:
+    p = find_duplicates(RECORDS)[0]
+    with pytest.raises(AttributeError):
+        p.score = 0.0  # type: ignore[misc]
+    with pytest.raises(KeyError):
+        p["nope"]
+
+
+def test_empty_and_single_input() -> None:
+    assert find_duplicates([]) == []
+    assert find_duplicates([{"id": 1}]) == []
+    assert find_duplicates(iter([{"id": 1}, {"id": 2}])) == []
+
+
+def test_threshold_keyword() -> None:
+    assert len(find_duplicates(RECORDS, threshold=1.01)) == 0
+    assert len(find_duplicates(RECORDS, threshold=0.0)) >= 3
+
+
+def test_default_region_keyword() -> None:
+    recs = [
+        {
+            "id": 1,
+            "first_name": "Anna",
+            "last_name": "Svensson",
+            "phone": "070-123 45 67",
+        },
+        {
+            "id": 2,
+            "first_name": "Anna",
+            "last_name": "Svensson",
+            "phone": "+46 70 123 45 67",
+        },
+    ]
+    assert find_duplicates(recs, default_region="SE")
+    assert normalize_record(recs[0], region="SE").phone == "+46701234567"
+
+
+def test_nothing_in_common_gives_no_candidates() -> None:
+    recs = [
+        normalize_record(
+            {"id": 1, "first_name": "Ola", "last_name": "Hansen", "email": "ola@x.no"}
+        ),
+        normalize_record(
+            {"id": 2, "first_name": "Kari", "last_name": "Berg", "phone": "98765432"}
+        ),
+    ]
+    assert not blocking_keys(recs[0]) & blocking_keys(recs[1])
+    assert list(candidate_pairs(recs)) == []
+
+
+def test_blocking_is_not_all_pairs() -> None:
+    recs, _ = generate_registrations(0, seed=3, n_registrations=1500)
+    nrs = [normalize_record(r) for r in recs]
+    n_cands = len(list(candidate_pairs(nrs)))
+    assert n_cands < len(nrs) * (len(nrs) - 1) / 2 / 50
+
+
+def test_blocking_keys_are_stable_strings() -> None:
+    nr = normalize_record(RECORDS[0])
+    keys = blocking_keys(nr)
+    assert "e:ola@x.no" in keys and "p:+4791234567" in keys
+    assert keys == blocking_keys(normalize_record(dict(RECORDS[0])))
+
+
+def test_match_one_against_candidates() -> None:
+    new = {
+        "id": "n",
+        "first_name": "Ola",
+        "last_name": "Nordmann",
+        "email": "OLA@x.no",
+        "phone": "0047 91234567",
+    }
+    found = match_one(new, RECORDS)
+    assert [p.a for p in found] == ["n"] * len(found)
+    assert {p.b for p in found} >= {"a", "b"}
+    assert "d" not in {p.b for p in found}
+
+
+def test_match_one_agrees_with_find_duplicates() -> None:
+    pairs = {frozenset((p.a, p.b)): p.score for p in find_duplicates(RECORDS)}
+    for p in match_one(RECORDS[0], RECORDS[1:]):
+        assert pairs[frozenset((p.a, p.b))] == pytest.approx(p.score)
+
+
+def test_transitive_closure() -> None:
+    clusters = transitive_closure([("a", "b"), ("b", "c"), ("x", "y")])
+    assert clusters == [{"a", "b", "c"}, {"x", "y"}]
+    assert transitive_closure(find_duplicates(RECORDS)) == [{"a", "b", "c"}]
+
+
+def test_generator_is_deterministic_with_truth() -> None:
+    r1, t1 = generate_registrations(50, seed=5)
+    r2, t2 = generate_registrations(50, seed=5)
+    assert r1 == r2 and t1 == t2
+    ids = {r["id"] for r in r1}
+    assert all(p <= ids for p in t1)
+
+
+def _f1(pred: set[frozenset[str]], truth: set[frozenset[str]]) -> float:
+    tp = len(pred & truth)
+    return 2 * tp / (len(pred) + len(truth)) if pred or truth else 1.0
+
+
+def test_synthetic_norwegian_quality() -> None:
+    recs, truth = generate_registrations(0, seed=11, n_registrations=2000)
+    pairs = find_duplicates(recs)
+    pred = {
+        frozenset(c)
+        for cl in transitive_closure(pairs)
+        for c in itertools.combinations(cl, 2)
+    }
+    assert _f1(pred, truth) > 0.95
+
+
+@pytest.mark.skipif(
+    not (FEBRL / "febrl1.records.jsonl").exists(), reason="FEBRL data set not available"
+)
+def test_febrl1_quality_after_closure() -> None:
+    recs = [json.loads(line) for line in open(FEBRL / "febrl1.records.jsonl")]
+    with open(FEBRL / "febrl1.pairs.csv") as fh:
+        rows = csv.reader(fh)
+        next(rows)
+        truth = {frozenset(r) for r in rows}
+    pairs = find_duplicates(recs)
+    pred = {
+        frozenset(c)
+        for cl in transitive_closure(pairs)
+        for c in itertools.combinations(sorted(cl), 2)
+    }
+    assert _f1(pred, truth) > 0.95

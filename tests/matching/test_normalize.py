@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tenant_privacy.matching import normalize_birth_date
+from tenant_privacy.matching import normalize_email
+from tenant_privacy.matching import normalize_phone
+from tenant_privacy.matching import normalize_record
+from tenant_privacy.matching.normalize import canon_text
+from tenant_privacy.matching.normalize import split_full_name
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["Bjørn Sæther", "Bjoern Saether", "Bjorn Sather", "BJØRN SÆTHER", "bjørn sæther"],
+)
+def test_norwegian_letters_and_ascii_spellings_agree(name: str) -> None:
+    assert canon_text(name) == ("bjorn", "sather")
+
+
+def test_aa_spelling_of_a_ring() -> None:
+    assert canon_text("Håkon Aasen") == canon_text("Haakon Asen")
+    assert canon_text("Ødegård") == canon_text("Oedegaard") == canon_text("Odegard")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "+47 912 34 567",
+        "0047 91234567",
+        "91 23 45 67",
+        "91234567",
+        "+4791234567",
+        "(+47) 912 34 567",
+    ],
+)
+def test_phone_formats_give_e164(raw: str) -> None:
+    assert normalize_phone(raw, "NO") == ("+4791234567", "mobile")
+
+
+def test_landline_is_marked_fixed() -> None:
+    assert normalize_phone("22 33 44 55", "NO") == ("+4722334455", "fixed")
+
+
+def test_garbage_phone_is_none() -> None:
+    assert normalize_phone("n/a", "NO") is None
+
+
+def test_email_lowercased_and_stripped() -> None:
+    assert normalize_email("  Ola.Nordmann@Example.NO ") == "ola.nordmann@example.no"
+    assert normalize_email("not-an-email") is None
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "1980-01-02",
+        "02.01.1980",
+        dt.date(1980, 1, 2),
+        dt.datetime(1980, 1, 2, 10, 0),
+        "19800102",
+    ],
+)
+def test_birth_date_forms(raw: object) -> None:
+    assert normalize_birth_date(raw) == "1980-01-02"
+
+
+def test_impossible_birth_date_is_none() -> None:
+    assert normalize_birth_date("1980-02-31") is None
+
+
+def test_full_name_split_when_first_last_missing() -> None:
+    nr = normalize_record({"id": 1, "full_name": "OLA NORDMANN"})
+    assert nr.first == ("ola",)
+    assert nr.last == ("nordmann",)
+
+
+def test_full_name_with_comma_is_last_first() -> None:
+    assert split_full_name("Nordmann, Ola Martin") == (("ola", "martin"), ("nordmann",))
+
+
+def test_hyphenated_surname_tokens() -> None:
+    nr = normalize_record({"id": 1, "first_name": "Kari", "last_name": "Hansen-Berg"})
+    assert nr.last == ("hansen", "berg")
+
+
+def test_unknown_keys_and_none_ignored() -> None:
+    nr = normalize_record(
+        {"id": "x", "first_name": None, "shoe_size": 44, "phone": None, "email": None}
+    )
+    assert nr.id == "x"
+    assert nr.phone is None and nr.email is None and not nr.has_name

@@ -1,0 +1,270 @@
+"""Hard cases from the issue: each must-match and must-not-match as its own test."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenant_privacy.matching import DEFAULT_THRESHOLD
+from tenant_privacy.matching import normalize_record
+from tenant_privacy.matching import score_pair
+
+HOME = {"street": "Storgata 5", "postcode": "0150", "city": "Oslo"}
+
+
+def score(a: dict[str, Any], b: dict[str, Any]) -> float:
+    s, _ = score_pair(
+        normalize_record({"id": 1, **a}), normalize_record({"id": 2, **b})
+    )
+    assert 0.0 <= s <= 1.0
+    return s
+
+
+def matches(a: dict[str, Any], b: dict[str, Any]) -> bool:
+    return score(a, b) >= DEFAULT_THRESHOLD
+
+
+# ------------------------------------------------------------ must match
+def test_new_surname_after_marriage_same_email_phone_birth() -> None:
+    a = {
+        "first_name": "Kari",
+        "last_name": "Hansen",
+        "email": "kari@example.no",
+        "phone": "91234567",
+        "birth_date": "1985-03-04",
+    }
+    b = {
+        "first_name": "Kari",
+        "last_name": "Berg",
+        "email": "kari@example.no",
+        "phone": "+47 912 34 567",
+        "birth_date": "1985-03-04",
+    }
+    assert matches(a, b)
+
+
+def test_typo_in_names() -> None:
+    a = {"first_name": "Kristoffer", "last_name": "Johannessen", "email": "kj@x.no"}
+    b = {"first_name": "Kristofer", "last_name": "Johanessen", "email": "kj@x.no"}
+    assert matches(a, b)
+
+
+def test_swapped_first_and_last_name() -> None:
+    a = {"first_name": "Ola", "last_name": "Nordmann", "phone": "91234567"}
+    b = {"first_name": "Nordmann", "last_name": "Ola", "phone": "0047 91234567"}
+    assert matches(a, b)
+
+
+def test_nickname() -> None:
+    a = {"first_name": "Aleksander", "last_name": "Lie", "email": "alex.lie@gmail.com"}
+    b = {"first_name": "Alex", "last_name": "Lie", "email": "alex.lie@gmail.com"}
+    assert matches(a, b)
+
+
+def test_english_nickname() -> None:
+    a = {
+        "first_name": "Robert",
+        "last_name": "Smith",
+        "phone": "+44 7700 900123",
+        "birth_date": "1970-01-01",
+    }
+    b = {
+        "first_name": "Bob",
+        "last_name": "Smith",
+        "phone": "+447700900123",
+        "birth_date": "1970-01-01",
+    }
+    assert matches(a, b)
+
+
+def test_ascii_spelling_and_upper_case_import() -> None:
+    a = {
+        "first_name": "Bjørn",
+        "last_name": "Sæther",
+        "birth_date": "1970-05-06",
+        **HOME,
+    }
+    b = {
+        "full_name": "BJOERN SAETHER",
+        "birth_date": "06.05.1970",
+        "street": "STORGT. 5",
+        "postcode": "0150",
+        "city": "OSLO",
+    }
+    assert matches(a, b)
+
+
+def test_different_phone_formats() -> None:
+    a = {"first_name": "Ola", "last_name": "Nordmann", "phone": "+47 912 34 567"}
+    b = {"first_name": "Ola", "last_name": "Nordmann", "phone": "91 23 45 67"}
+    assert matches(a, b)
+
+
+def test_work_and_private_email_when_name_birth_phone_agree() -> None:
+    a = {
+        "first_name": "Ola",
+        "last_name": "Nordmann",
+        "email": "ola@gmail.com",
+        "phone": "91234567",
+        "birth_date": "1980-01-02",
+    }
+    b = {
+        "first_name": "Ola",
+        "last_name": "Nordmann",
+        "email": "ola.nordmann@dnb.no",
+        "phone": "91234567",
+        "birth_date": "1980-01-02",
+    }
+    assert matches(a, b)
+
+
+def test_double_first_name_and_hyphenated_surname() -> None:
+    a = {"first_name": "Ole Martin", "last_name": "Hansen-Berg", "email": "om@x.no"}
+    b = {"first_name": "Ole", "last_name": "Hansen", "email": "om@x.no"}
+    assert matches(a, b)
+
+
+# ------------------------------------------------------------ must not match
+def test_twins_not_matched() -> None:
+    a = {
+        "first_name": "Emma",
+        "last_name": "Hansen",
+        "birth_date": "2001-02-03",
+        "phone": "22334455",
+        **HOME,
+    }
+    b = {
+        "first_name": "Sofie",
+        "last_name": "Hansen",
+        "birth_date": "2001-02-03",
+        "phone": "22334455",
+        **HOME,
+    }
+    assert not matches(a, b)
+
+
+def test_twins_sharing_family_email_not_matched() -> None:
+    a = {
+        "first_name": "Emma",
+        "last_name": "Hansen",
+        "birth_date": "2001-02-03",
+        "email": "familien.hansen@online.no",
+        **HOME,
+    }
+    b = {
+        "first_name": "Sofie",
+        "last_name": "Hansen",
+        "birth_date": "2001-02-03",
+        "email": "familien.hansen@online.no",
+        **HOME,
+    }
+    assert not matches(a, b)
+
+
+def test_parent_and_child_same_name_different_birth_dates() -> None:
+    a = {
+        "first_name": "Ola",
+        "last_name": "Hansen",
+        "birth_date": "1950-04-05",
+        "phone": "22334455",
+        "email": "familien.hansen@online.no",
+        **HOME,
+    }
+    b = {
+        "first_name": "Ola",
+        "last_name": "Hansen",
+        "birth_date": "1980-09-10",
+        "phone": "22334455",
+        "email": "familien.hansen@online.no",
+        **HOME,
+    }
+    assert not matches(a, b)
+
+
+def test_spouses_sharing_email_landline_address() -> None:
+    a = {
+        "first_name": "Per",
+        "last_name": "Hansen",
+        "email": "hansen@online.no",
+        "phone": "22 33 44 55",
+        **HOME,
+    }
+    b = {
+        "first_name": "Kari",
+        "last_name": "Hansen",
+        "email": "hansen@online.no",
+        "phone": "+47 22334455",
+        **HOME,
+    }
+    assert not matches(a, b)
+
+
+def test_spouses_sharing_mobile_used_as_family_number() -> None:
+    a = {"first_name": "Per", "last_name": "Hansen", "phone": "91234567", **HOME}
+    b = {"first_name": "Kari", "last_name": "Hansen", "phone": "91234567", **HOME}
+    assert not matches(a, b)
+
+
+def test_namesakes_in_different_cities() -> None:
+    a = {
+        "first_name": "Ola",
+        "last_name": "Hansen",
+        "city": "Bergen",
+        "postcode": "5003",
+        "email": "ola.hansen@gmail.com",
+        "phone": "91234567",
+        "birth_date": "1970-01-01",
+    }
+    b = {
+        "first_name": "Ola",
+        "last_name": "Hansen",
+        "city": "Tromsø",
+        "postcode": "9008",
+        "email": "ola.hansen@hotmail.com",
+        "phone": "98765432",
+        "birth_date": "1982-06-07",
+    }
+    assert not matches(a, b)
+
+
+def test_namesakes_without_birth_dates() -> None:
+    a = {
+        "first_name": "Ola",
+        "last_name": "Hansen",
+        "city": "Bergen",
+        "phone": "91234567",
+    }
+    b = {
+        "first_name": "Ola",
+        "last_name": "Hansen",
+        "city": "Tromsø",
+        "phone": "98765432",
+    }
+    assert not matches(a, b)
+
+
+def test_shared_surname_and_address_alone_not_enough() -> None:
+    a = {"first_name": "Per", "last_name": "Hansen", **HOME}
+    b = {"first_name": "Nina", "last_name": "Hansen", **HOME}
+    assert not matches(a, b)
+
+
+# ------------------------------------------------------------ evidence
+def test_evidence_only_fields_on_both() -> None:
+    _, ev = score_pair(
+        normalize_record({"id": 1, "first_name": "Ola", "email": "a@b.no"}),
+        normalize_record({"id": 2, "first_name": "Ola", "phone": "91234567"}),
+    )
+    assert "phone" not in ev and "email" not in ev
+    assert ev["first_name"] == 1.0
+    assert all(0.0 <= v <= 1.0 for v in ev.values())
+
+
+def test_conflicting_birth_date_lowers_score_strongly() -> None:
+    base = {"first_name": "Ola", "last_name": "Hansen", **HOME}
+    same = score(
+        {**base, "birth_date": "1950-01-01"}, {**base, "birth_date": "1950-01-01"}
+    )
+    diff = score(
+        {**base, "birth_date": "1950-01-01"}, {**base, "birth_date": "1980-06-06"}
+    )
+    assert same > 0.9 and diff < 0.05
