@@ -41,10 +41,12 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     from . import home
     from . import officers
     from . import operator
+    from . import subjects
 
     context.register(bp)
     home.register(bp)
     operator.register(bp)
+    subjects.register(bp)
     duplicates.register(bp)
     officers.register(bp)
     audit_log.register(bp)

@@ -1,0 +1,179 @@
+"""Privacy officer pages: person search, the subject overview, unlink and undo."""
+
+from __future__ import annotations
+
+import typing as t
+
+from flask import Blueprint
+from flask import abort
+from flask import flash
+from flask import redirect
+from flask import request
+from flask import url_for
+
+from ..config import config_value
+from ..errors import InvalidInput
+from ..errors import MergeConflict
+from ..errors import NotFound
+from ..i18n import gettext
+from ..proxies import current_privacy
+from ..proxies import get_actor
+from ..proxies import get_tenant
+from ..services import audit
+from ..services import linking
+from ..services import overview as overview_service
+from ..services import search as search_service
+from .context import render
+
+if t.TYPE_CHECKING:
+    from ..store.scope import TenantScope
+
+
+def _scope() -> TenantScope:
+    tenant = get_tenant()
+    if not tenant:  # the guard already answered 404; this is for type checkers
+        abort(404)
+    return current_privacy.scope(tenant)
+
+
+def _actor() -> str:
+    return audit.actor_ref(get_actor())
+
+
+def _subject_url(subject_id: int) -> str:
+    return url_for(f"{request.blueprint}.subject", subject_id=subject_id)
+
+
+def _undo_blockers(scope: TenantScope, merges: list[t.Any]) -> dict[int, int]:
+    """Merge id -> id of the later merge that must be undone first."""
+    blockers: dict[int, int] = {}
+    for merge in merges:
+        if merge.undone_at is None:
+            blocker = linking.undo_blocker(scope, merge)
+            if blocker is not None:
+                blockers[merge.id] = blocker.id
+    return blockers
+
+
+def register(bp: Blueprint) -> None:
+    """Add search, subject overview, unlink, undo and record-to-subject routes."""
+
+    @bp.get("/search", endpoint="search")
+    def search() -> t.Any:
+        """Find every registration of a person: the entry point of the module."""
+        query = request.args.get("q", "").strip()
+        hits: list[search_service.SearchHit] = []
+        error = None
+        if "q" in request.args:
+            scope = _scope()
+            try:
+                hits = search_service.search_people(
+                    scope, query, limit=config_value("SEARCH_LIMIT"), actor=_actor()
+                )
+            except InvalidInput as exc:
+                scope.session.rollback()
+                error = str(exc)
+            else:
+                scope.session.commit()
+        page = render(
+            "tenant_privacy/search.html",
+            query=query,
+            hits=hits,
+            error=error,
+            searched="q" in request.args and error is None,
+        )
+        return (page, 400) if error else page
+
+    @bp.get("/subjects/<int:subject_id>", endpoint="subject")
+    def subject(subject_id: int) -> t.Any:
+        """The total overview of one data subject (audited as compiled)."""
+        scope = _scope()
+        try:
+            ov = overview_service.compile_overview(scope, _actor(), subject_id)
+        except NotFound:
+            abort(404)
+        merges = linking.merges_of(scope, subject_id)
+        blockers = _undo_blockers(scope, merges)
+        events = audit.subject_history(scope.session, scope.tenant, subject_id)
+        scope.session.commit()
+        return render(
+            "tenant_privacy/subject.html",
+            overview=ov,
+            merges=merges,
+            blockers=blockers,
+            events=events,
+        )
+
+    @bp.post("/subjects/<int:subject_id>/unlink", endpoint="subject_unlink")
+    def subject_unlink(subject_id: int) -> t.Any:
+        """Split one record (form fields ``source_key``, ``record_id``) off."""
+        scope = _scope()
+        source_key = request.form.get("source_key", "").strip()
+        record_id = request.form.get("record_id", "").strip()
+        if not source_key or not record_id or len(record_id) > 64:
+            abort(400, description=gettext("Choose a record to unlink."))
+        try:
+            subject = scope.subject(subject_id)
+        except NotFound:
+            abort(404)
+        ref = (source_key, record_id)
+        if ref not in scope.subject_refs(subject):
+            abort(
+                400,
+                description=gettext("That record does not belong to this person."),
+            )
+        try:
+            merge = linking.unlink_record(scope, _actor(), ref)
+        except NotFound:
+            scope.session.rollback()
+            abort(404)
+        scope.session.commit()
+        if merge is None:
+            flash(gettext("The record is already on its own."), "info")
+            return redirect(_subject_url(subject_id))
+        flash(gettext("The record was unlinked into a person of its own."), "success")
+        return redirect(_subject_url(subject_id))
+
+    @bp.post("/merges/<int:merge_id>/undo", endpoint="undo_merge")
+    def undo_merge(merge_id: int) -> t.Any:
+        """Undo a link or an unlink, restoring the grouping it replaced."""
+        scope = _scope()
+        try:
+            merge = linking.get_merge(scope, merge_id)
+        except NotFound:
+            abort(404)
+        back_to = merge.subject_id
+        if linking.is_unlink(merge):
+            back_to = int(merge.evidence.get("from_subject", back_to))
+        try:
+            linking.undo_merge(scope, _actor(), merge_id)
+        except MergeConflict:
+            scope.session.rollback()
+            flash(
+                gettext(
+                    "This change cannot be undone now: a later change touched the "
+                    "same records. Undo the later change first."
+                ),
+                "error",
+            )
+            return redirect(_subject_url(back_to))
+        except NotFound:
+            scope.session.rollback()
+            abort(404)
+        scope.session.commit()
+        flash(gettext("Undone: the previous grouping is restored."), "success")
+        return redirect(_subject_url(back_to))
+
+    @bp.get("/records/<source_key>/<record_id>", endpoint="record_subject")
+    def record_subject(source_key: str, record_id: str) -> t.Any:
+        """Go to the data subject of one person record (created on first use)."""
+        scope = _scope()
+        if len(record_id) > 64:
+            abort(404)
+        try:
+            subject = scope.subject_of((source_key, record_id))
+        except NotFound:
+            scope.session.rollback()
+            abort(404)
+        scope.session.commit()
+        return redirect(_subject_url(subject.id))

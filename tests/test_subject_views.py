@@ -1,0 +1,197 @@
+"""Subject pages: search, overview, unlink, undo, record redirect; tenants, rights."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tenant_privacy.models import AuditEvent
+from tenant_privacy.models import MergeRecord
+from tenant_privacy.services import linking
+from tests.linking_helpers import add_contact
+from tests.linking_helpers import add_invoice
+from tests.linking_helpers import add_lead
+from tests.linking_helpers import grouping
+from tests.linking_helpers import scope_of
+
+OFFICER = "officer@fjord.test"
+OTHER_OFFICER = "officer@nordlys.test"
+
+
+@pytest.fixture
+def data(app):
+    """Fjord: a contact with an invoice and a lead of the same person, linked."""
+    from demo.models import db
+
+    with app.app_context():
+        contact = add_contact(
+            "fjord", "Ingeborg", "Åsheim", email="ingeborg.asheim@example.no"
+        )
+        lead = add_lead("fjord", "Ingeborg", "Aasheim", phone="+47 934 56 789")
+        other = add_contact("fjord", "Ingeborg", "Aasheim", email="ia@example.no")
+        add_invoice("fjord", contact, "1250.50", "T-1")
+        scope = scope_of(app, "fjord")
+        merge = linking.link_records(scope, "user:1", [contact, lead])
+        db.session.commit()
+        return {
+            "contact": contact,
+            "lead": lead,
+            "other": other,
+            "subject": merge.subject_id,
+            "merge": merge.id,
+        }
+
+
+@pytest.fixture
+def officer(client, login):
+    assert login(client, OFFICER).status_code == 302
+    return client
+
+
+def test_start_page_has_the_search_form(officer) -> None:
+    page = officer.get("/privacy/").get_data(as_text=True)
+    assert 'action="/privacy/search"' in page and 'name="q"' in page
+
+
+def test_search_finds_the_person_and_links_to_the_overview(officer, data) -> None:
+    resp = officer.get("/privacy/search?q=ingeborg+aasheim")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert f'href="/privacy/subjects/{data["subject"]}"' in page
+    assert "contact:" + data["contact"][1] in page
+
+
+@pytest.mark.parametrize("query", ["", "a", " ", "x" * 300])
+def test_search_bad_input_is_400(officer, query) -> None:
+    resp = officer.get("/privacy/search", query_string={"q": query})
+    assert resp.status_code == 400
+
+
+def test_search_page_without_query_shows_the_form(officer) -> None:
+    resp = officer.get("/privacy/search")
+    assert resp.status_code == 200
+    assert 'name="q"' in resp.get_data(as_text=True)
+
+
+def test_overview_page_groups_sources_and_is_audited(app, officer, data) -> None:
+    resp = officer.get(f"/privacy/subjects/{data['subject']}")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert 'data-source="contact" data-count="1"' in page
+    assert 'data-source="lead" data-count="1"' in page
+    assert 'data-source="invoice" data-count="1"' in page
+    assert "1250.50" in page
+    assert f'data-merge="{data["merge"]}"' in page
+    with app.app_context():
+        from demo.models import db
+
+        viewed = db.session.scalars(
+            sa.select(AuditEvent).where(
+                AuditEvent.tenant_key == "fjord",
+                AuditEvent.action == "subject.viewed",
+                AuditEvent.subject_id == data["subject"],
+            )
+        ).all()
+        assert len(viewed) == 1
+        assert "Ingeborg" not in repr([(e.detail, e.record_refs) for e in viewed])
+
+
+def test_unlink_and_undo_from_the_page(app, officer, data) -> None:
+    with app.app_context():
+        from demo.models import db
+
+        before = grouping(db.session, "fjord")
+    resp = officer.post(
+        f"/privacy/subjects/{data['subject']}/unlink",
+        data={"source_key": "lead", "record_id": data["lead"][1]},
+    )
+    assert resp.status_code == 302
+    with app.app_context():
+        from demo.models import db
+
+        groups = grouping(db.session, "fjord")
+        assert groups[data["lead"]] != groups[data["contact"]]
+        unlink = db.session.scalars(
+            sa.select(MergeRecord).order_by(MergeRecord.id.desc())
+        ).first()
+    resp = officer.post(f"/privacy/merges/{unlink.id}/undo")
+    assert resp.status_code == 302
+    assert resp.headers["Location"].endswith(f"/privacy/subjects/{data['subject']}")
+    with app.app_context():
+        from demo.models import db
+
+        assert grouping(db.session, "fjord") == before
+
+
+def test_undo_conflict_is_a_message_not_a_500(app, officer, data) -> None:
+    with app.app_context():
+        from demo.models import db
+
+        scope = scope_of(app, "fjord")
+        later = linking.unlink_record(scope, "user:1", data["lead"])
+        db.session.commit()
+        later_id = later.id
+    resp = officer.post(f"/privacy/merges/{data['merge']}/undo", follow_redirects=True)
+    assert resp.status_code == 200
+    assert "Undo the later change first" in resp.get_data(as_text=True)
+    with app.app_context():
+        from demo.models import db
+
+        assert db.session.get(MergeRecord, data["merge"]).undone_at is None
+    # undone already: also a message
+    officer.post(f"/privacy/merges/{later_id}/undo")
+    officer.post(f"/privacy/merges/{data['merge']}/undo")
+    resp = officer.post(f"/privacy/merges/{data['merge']}/undo")
+    assert resp.status_code == 302
+
+
+@pytest.mark.parametrize(
+    "form",
+    [{}, {"source_key": "lead"}, {"source_key": "contact", "record_id": "999999"}],
+)
+def test_unlink_bad_input_is_400(officer, data, form) -> None:
+    resp = officer.post(f"/privacy/subjects/{data['subject']}/unlink", data=form)
+    assert resp.status_code == 400
+
+
+def test_record_link_redirects_to_its_subject(officer, data) -> None:
+    resp = officer.get(f"/privacy/records/lead/{data['lead'][1]}")
+    assert resp.status_code == 302
+    assert resp.headers["Location"].endswith(f"/privacy/subjects/{data['subject']}")
+    resp = officer.get(f"/privacy/records/contact/{data['other'][1]}")
+    assert resp.status_code == 302  # created on first use
+    for url in ("/privacy/records/nosuch/1", "/privacy/records/contact/abc"):
+        assert officer.get(url).status_code == 404
+
+
+def test_other_tenants_subjects_merges_records_are_404(app, client, login, data):
+    assert login(client, OTHER_OFFICER).status_code == 302
+    with app.app_context():
+        from demo.models import db
+
+        before = grouping(db.session, "fjord")
+    assert client.get(f"/privacy/subjects/{data['subject']}").status_code == 404
+    assert client.post(f"/privacy/merges/{data['merge']}/undo").status_code == 404
+    resp = client.post(
+        f"/privacy/subjects/{data['subject']}/unlink",
+        data={"source_key": "lead", "record_id": data["lead"][1]},
+    )
+    assert resp.status_code == 404
+    url = f"/privacy/records/contact/{data['contact'][1]}"
+    assert client.get(url).status_code == 404
+    page = client.get("/privacy/search?q=ingeborg").get_data(as_text=True)
+    assert f'/privacy/subjects/{data["subject"]}"' not in page
+    with app.app_context():
+        from demo.models import db
+
+        assert grouping(db.session, "fjord") == before
+        assert db.session.get(MergeRecord, data["merge"]).undone_at is None
+
+
+def test_staff_without_the_role_gets_403(client, login, data) -> None:
+    assert login(client, "staff@fjord.test").status_code == 302
+    assert client.get("/privacy/search?q=ingeborg").status_code == 403
+    assert client.get(f"/privacy/subjects/{data['subject']}").status_code == 403
+    assert client.post(f"/privacy/merges/{data['merge']}/undo").status_code == 403
+    url = f"/privacy/records/lead/{data['lead'][1]}"
+    assert client.get(url).status_code == 403
