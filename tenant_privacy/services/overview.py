@@ -140,6 +140,18 @@ class Overview:
         }
 
 
+def _text(value: t.Any) -> str:
+    """``str(value)``; a lazy label falls back to its untranslated text when no
+    locale can be selected (a CLI run in a host whose locale selector needs a
+    request).
+    """
+    try:
+        return str(value)
+    except RuntimeError:
+        args = getattr(value, "_args", None)
+        return str(args[0]) if args else repr(value)
+
+
 def _columns(source: Source) -> list[str]:
     if source.export_fields:
         return list(source.export_fields)
@@ -209,7 +221,7 @@ def compile_overview(
         if not ids:
             continue
         rows = scope.records(source, ids)
-        group = SourceGroup(source.key, str(source.label), "person")
+        group = SourceGroup(source.key, _text(source.label), "person")
         for rid in sorted(rows, key=_id_order):
             row = rows[rid]
             identity = scope.identity(source, row)
@@ -228,7 +240,7 @@ def compile_overview(
         rows_ = scope.related_rows(rsource, refs)
         if not rows_:
             continue
-        group = SourceGroup(rsource.key, str(rsource.label), "related")
+        group = SourceGroup(rsource.key, _text(rsource.label), "related")
         for row in sorted(rows_, key=lambda r: _id_order(getattr(r, "id", ""))):
             about = [
                 f"{key}:{getattr(row, attr)}"

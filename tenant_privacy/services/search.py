@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from rapidfuzz import fuzz
 
 from ..errors import InvalidInput
+from ..i18n import gettext
 from ..matching.normalize import canon_text
 from ..matching.normalize import normalize_email
 from ..matching.normalize import normalize_phone
@@ -32,7 +33,13 @@ if t.TYPE_CHECKING:
 
 RecordRef = tuple[str, str]
 
-__all__ = ["MIN_QUERY", "SearchHit", "search_people"]
+__all__ = [
+    "MIN_QUERY",
+    "SearchHit",
+    "refs_by_email",
+    "search_people",
+    "subjects_by_email",
+]
 
 #: Shortest accepted query (after trimming).
 MIN_QUERY = 2
@@ -276,9 +283,9 @@ def search_people(
     """
     text = " ".join(str(query or "").split())
     if len(text) < MIN_QUERY:
-        raise InvalidInput("Type at least two characters to search.")
+        raise InvalidInput(gettext("Type at least two characters to search."))
     if len(text) > MAX_QUERY:
-        raise InvalidInput("The search text is too long.")
+        raise InvalidInput(gettext("The search text is too long."))
     if limit < 1:
         raise InvalidInput("limit must be positive")
     region = tenants.settings_of(scope.session, scope.tenant).phone_region or "NO"
@@ -338,3 +345,41 @@ def _group(scope: TenantScope, found: list[_Found], limit: int) -> list[SearchHi
         hit.refs.append(item.ref)
         hit.sources[item.ref[0]] = hit.sources.get(item.ref[0], 0) + 1
     return list(hits.values())
+
+
+def refs_by_email(scope: TenantScope, address: str) -> list[RecordRef]:
+    """Every person record of this tenant whose email is *address* (normalised).
+
+    :raises InvalidInput: if *address* is not an email address.
+    """
+    wanted = normalize_email(address)
+    if wanted is None:
+        raise InvalidInput(gettext("That is not an email address."))
+    refs: list[RecordRef] = []
+    for source in scope.registry.person_sources():
+        attr = source.identity.get("email")
+        if attr is None:
+            continue
+        where = _contains(sa.func.lower(source.column(attr)), wanted)
+        stmt = scope.source_select(source).where(where)
+        for row in scope.session.scalars(stmt):
+            if normalize_email(getattr(row, attr)) == wanted:
+                refs.append(_ref(source, row))
+    return sorted(refs)
+
+
+def subjects_by_email(scope: TenantScope, address: str) -> dict[int, list[RecordRef]]:
+    """The data subjects of every registration carrying *address*, with those refs.
+
+    Subjects are created for records that have none yet (flushed, not committed).
+    The result is ordered by subject id; empty if no registration has the address.
+
+    :raises InvalidInput: if *address* is not an email address.
+    """
+    refs = refs_by_email(scope, address)
+    links = scope.links_of(refs)
+    out: dict[int, list[RecordRef]] = {}
+    for ref in refs:
+        link = links.get(ref) or scope._create_subject_for(ref)
+        out.setdefault(link.subject_id, []).append(ref)
+    return dict(sorted(out.items()))
