@@ -34,15 +34,13 @@ _sha256 = hashlib.sha256
 
 def format_time(value: dt.datetime) -> str:
     """ISO 8601 text of *value* in UTC with microseconds (naive means UTC)."""
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.UTC)
-    elif value.utcoffset():
+    offset = value.utcoffset()
+    if offset is None:
+        return value.isoformat(timespec="microseconds") + "+00:00"
+    if offset:
         value = value.astimezone(dt.UTC)
-    return (
-        f"{value.year:04d}-{value.month:02d}-{value.day:02d}T"
-        f"{value.hour:02d}:{value.minute:02d}:{value.second:02d}."
-        f"{value.microsecond:06d}+00:00"
-    )
+    text = value.isoformat(timespec="microseconds")
+    return text if text.endswith("+00:00") else text[:26] + "+00:00"
 
 
 @dataclass(frozen=True)

@@ -274,7 +274,11 @@ def verify(session: orm.Session, tenant: str, *, batch: int = 20_000) -> int:
     )
     if head is not None:
         stmt = stmt.where(AuditEvent.seq <= head.seq)
-    result = session.execute(stmt)
+    # Core rows (no ORM loading) and UTC timestamps: verification is the hot loop.
+    conn = session.connection(bind_arguments={"mapper": AuditEvent})
+    if conn.dialect.name == "postgresql":
+        conn.execute(sa.text("SET LOCAL timezone = 'UTC'"))
+    result = conn.execute(stmt)
     try:
         count, last = audit_chain.verify_rows(tenant, result)
     finally:
