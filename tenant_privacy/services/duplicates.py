@@ -216,16 +216,19 @@ def _write_index(
         scope.session.execute(sa.insert(MatchRecord.__table__), prints)
 
 
-def _forget(scope: TenantScope, ref: RecordRef) -> None:
-    """Drop the blocking keys and the fingerprint of one record."""
+def _forget(scope: TenantScope, ref: RecordRef) -> bool:
+    """Drop the blocking keys and the fingerprint of one record; True if it had one."""
+    had = False
     for model in (BlockingKey, MatchRecord):
-        scope.session.execute(
+        result = scope.session.execute(
             sa.delete(model).where(
                 model.tenant_key == scope.tenant,
                 model.source_key == ref[0],
                 model.record_id == ref[1],
             )
         )
+        had = bool(getattr(result, "rowcount", 0)) if model is MatchRecord else had
+    return had
 
 
 # -- suggestions ----------------------------------------------------------------------
@@ -469,9 +472,10 @@ def match_record(
     """
     session = scope.session
     ref: RecordRef = (source_key, str(record_id))
-    _forget(scope, ref)
+    indexed = _forget(scope, ref)
     row = _fetch(scope, ref)
-    mine = _suggestions_of(scope, ref)
+    # a record never indexed has no suggestions yet: skip the look-up
+    mine = _suggestions_of(scope, ref) if indexed else []
     if row is None:
         for s in mine:
             if s.status == PENDING:
@@ -528,35 +532,39 @@ def _fetch(scope: TenantScope, ref: RecordRef) -> t.Any:
 
 
 def _suggestions_of(scope: TenantScope, ref: RecordRef) -> list[MatchSuggestion]:
-    stmt = scope.select(MatchSuggestion).where(
-        sa.or_(
-            sa.and_(MatchSuggestion.a_source == ref[0], MatchSuggestion.a_id == ref[1]),
-            sa.and_(MatchSuggestion.b_source == ref[0], MatchSuggestion.b_id == ref[1]),
+    """Every suggestion of this tenant that involves *ref* (either side)."""
+    found: list[MatchSuggestion] = []
+    for source_col, id_col in (
+        (MatchSuggestion.a_source, MatchSuggestion.a_id),
+        (MatchSuggestion.b_source, MatchSuggestion.b_id),
+    ):
+        stmt = scope.select(MatchSuggestion).where(
+            source_col == ref[0], id_col == ref[1]
         )
-    )
-    return list(scope.session.scalars(stmt))
+        found.extend(scope.session.scalars(stmt))
+    return found
 
 
 def _candidate_refs(
     scope: TenantScope, ref: RecordRef, hashes: list[str]
 ) -> list[RecordRef]:
-    """Stored records sharing a key hash with *ref*, most shared keys first."""
+    """Stored records sharing a key hash with *ref*, most shared keys first.
+
+    One query on the primary key ``(tenant_key, key_hash, ...)``; the counting is
+    done here, as a ``GROUP BY`` leads SQLite to scan the tenant's whole index.
+    """
     if not hashes:
         return []
-    shared = sa.func.count().label("shared")
-    stmt = (
-        sa.select(BlockingKey.source_key, BlockingKey.record_id, shared)
-        .where(
-            BlockingKey.tenant_key == scope.tenant,
-            BlockingKey.key_hash.in_(hashes),
-        )
-        .group_by(BlockingKey.source_key, BlockingKey.record_id)
-        .order_by(shared.desc())
-        .limit(MAX_CANDIDATES + 1)
+    stmt = sa.select(BlockingKey.source_key, BlockingKey.record_id).where(
+        BlockingKey.tenant_key == scope.tenant,
+        BlockingKey.key_hash.in_(hashes),
     )
-    return [
-        (src, rid) for src, rid, _ in scope.session.execute(stmt) if (src, rid) != ref
-    ][:MAX_CANDIDATES]
+    shared: dict[RecordRef, int] = defaultdict(int)
+    for source_key, record_id in scope.session.execute(stmt):
+        shared[(source_key, record_id)] += 1
+    shared.pop(ref, None)
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+    return [item[0] for item in ranked[:MAX_CANDIDATES]]
 
 
 def match_record_job(tenant: str, source_key: str, record_id: str) -> int:

@@ -1,0 +1,189 @@
+"""Incremental duplicate matching against a tenant of 100,000 registrations.
+
+Builds the demo host on a SQLite file, loads one tenant with synthetic registrations
+(:mod:`tenant_privacy.matching.synthetic`), indexes it with a full scan, then inserts
+new leads one at a time (half copies of a stored contact, half new synthetic people)
+and times :func:`tenant_privacy.services.duplicates.match_record` plus its commit.
+
+Prints one JSON line: ``{"records": ..., "scan_s": ..., "median_ms": ...,
+"p95_ms": ..., ...}``. Usage: ``python bench/incremental.py [--records N]
+[--runs N] [--db PATH]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import pathlib
+import random
+import statistics
+import sys
+import tempfile
+import time
+import typing as t
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+TENANT = "bench"
+
+
+def _date(value: t.Any) -> dt.date | None:
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)) if value else None
+    except ValueError:
+        return None
+
+
+def _contact_row(rec: dict[str, t.Any]) -> dict[str, t.Any]:
+    first, last = rec.get("first_name"), rec.get("last_name")
+    if not first and not last:
+        parts = str(rec.get("full_name") or "x").split()
+        first, last = parts[0], " ".join(parts[1:]) or parts[0]
+    birth = rec.get("birth_date")
+    return {
+        "tenant_key": TENANT,
+        "first_name": first or "",
+        "last_name": last or "",
+        "email": rec.get("email"),
+        "phone": rec.get("phone"),
+        "birth_date": _date(birth),
+        "street": rec.get("street"),
+        "postcode": rec.get("postcode"),
+        "city": rec.get("city"),
+        "created_at": dt.datetime(2024, 1, 1),
+        "origin": "import",
+    }
+
+
+def main() -> None:
+    """Build the tenant, index it, time incremental matches; print JSON."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--records", type=int, default=100_000)
+    parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--db", default=None, help="SQLite file (default: temp)")
+    args = parser.parse_args()
+
+    import sqlalchemy as sa
+
+    from demo import create_app
+    from demo.models import Contact
+    from demo.models import Lead
+    from demo.models import Tenant
+    from demo.models import db
+    from tenant_privacy.matching.synthetic import generate_registrations
+    from tenant_privacy.models import BlockingKey
+    from tenant_privacy.models import TenantSettings
+    from tenant_privacy.services import duplicates
+
+    folder = tempfile.mkdtemp(prefix="tp-bench-")
+    path = args.db or os.path.join(folder, "bench.sqlite3")
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
+            "INSTANCE_PATH": folder,
+            "TENANT_PRIVACY_AUTO_MATCH": False,
+            "TENANT_PRIVACY_JOBS_INLINE": True,
+        }
+    )
+    extra = args.runs
+    records, _truth = generate_registrations(
+        0, seed=11, n_registrations=args.records + extra
+    )
+    stored, fresh = records[: args.records], records[args.records :]
+    with app.app_context():
+        db.create_all()
+        state = app.extensions["tenant_privacy"]
+        state.extension.create_all()
+        if db.session.get(Tenant, TENANT) is None:
+            db.session.add(Tenant(key=TENANT, name="Bench AS"))
+            db.session.add(TenantSettings(tenant_key=TENANT, enabled=True))
+            db.session.flush()
+            db.session.execute(
+                sa.insert(Contact.__table__), [_contact_row(r) for r in stored]
+            )
+            db.session.commit()
+        scope = state.scope(TENANT)
+
+        def count_keys() -> int:
+            return int(
+                db.session.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(BlockingKey)
+                    .where(BlockingKey.tenant_key == TENANT)
+                )
+                or 0
+            )
+
+        scan_s: float | None = None
+        suggestions: int | None = None
+        if not (args.db and count_keys()):  # a reused file keeps its index
+            started = time.perf_counter()
+            scan = duplicates.start_scan(scope, "system")
+            db.session.commit()
+            suggestions = duplicates.run_scan(scope, scan, commit=True)
+            db.session.commit()
+            scan_s = round(time.perf_counter() - started, 2)
+        keys = count_keys()
+        contact_ids = list(
+            db.session.scalars(
+                sa.select(Contact.id).where(Contact.tenant_key == TENANT)
+            )
+        )
+        rng = random.Random(5)
+        timings: list[float] = []
+        found = 0
+        for i in range(args.runs):
+            if i % 2 == 0:
+                src = db.session.get(Contact, rng.choice(contact_ids))
+                lead = Lead(
+                    tenant_key=TENANT,
+                    first_name=src.first_name,
+                    last_name=src.last_name,
+                    email=src.email,
+                    phone=src.phone,
+                )
+            else:
+                row = _contact_row(fresh[i])
+                lead = Lead(
+                    tenant_key=TENANT,
+                    first_name=row["first_name"],
+                    last_name=row["last_name"],
+                    email=row["email"],
+                    phone=row["phone"],
+                )
+            db.session.add(lead)
+            db.session.commit()
+            lead_id = str(lead.id)
+            db.session.expire_all()
+            t0 = time.perf_counter()
+            result = duplicates.match_record(scope, "lead", lead_id)
+            db.session.commit()
+            timings.append((time.perf_counter() - t0) * 1000)
+            found += bool(result)
+        timings.sort()
+        print(
+            json.dumps(
+                {
+                    "bench": "incremental_match",
+                    "database": "sqlite",
+                    "records": args.records,
+                    "blocking_keys": keys,
+                    "scan_s": scan_s,
+                    "scan_suggestions": suggestions,
+                    "runs": args.runs,
+                    "median_ms": round(statistics.median(timings), 2),
+                    "p95_ms": round(timings[int(0.95 * (len(timings) - 1))], 2),
+                    "max_ms": round(timings[-1], 2),
+                    "with_suggestion": found,
+                }
+            )
+        )
+
+
+if __name__ == "__main__":
+    main()
