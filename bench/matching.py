@@ -34,6 +34,7 @@ from tenant_privacy.matching import find_duplicates  # noqa: E402
 from tenant_privacy.matching import match_one  # noqa: E402
 from tenant_privacy.matching import normalize_record  # noqa: E402
 from tenant_privacy.matching import transitive_closure  # noqa: E402
+from tenant_privacy.matching.blocking import candidate_pairs  # noqa: E402
 from tenant_privacy.matching.synthetic import generate_registrations  # noqa: E402
 
 FEBRL = Path(os.environ.get("FEBRL_DIR", "/work/shared/datasets/febrl"))
@@ -104,9 +105,17 @@ def run_ours(dataset: str, records: list[dict[str, Any]], truth: set[Pair]) -> N
             "records": len(records),
             "true_pairs": len(truth),
             **quality([(p.a, p.b) for p in pairs], truth),
+            "blocking_recall": blocking_recall(records, truth),
             "seconds": round(elapsed, 2),
         }
     )
+
+
+def blocking_recall(records: list[dict[str, Any]], truth: set[Pair]) -> float:
+    """Share of true pairs that blocking ever offers to the scorer (4 places)."""
+    nrs = [normalize_record(r) for r in records]
+    cands = {frozenset((nrs[i].id, nrs[j].id)) for i, j in candidate_pairs(nrs)}
+    return round(len(truth & cands) / len(truth), 4) if truth else 1.0
 
 
 # ---------------------------------------------------------------- peers

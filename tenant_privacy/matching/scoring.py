@@ -55,6 +55,8 @@ _LAST = ((0.0, -1.5), (0.7, -1.5), (0.85, 1.5), (0.95, 3.5), (1.0, 3.5))
 _STREET = ((0.0, -1.0), (0.6, -1.0), (0.8, 1.0), (0.92, 3.0), (1.0, 3.0))
 _CITY = ((0.0, -0.3), (0.6, -0.3), (0.9, 0.7), (1.0, 0.7))
 
+W_GIVEN_CONFLICT = -7.0
+W_GIVEN_REPLACED = -2.5
 W_BIRTH_EXACT = 6.5
 W_BIRTH_SWAP = 1.5
 W_BIRTH_TYPO = 1.0
@@ -80,6 +82,8 @@ W_COUNTRY_DIFF = -1.0
 
 #: First-name similarity below this is a conflict (different people).
 FIRST_CONFLICT = 0.7
+#: Surname similarity from which surnames agree (a typo at most).
+SURNAME_AGREES = 0.85
 #: First-name similarity used when one given name is a part of the other.
 DOUBLE_NAME_PARTIAL = 0.93
 
@@ -145,6 +149,11 @@ def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     return sim
 
 
+def _has_contact(r: NormalizedRecord) -> bool:
+    """True when ``r`` carries a personal contact identifier (email, non-landline)."""
+    return bool(r.email) or (r.phone is not None and r.phone_kind != "fixed")
+
+
 def _birth_similarity(a: str, b: str) -> float:
     if a == b:
         return 1.0
@@ -186,7 +195,10 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
     surname_w = 0.0
     conflict = False
 
-    # --- names (both orientations, so swapped first/last names still agree)
+    # --- names: order-insensitive alignment. The straight (first-first,
+    # last-last) and crossed (first-last, last-first) orientations are both
+    # scored, each side allowed its own typo; the better one is taken, so a
+    # swap plus a typo still agrees on both names.
     fs = ls = None
     if a.first and b.first:
         fs = name_similarity(a.first, b.first)
@@ -196,7 +208,8 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
         xf = name_similarity(a.first, b.last)
         xl = name_similarity(a.last, b.first)
         if xf + xl > (fs or 0.0) + (ls or 0.0) + 0.1:
-            # swapped: the weaker of the two is treated as the given name
+            # swapped: which record is swapped is unknown, so the pair that
+            # agrees better is read as the surname
             fs, ls = min(xf, xl), max(xf, xl)
         elif fs == 1.0 and len(a.first) != len(b.first):
             # "Ole Martin" vs "Ole": likely, but fathers and sons do this too
@@ -210,11 +223,13 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
             name_similarity(one, other.last) if other.last else 0.0,
         )
         fs, ls = cand, None
+    given_conflict = False
     if fs is not None:
         ev["first_name"] = round(fs, 3)
-        personal += _curve(_FIRST, fs)
         if fs < FIRST_CONFLICT:
-            conflict = True
+            given_conflict = True
+        else:
+            personal += _curve(_FIRST, fs)
     if ls is not None:
         ev["last_name"] = round(ls, 3)
         surname_w = _curve(_LAST, ls)
@@ -223,6 +238,7 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
         ev["name"] = round(sum(parts) / len(parts), 3)
 
     # --- birth date
+    bs = None
     if a.birth_date and b.birth_date:
         bs = _birth_similarity(a.birth_date, b.birth_date)
         ev["birth_date"] = bs
@@ -330,6 +346,24 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
         ev["company"] = round(cs, 3)
         if cs >= 0.9:
             personal += W_COMPANY
+
+    # --- given names that clearly differ
+    if given_conflict:
+        if (
+            ls is not None
+            and ls >= SURNAME_AGREES
+            and bs == 1.0
+            and not _has_contact(a)
+            and not _has_contact(b)
+        ):
+            # same surname and birth date (and, to reach the threshold, the
+            # same address) but another given name, and no contact data on
+            # either record that could tell twins apart: a replaced or
+            # mistyped given name is as likely as a twin, so a moderate match
+            personal += W_GIVEN_REPLACED
+        else:
+            personal += W_GIVEN_CONFLICT
+            conflict = True
 
     # --- combine
     if conflict:

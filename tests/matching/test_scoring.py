@@ -125,21 +125,50 @@ def test_double_first_name_and_hyphenated_surname() -> None:
 
 # ------------------------------------------------------------ must not match
 def test_twins_not_matched() -> None:
+    # real twins in a CRM carry their own mobile and email
     a = {
         "first_name": "Emma",
         "last_name": "Hansen",
         "birth_date": "2001-02-03",
-        "phone": "22334455",
+        "phone": "91234567",
+        "email": "emma.hansen@gmail.com",
         **HOME,
     }
     b = {
         "first_name": "Sofie",
         "last_name": "Hansen",
         "birth_date": "2001-02-03",
-        "phone": "22334455",
+        "phone": "98765432",
+        "email": "sofie.hansen@gmail.com",
         **HOME,
     }
     assert not matches(a, b)
+
+
+def test_twins_with_own_mobiles_and_shared_landline_not_matched() -> None:
+    a = {"first_name": "Emma", "last_name": "Hansen", "phone": "91234567"}
+    b = {"first_name": "Sofie", "last_name": "Hansen", "phone": "98765432"}
+    shared = {"birth_date": "2001-02-03", **HOME}
+    assert not matches({**a, **shared}, {**b, **shared})
+    # one twin registered with only the family landline: the other's mobile
+    # still is no evidence for "same person", the given names decide
+    c = {"first_name": "Sofie", "last_name": "Hansen", "phone": "22334455"}
+    assert not matches({**a, **shared}, {**c, **shared})
+
+
+def test_other_given_name_without_any_contact_data_is_a_moderate_match() -> None:
+    # Case (b): same surname, birth date and address, another given name, and
+    # no email or mobile on either record (FEBRL-style data, bare imports).
+    # Nothing can tell a twin from a replaced or mistyped given name, so the
+    # pair is suggested, with a moderate score for a human to decide.
+    a = {"first_name": "Emma", "last_name": "Hansen", "birth_date": "2001-02-03"}
+    b = {"first_name": "Sofie", "last_name": "Hansen", "birth_date": "2001-02-03"}
+    s = score({**a, **HOME}, {**b, **HOME})
+    assert DEFAULT_THRESHOLD <= s < 0.95
+    # without the shared address it is not enough
+    assert not matches(a, b)
+    # a shared landline is household data, not a personal identifier
+    assert matches({**a, **HOME, "phone": "22334455"}, {**b, **HOME})
 
 
 def test_twins_sharing_family_email_not_matched() -> None:
