@@ -1,0 +1,138 @@
+"""Person search: spellings, phone formats, email case, grouping, audit, tenants."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from tenant_privacy.errors import InvalidInput
+from tenant_privacy.models import AuditEvent
+from tenant_privacy.services import linking
+from tenant_privacy.services import search
+from tests.linking_helpers import add_contact
+from tests.linking_helpers import add_lead
+from tests.linking_helpers import scope_of
+
+
+@pytest.fixture
+def people(any_db_app):
+    """The same human twice in fjord (contact and lead) and once in nordlys."""
+    from demo.models import db
+
+    app = any_db_app
+    with app.app_context():
+        contact = add_contact(
+            "fjord",
+            "Øystein",
+            "Bråthen",
+            email="Oystein.Brathen@Example.no",
+            phone="+47 412 34 987",
+        )
+        lead = add_lead(
+            "fjord", "OEYSTEIN", "BRAATHEN", email=None, phone="0047 41234987"
+        )
+        other = add_contact(
+            "nordlys",
+            "Øystein",
+            "Bråthen",
+            email="oystein.brathen@example.no",
+            phone="412 34 987",
+        )
+        db.session.commit()
+    return app, contact, lead, other
+
+
+def _refs(hits):
+    return {ref for hit in hits for ref in hit.refs}
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Oystein Brathen",
+        "oeystein braathen",
+        "ØYSTEIN BRÅTHEN",
+        "Øystein Bråthen",
+        "Brathen Oystein",
+        "Oystien Brathen",  # typo
+    ],
+)
+def test_name_spellings_find_both_registrations(people, query) -> None:
+    app, contact, lead, other = people
+    with app.app_context():
+        hits = search.search_people(scope_of(app, "fjord"), query)
+        refs = _refs(hits)
+        assert contact in refs and lead in refs
+        assert other not in refs
+        assert all(h.matched == "name" for h in hits if contact in h.refs)
+
+
+@pytest.mark.parametrize(
+    "query", ["41234987", "412 34 987", "+47 412 34 987", "0047 412-34-987"]
+)
+def test_phone_formats(people, query) -> None:
+    app, contact, lead, other = people
+    with app.app_context():
+        hits = search.search_people(scope_of(app, "fjord"), query)
+        refs = _refs(hits)
+        assert {contact, lead} <= refs and other not in refs
+        assert hits[0].matched == "phone" and hits[0].score == 1.0
+
+
+@pytest.mark.parametrize(
+    "query", ["oystein.brathen@example.no", "OYSTEIN.BRATHEN@EXAMPLE.NO", "oystein.b"]
+)
+def test_email_case_and_prefix(people, query) -> None:
+    app, contact, _lead, other = people
+    with app.app_context():
+        hits = search.search_people(scope_of(app, "fjord"), query)
+        assert contact in _refs(hits) and other not in _refs(hits)
+
+
+def test_hits_are_grouped_by_subject(people) -> None:
+    app, contact, lead, _other = people
+    with app.app_context():
+        scope = scope_of(app, "fjord")
+        linking.link_records(scope, "user:1", [contact, lead])
+        hits = search.search_people(scope, "Oystein Brathen")
+        mine = [h for h in hits if contact in h.refs]
+        assert len(mine) == 1
+        assert set(mine[0].refs) >= {contact, lead}
+        assert mine[0].sources == {"contact": 1, "lead": 1}
+        assert mine[0].subject_id == scope.subject_of(contact).id
+
+
+def test_search_is_audited_without_the_query(people) -> None:
+    app, *_ = people
+    with app.app_context():
+        from demo.models import db
+
+        scope = scope_of(app, "fjord")
+        hits = search.search_people(scope, "Oystein Brathen", actor="user:9")
+        db.session.commit()
+        event = db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.tenant_key == "fjord", AuditEvent.action == "search")
+            .order_by(AuditEvent.seq.desc())
+        ).first()
+        assert event.actor == "user:9"
+        assert event.detail == f"hits {len(hits)}"
+        assert "ystein" not in repr((event.detail, event.record_refs, event.fields))
+
+
+@pytest.mark.parametrize("query", ["", " ", "a", "x" * 201])
+def test_bad_queries_are_refused(app, query) -> None:
+    with app.test_request_context():
+        with pytest.raises(InvalidInput):
+            search.search_people(scope_of(app, "fjord"), query)
+
+
+def test_subjects_by_email_normalises(people) -> None:
+    app, contact, _lead, other = people
+    with app.test_request_context():
+        found = search.subjects_by_email(
+            scope_of(app, "fjord"), "  OYSTEIN.brathen@example.NO "
+        )
+        assert [refs for refs in found.values()] == [[contact]]
+        with pytest.raises(InvalidInput):
+            search.subjects_by_email(scope_of(app, "fjord"), "nope")
