@@ -31,7 +31,8 @@ def gettext(string: str, **variables: t.Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: t.Any) -> str:
     """Translate a count-dependent string; ``%(num)s`` is filled with *num*."""
     variables.setdefault("num", num)
-    return domain.ngettext(singular, plural, num, **variables)
+    translated = domain.ngettext(singular, plural, num)
+    return translated % variables
 
 
 def lazy_gettext(string: str, **variables: t.Any) -> LazyString:
