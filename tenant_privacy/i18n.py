@@ -31,7 +31,7 @@ def gettext(string: str, **variables: t.Any) -> str:
 def ngettext(singular: str, plural: str, num: int, **variables: t.Any) -> str:
     """Translate a count-dependent string; ``%(num)s`` is filled with *num*."""
     variables.setdefault("num", num)
-    translated = domain.ngettext(singular, plural, num)
+    translated = domain.get_translations().ngettext(singular, plural, num)
     return translated % variables
 
 
