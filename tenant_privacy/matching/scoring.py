@@ -395,8 +395,22 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
             personal += W_GIVEN_CONFLICT
             conflict = True
 
+    # --- no birth dates to compare and contact data that differ: a same-name
+    # parent and child share name and address, so the surname is household data
+    same_name_no_birth = (
+        bs is None
+        and not conflict
+        and contact < 0.0
+    )
+
     # --- combine
-    if conflict:
+    if same_name_no_birth:
+        personal += contact
+        if surname_w > 0:
+            household += surname_w
+        else:
+            personal += surname_w
+    elif conflict:
         # a shared contact point or surname is explained by the household
         if contact > 0:
             household += contact
