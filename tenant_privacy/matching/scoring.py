@@ -85,6 +85,15 @@ W_COUNTRY_DIFF = -1.0
 
 #: First-name similarity below this is a conflict (different people).
 FIRST_CONFLICT = 0.7
+#: Consumer mail providers: an address there is a private one (not work).
+PERSONAL_MAIL_DOMAINS = frozenset(
+    (
+        "gmail.com googlemail.com hotmail.com hotmail.no outlook.com live.no "
+        "live.com msn.com yahoo.com yahoo.no icloud.com me.com online.no "
+        "frisurf.no broadpark.no getmail.no altibox.no telenor.no c2i.net "
+        "proton.me protonmail.com gmx.com gmx.de web.de aol.com"
+    ).split()
+)
 #: Surname similarity from which surnames agree (a typo at most).
 SURNAME_AGREES = 0.85
 #: First-name similarity used when one given name is a part of the other.
@@ -302,6 +311,7 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
                 personal += W_NID_DIFF
 
     # --- email
+    emails_differ = False
     if a.email and b.email:
         if a.email == b.email:
             ev["email"] = 1.0
@@ -322,8 +332,13 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
                 else:
                     ev["email"] = round(min(s, 0.5), 3)
                     contact += W_EMAIL_DIFF
+                    # two private addresses (not work vs private) that differ
+                    emails_differ = da == db or (
+                        da in PERSONAL_MAIL_DOMAINS and db in PERSONAL_MAIL_DOMAINS
+                    )
 
     # --- phone
+    mobiles_differ = False
     if a.phone and b.phone:
         if a.phone == b.phone:
             ev["phone"] = 1.0
@@ -341,6 +356,7 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
                 ev["phone"] = 0.0
                 if a.phone_kind == "mobile" and b.phone_kind == "mobile":
                     contact += W_MOBILE_DIFF
+                    mobiles_differ = True
                 else:
                     contact += W_PHONE_DIFF
 
@@ -400,7 +416,7 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
     same_name_no_birth = (
         bs is None
         and not conflict
-        and contact < 0.0
+        and (mobiles_differ or emails_differ)
     )
 
     # --- combine
