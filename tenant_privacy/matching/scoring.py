@@ -173,7 +173,8 @@ def _birth_similarity(a: str, b: str) -> float:
     yb, mb, db = b[:4], b[5:7], b[8:10]
     if ya == yb and ma == db and da == mb:
         return 0.8
-    dist = Levenshtein.distance(a, b)
+    # one wrong or two transposed digits (1981/1918, 02-13/01-13) is a typo
+    dist = OSA.distance(a, b)
     if dist == 1:
         return 0.7
     if dist == 2 and (ya == yb or (ma == mb and da == db)):
@@ -418,6 +419,11 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
         and not conflict
         and (mobiles_differ or emails_differ)
     )
+
+    # --- an identical national id establishes who it is: a name or birth
+    # date conflict is then a typo or a replaced value, not a relative
+    if ev.get("national_id") == 1.0:
+        conflict = same_name_no_birth = False
 
     # --- combine
     if same_name_no_birth:
