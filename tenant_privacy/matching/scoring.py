@@ -161,6 +161,11 @@ def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
     return sim
 
 
+def _known_given(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
+    """True when both names start with a word of the given-name dictionary."""
+    return bool(NICK_GROUPS.get(x[0])) and bool(NICK_GROUPS.get(y[0]))
+
+
 def _has_contact(r: NormalizedRecord) -> bool:
     """True when ``r`` carries a personal contact identifier (email, non-landline)."""
     return bool(r.email) or (r.phone is not None and r.phone_kind != "fixed")
@@ -248,8 +253,13 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
         xl = name_similarity(a.last, b.first)
         if xf + xl > (fs or 0.0) + (ls or 0.0) + 0.1:
             # swapped: which record is swapped is unknown, so the pair that
-            # agrees better is read as the surname
+            # agrees better is read as the surname, unless it is a pair of
+            # known given names (Ragnhild/Ragna) and the surname changed
             fs, ls = min(xf, xl), max(xf, xl)
+            if _known_given(a.first, b.last) and xf >= xl:
+                fs, ls = xf, xl
+            elif _known_given(a.last, b.first) and xl >= xf:
+                fs, ls = xl, xf
         elif fs == 1.0 and len(a.first) != len(b.first):
             # "Ole Martin" vs "Ole": likely, but fathers and sons do this too
             fs = DOUBLE_NAME_PARTIAL
