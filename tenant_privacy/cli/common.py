@@ -30,10 +30,12 @@ def confirm(yes: bool, question: str) -> None:
     """Ask *question* unless ``--yes`` was given; exit 1 if the answer is no."""
     if yes:
         return
-    if not sys.stdin.isatty() and not click.get_text_stream("stdin").readable():
-        fail("refusing to change data without --yes")
-    if not click.confirm(question, default=False):
-        fail("aborted, nothing changed")
+    try:
+        agreed = click.confirm(question, default=False)
+    except click.Abort:
+        agreed = False  # no answer (end of input): change nothing
+    if not agreed:
+        fail("aborted, nothing changed (pass --yes to skip this question)")
 
 
 yes_option = click.option(
