@@ -108,14 +108,14 @@ def register(bp: Blueprint) -> None:
     def subject_unlink(subject_id: int) -> t.Any:
         """Split one record (form fields ``source_key``, ``record_id``) off."""
         scope = _scope()
-        source_key = request.form.get("source_key", "").strip()
-        record_id = request.form.get("record_id", "").strip()
-        if not source_key or not record_id or len(record_id) > 64:
-            abort(400, description=gettext("Choose a record to unlink."))
         try:
             subject = scope.subject(subject_id)
         except NotFound:
             abort(404)
+        source_key = request.form.get("source_key", "").strip()
+        record_id = request.form.get("record_id", "").strip()
+        if not source_key or not record_id or len(record_id) > 64:
+            abort(400, description=gettext("Choose a record to unlink."))
         ref = (source_key, record_id)
         if ref not in scope.subject_refs(subject):
             abort(
