@@ -73,11 +73,6 @@ def blocking_keys(nr: NormalizedRecord) -> set[str]:
         for s in sur:
             a, b = sorted((g, s))
             keys.add(f"n:{a}|{b}")
-    # coarse sound keys of the first given name and the last surname, sorted,
-    # so a swap plus a typo ("nathqn challenor" / "challmenor nathan") blocks
-    coarse = sorted(phonetic(t)[:4] for t in firsts + lasts[-1:] if len(t) > 1)
-    if len(coarse) == 2:
-        keys.add(f"m:{coarse[0]}|{coarse[1]}")
     if nr.postcode and nr.birth_date:
         keys.add(f"c:{nr.postcode}|{nr.birth_date[:4]}")
     if nr.postcode:
