@@ -346,3 +346,41 @@ def test_cli_verify_and_export(app, runner, tmp_path) -> None:
     broken = runner.invoke(args=["privacy", "audit", "verify", "--tenant", "fjord"])
     assert broken.exit_code == 1
     assert "sequence number 2" in broken.output
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("prepare", [True, False])
+def test_postgresql_append_prepared_or_not(pg_engine, monkeypatch, prepare) -> None:
+    monkeypatch.setattr(audit, "PG_PREPARE", prepare)
+    refs = [("contact", 'x", "y'), ("row", "\u00f8")]
+    with orm.Session(pg_engine) as s:
+        events = _append(s, 3, subject_id=4, record_refs=refs, fields=["email"])
+        _append(s, 1, tenant="nordlys")
+        s.rollback()
+        events = _append(s, 3, subject_id=4, record_refs=refs, fields=["email"])
+        s.commit()
+        assert [e.seq for e in events] == [1, 2, 3]
+        assert events[1].prev_hash == events[0].hash
+        assert audit.verify(s, "fjord") == 3
+        assert audit.verify(s, "nordlys") == 0
+        stored = s.scalars(sa.select(AuditEvent).where(AuditEvent.seq == 2)).one()
+        assert stored.record_refs == [list(ref) for ref in refs]
+        assert stored.hash == events[1].hash
+        assert s.get(AuditHead, "fjord").hash == events[-1].hash
+
+
+def test_verify_accepts_rows_stored_as_orm_json(sqlite_engine) -> None:
+    """Rows written through the ORM's JSON type (spaced JSON text) still verify."""
+    with orm.Session(sqlite_engine) as s:
+        events = _append(s, 3, record_refs=[("contact", "1")], fields=["email"])
+        s.commit()
+    _tamper(sqlite_engine, "DELETE FROM tenant_privacy_audit_head")
+    with orm.Session(sqlite_engine) as s:
+        s.execute(sa.delete(AuditEvent.__table__))
+        for event in events:
+            s.add(orm.make_transient(event) or event)
+        s.add(AuditHead(tenant_key="fjord", seq=3, hash=events[-1].hash))
+        s.commit()
+        text = s.scalar(sa.text("SELECT record_refs FROM tenant_privacy_audit_event"))
+        assert text == '[["contact", "1"]]'
+        assert audit.verify(s, "fjord") == 3

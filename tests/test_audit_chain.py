@@ -103,3 +103,56 @@ def test_chain_is_bound_to_its_tenant() -> None:
     with pytest.raises(AuditChainBroken) as info:
         audit_chain.verify_rows("nordlys", make_chain(3, "fjord"))
     assert info.value.sequence == 1
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        ("fjord", 1, T0, "system", "search", None, [], [], None, "", "0" * 64),
+        (
+            "fj\u00f8rd",
+            12345678901,
+            dt.datetime(2024, 1, 2, 3, 4, 5),
+            'user:\u00e6"x',
+            "subject.viewed",
+            0,
+            [["contact", 'a", "b'], ["row", "\\\\\u2603"]],
+            ["email", "name.first"],
+            "req-1",
+            'n=1 "quoted" \u00f8\n',
+            "f" * 64,
+        ),
+    ],
+)
+def test_canonical_parts_splice_to_canonical(content) -> None:
+    tenant, seq, created, actor, action, sid, refs, fields, rid, detail, prev = content
+    head, middle, tail = audit_chain.canonical_parts(
+        tenant,
+        created,
+        actor,
+        action,
+        sid,
+        audit_chain.json_text(refs),
+        audit_chain.json_text(fields),
+        rid,
+        detail,
+    )
+    assert head + prev + middle + str(seq) + tail == audit_chain.canonical(*content)
+
+
+def test_verify_rows_reads_json_text_canonical_or_not() -> None:
+    rows = make_chain(20)
+    as_text = [
+        (*r[:5], audit_chain.json_text(r[5]), audit_chain.json_text(r[6]), *r[7:])
+        for r in rows
+    ]
+    assert audit_chain.verify_rows("fjord", as_text)[0] == 20
+    # Stored in another JSON form (e.g. by an older version): decoded, still valid.
+    spaced = [(*r[:5], json.dumps(r[5]), json.dumps(r[6]), *r[7:]) for r in rows]
+    assert audit_chain.verify_rows("fjord", spaced)[0] == 20
+    for bad in ('[["contact", "99"]]', '[["contact","99"]]', "not json", None):
+        changed = [list(r) for r in as_text]
+        changed[6][5] = bad
+        with pytest.raises(AuditChainBroken) as info:
+            audit_chain.verify_rows("fjord", changed)
+        assert info.value.sequence == 7

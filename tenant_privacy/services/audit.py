@@ -151,29 +151,141 @@ def _check(
     return refs, names
 
 
-def _lock_head(session: orm.Session, tenant: str) -> tuple[int, str]:
-    """Lock the tenant's head row (creating it) and return its ``(seq, hash)``."""
-    table = AuditHead.__table__
-    dialect = session.get_bind(mapper=AuditHead).dialect.name
-    if dialect in ("postgresql", "sqlite"):
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        stmt = insert(table).values(tenant_key=tenant, seq=0, hash=audit_chain.GENESIS)
-        stmt = stmt.on_conflict_do_update(
-            index_elements=[table.c.tenant_key], set_={"seq": table.c.seq}
-        ).returning(table.c.seq, table.c.hash)
-        seq, head = session.execute(stmt).one()
-        return int(seq), str(head)
-    # Other databases: row lock, creating the row first if needed.
-    select = sa.select(table.c.seq, table.c.hash).where(table.c.tenant_key == tenant)
-    row = session.execute(select.with_for_update()).first()
-    if row is None:
-        session.execute(
-            sa.insert(table).values(tenant_key=tenant, seq=0, hash=audit_chain.GENESIS)
+_EVENT = AuditEvent.__table__
+_HEAD = AuditHead.__table__
+#: The event table as plain text columns: ``record_refs`` and ``fields`` are written
+#: as their canonical JSON text (:func:`audit_chain.json_text`), not re-encoded.
+_EVENT_TEXT = sa.table(
+    _EVENT.name,
+    sa.column("tenant_key", sa.String),
+    sa.column("seq", sa.BigInteger),
+    sa.column("created_at", sa.DateTime(timezone=True)),
+    sa.column("actor", sa.String),
+    sa.column("action", sa.String),
+    sa.column("subject_id", sa.Integer),
+    sa.column("record_refs", sa.Text),
+    sa.column("fields", sa.Text),
+    sa.column("request_id", sa.String),
+    sa.column("detail", sa.String),
+    sa.column("prev_hash", sa.String),
+    sa.column("hash", sa.String),
+)
+
+# PostgreSQL, one round trip: lock the head row, insert the event chained to it (the
+# server finishes the SHA-256 over ``prev_hash + head + prev_hash + middle + seq +
+# tail``, see ``audit_chain.canonical_parts``; Python checks the result) and advance
+# the head. ``SELECT ... FOR UPDATE`` waits for a concurrent appender and then returns
+# the head it committed, and the ``UPDATE`` follows that same row version (READ
+# COMMITTED).
+_PG_PARAMS = (
+    ("tenant", "VARCHAR"),
+    ("created_at", "TIMESTAMP WITH TIME ZONE"),
+    ("actor", "VARCHAR"),
+    ("action", "VARCHAR"),
+    ("subject_id", "INTEGER"),
+    ("refs", "TEXT"),
+    ("fields", "TEXT"),
+    ("request_id", "VARCHAR"),
+    ("detail", "VARCHAR"),
+    ("head", "TEXT"),
+    ("middle", "TEXT"),
+    ("tail", "TEXT"),
+)
+_PG_APPEND_SQL = f"""
+WITH old AS (
+    SELECT seq, hash FROM {_HEAD.name} WHERE tenant_key = $1 FOR UPDATE
+), ev AS (
+    INSERT INTO {_EVENT.name} (tenant_key, seq, created_at, actor, action, subject_id,
+        record_refs, fields, request_id, detail, prev_hash, hash)
+    SELECT $1, old.seq + 1, $2, $3, $4, $5, CAST($6 AS JSON), CAST($7 AS JSON), $8, $9,
+        old.hash,
+        encode(sha256(convert_to(old.hash || $10 || old.hash || $11
+            || CAST(old.seq + 1 AS TEXT) || $12, 'UTF8')), 'hex')
+    FROM old
+    RETURNING seq, prev_hash, hash
+), moved AS (
+    UPDATE {_HEAD.name} AS h SET seq = ev.seq, hash = ev.hash
+    FROM ev WHERE h.tenant_key = $1
+)
+SELECT seq, prev_hash, hash FROM ev
+"""
+#: Planning that statement costs more than running it, so each connection prepares
+#: it once (``PREPARE``, kept in ``Connection.info``; it survives rollbacks). Set to
+#: ``False`` behind a transaction-pooling PgBouncer, which cannot keep SQL-level
+#: prepared statements: the statement is then sent (and planned) every time.
+PG_PREPARE = True
+_PG_STATEMENT = "tenant_privacy_audit_append_1"
+_PG_PREPARE = sa.text(
+    f"PREPARE {_PG_STATEMENT} ({', '.join(kind for _, kind in _PG_PARAMS)}) AS"
+    + _PG_APPEND_SQL.replace(":", "\\:")
+)
+_PG_EXECUTE = sa.text(
+    f"EXECUTE {_PG_STATEMENT} ({', '.join(f':{name}' for name, _ in _PG_PARAMS)})"
+)
+
+
+def _pg_unprepared() -> sa.TextClause:
+    sql = _PG_APPEND_SQL
+    for number in range(len(_PG_PARAMS), 0, -1):
+        name, kind = _PG_PARAMS[number - 1]
+        sql = sql.replace(f"${number}", f"CAST(:{name} AS {kind})")
+    return sa.text(sql)
+
+
+_PG_APPEND = _pg_unprepared()
+
+
+def _pg_append(conn: sa.Connection, params: dict[str, t.Any]) -> sa.Row[t.Any] | None:
+    if not PG_PREPARE:
+        return conn.execute(_PG_APPEND, params).first()
+    if not conn.info.get(_PG_STATEMENT):
+        conn.execute(_PG_PREPARE)
+        conn.info[_PG_STATEMENT] = True
+    return conn.execute(_PG_EXECUTE, params).first()
+
+
+def _create_head(conn: sa.Connection, tenant: str) -> None:
+    """Insert the tenant's head row unless it exists (or is being created)."""
+    values = {"tenant_key": tenant, "seq": 0, "hash": audit_chain.GENESIS}
+    dialect = conn.dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+
+        conn.execute(insert(_HEAD).values(values).on_conflict_do_nothing())
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+        conn.execute(sqlite_insert(_HEAD).values(values).on_conflict_do_nothing())
+    else:
+        conn.execute(sa.insert(_HEAD).values(values))
+
+
+def _advance_head(conn: sa.Connection, tenant: str) -> tuple[int, str]:
+    """Lock the tenant's head row (creating it), count it up, return the old head.
+
+    SQLite: ``UPDATE ... RETURNING`` is a write, so it takes the database's write lock
+    before it reads. Other databases: ``SELECT ... FOR UPDATE``, then the update.
+    """
+    if conn.dialect.name == "sqlite":
+        stmt = (
+            sa.update(_HEAD)
+            .where(_HEAD.c.tenant_key == tenant)
+            .values(seq=_HEAD.c.seq + 1)
+            .returning(_HEAD.c.seq, _HEAD.c.hash)
         )
-        row = session.execute(select.with_for_update()).one()
+        row = conn.execute(stmt).first()
+        if row is None:
+            _create_head(conn, tenant)
+            row = conn.execute(stmt).one()
+        return int(row[0]) - 1, str(row[1])
+    select = sa.select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.tenant_key == tenant)
+    row = conn.execute(select.with_for_update()).first()
+    if row is None:
+        _create_head(conn, tenant)
+        row = conn.execute(select.with_for_update()).one()
+    conn.execute(
+        sa.update(_HEAD).where(_HEAD.c.tenant_key == tenant).values(seq=row[0] + 1)
+    )
     return int(row[0]), str(row[1])
 
 
@@ -190,8 +302,9 @@ def record(
 ) -> AuditEvent:
     """Append one audit event to *tenant*'s chain in the caller's transaction.
 
-    The event is flushed, never committed: it commits or rolls back with the action it
-    records. The request id comes from the current request (made up if missing).
+    The event is written, never committed: it commits or rolls back with the action
+    it records. The request id comes from the current request (made up if missing).
+    Pending ORM changes of *session* are flushed first.
 
     :param actor: ``"user:<id>"``, ``"operator"`` or ``"system"`` (see
         :func:`actor_ref`).
@@ -201,6 +314,9 @@ def record(
     :param detail: a short note of at most 255 characters with ids, counts and
         codes; **no personal values** (an ``@`` or a phone-shaped digit run is
         refused).
+    :returns: the appended event as a transient :class:`AuditEvent` (it is written
+        with a Core statement and not added to *session*; load it again to change
+        nothing: the table is append-only anyway).
     :raises InvalidInput: (a ``ValueError``) if an argument is malformed.
     """
     if not tenant:
@@ -210,26 +326,74 @@ def record(
     if subject_id is not None:
         subject_id = int(subject_id)
     request_id = current_request_id()
-    prev_seq, prev_hash = _lock_head(session, tenant)
-    seq = prev_seq + 1
     created_at = utcnow()
-    digest = audit_chain.chain_hash(
-        prev_hash,
-        audit_chain.canonical(
-            tenant,
-            seq,
-            created_at,
-            actor,
-            action,
-            subject_id,
-            refs,
-            names,
-            request_id,
-            detail,
-            prev_hash,
-        ),
+    refs_json = audit_chain.json_text(refs)
+    names_json = audit_chain.json_text(names)
+    head, middle, tail = audit_chain.canonical_parts(
+        tenant,
+        created_at,
+        actor,
+        action,
+        subject_id,
+        refs_json,
+        names_json,
+        request_id,
+        detail,
     )
-    event = AuditEvent(
+    session.flush()
+    conn = session.connection(bind_arguments={"mapper": AuditEvent})
+    if conn.dialect.name == "postgresql":
+        params = {
+            "tenant": tenant,
+            "created_at": created_at,
+            "actor": actor,
+            "action": action,
+            "subject_id": subject_id,
+            "refs": refs_json,
+            "fields": names_json,
+            "request_id": request_id,
+            "detail": detail,
+            "head": head,
+            "middle": middle,
+            "tail": tail,
+        }
+        row = _pg_append(conn, params)
+        if row is None:
+            _create_head(conn, tenant)
+            row = _pg_append(conn, params)
+            assert row is not None
+        seq, prev_hash, digest = int(row[0]), str(row[1]), str(row[2])
+        # The server hashed what Python would have: check it, never trust it blindly.
+        if digest != audit_chain.chain_hash(
+            prev_hash, f"{head}{prev_hash}{middle}{seq}{tail}"
+        ):
+            raise RuntimeError("PostgreSQL computed a different audit hash")
+    else:
+        prev_seq, prev_hash = _advance_head(conn, tenant)
+        seq = prev_seq + 1
+        digest = audit_chain.chain_hash(
+            prev_hash, f"{head}{prev_hash}{middle}{seq}{tail}"
+        )
+        conn.execute(
+            sa.insert(_EVENT_TEXT).values(
+                tenant_key=tenant,
+                seq=seq,
+                created_at=created_at,
+                actor=actor,
+                action=action,
+                subject_id=subject_id,
+                record_refs=refs_json,
+                fields=names_json,
+                request_id=request_id,
+                detail=detail,
+                prev_hash=prev_hash,
+                hash=digest,
+            )
+        )
+        conn.execute(
+            sa.update(_HEAD).where(_HEAD.c.tenant_key == tenant).values(hash=digest)
+        )
+    return AuditEvent(
         tenant_key=tenant,
         seq=seq,
         created_at=created_at,
@@ -243,16 +407,14 @@ def record(
         prev_hash=prev_hash,
         hash=digest,
     )
-    session.add(event)
-    session.flush()
-    head = AuditHead.__table__
-    session.execute(
-        sa.update(head).where(head.c.tenant_key == tenant).values(seq=seq, hash=digest)
-    )
-    return event
 
 
 _VERIFY_COLUMNS = [getattr(AuditEvent, name) for name in audit_chain.ROW_COLUMNS]
+#: The same columns for :func:`verify`, with the JSON lists as their stored text.
+_VERIFY_TEXT_COLUMNS = [
+    sa.cast(column, sa.Text) if name in ("record_refs", "fields") else column
+    for name, column in zip(audit_chain.ROW_COLUMNS, _VERIFY_COLUMNS, strict=True)
+]
 
 
 def verify(session: orm.Session, tenant: str, *, batch: int = 20_000) -> int:
@@ -267,7 +429,7 @@ def verify(session: orm.Session, tenant: str, *, batch: int = 20_000) -> int:
         sa.select(AuditHead.seq, AuditHead.hash).where(AuditHead.tenant_key == tenant)
     ).first()
     stmt = (
-        sa.select(*_VERIFY_COLUMNS)
+        sa.select(*_VERIFY_TEXT_COLUMNS)
         .where(AuditEvent.tenant_key == tenant)
         .order_by(AuditEvent.seq)
         .execution_options(yield_per=batch)
