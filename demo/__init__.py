@@ -13,6 +13,7 @@ import typing as t
 import jinja2
 import sqlalchemy as sa
 from flask import Flask
+from flask import has_request_context
 from flask import request
 from flask_babel import Babel
 from flask_babel import get_locale
@@ -27,7 +28,12 @@ DEV_SECRET = "dev-only-not-secret"
 
 
 def select_locale() -> str | None:
-    """The logged-in user's language, then the browser's best match."""
+    """The logged-in user's language, then the browser's best match.
+
+    Outside a request (CLI commands, jobs) it answers English.
+    """
+    if not has_request_context():
+        return "en"
     if current_user and current_user.is_authenticated:
         language = getattr(current_user, "language", None)
         if language in LANGUAGES:
