@@ -244,3 +244,25 @@ def test_hook_skips_tenants_where_the_module_is_off(app):
     before = len(h.suggestions(app, "nordlys"))
     h.copy_as_lead(app, h.first_contact(app, "nordlys"))
     assert len(h.suggestions(app, "nordlys")) == before
+
+
+def test_a_failing_scan_is_marked_failed_and_keeps_suggestions(quiet_app, monkeypatch):
+    app = quiet_app
+    h.scan(app, "fjord")
+    before = [(r.id, r.status, r.score) for r in h.suggestions(app, "fjord")]
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("ola.nordmann@example.com")  # never stored
+
+    monkeypatch.setattr(duplicates.matching, "find_duplicates", broken)
+    with app.app_context():
+        job = duplicates.start_scan(h.scope(app, "fjord"), "user:1")
+        db.session.commit()
+        scan_id = job.id
+        with pytest.raises(RuntimeError):
+            duplicates.run_scan_job("fjord", scan_id)
+    row = h.scan_row(app, scan_id)
+    assert row.status == "failed" and row.error == "RuntimeError"
+    assert [(r.id, r.status, r.score) for r in h.suggestions(app, "fjord")] == before
+    with app.app_context():  # a failed scan is not re-run by a duplicate job
+        assert duplicates.run_scan_job("fjord", scan_id) == 0

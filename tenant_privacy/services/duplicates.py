@@ -17,12 +17,8 @@ Library functions flush and never commit; the job entry points commit.
 
 from __future__ import annotations
 
-import dataclasses
-import hashlib
-import json
 import logging
 import typing as t
-from collections import defaultdict
 
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -39,6 +35,9 @@ from ..models import ScanJob
 from ..models import SubjectRecord
 from ..models import utcnow
 from . import audit
+from . import match_index as mi
+from .match_index import fingerprint
+from .match_index import key_hash
 
 if t.TYPE_CHECKING:
     from ..registry import PersonSource
@@ -71,36 +70,8 @@ REJECTED = "rejected"
 
 #: Records read, normalised and indexed per transaction of a scan.
 SCAN_BATCH = 1000
-#: At most this many stored records (those sharing most keys) are scored against
-#: one new registration.
-MAX_CANDIDATES = 200
-
 RecordRef = tuple[str, str]
 ProgressFn = t.Callable[[int, int], None]
-
-
-# -- hashing ------------------------------------------------------------------------
-def key_hash(tenant: str, key: str) -> str:
-    """The stored form of a blocking key: 32 hex digits of a tenant-keyed sha256."""
-    return hashlib.sha256(f"{tenant}\x1f{key}".encode()).hexdigest()[:32]
-
-
-def fingerprint(nr: matching.NormalizedRecord) -> str:
-    """sha256 of the normalised identity fields (the id excluded)."""
-    values: list[t.Any] = []
-    for f in dataclasses.fields(nr):
-        if f.name == "id":
-            continue
-        value = getattr(nr, f.name)
-        if isinstance(value, frozenset | set):
-            value = sorted(value)
-        values.append([f.name, value])
-    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
-
-
-def _split(ref_id: str) -> RecordRef:
-    source_key, _, record_id = str(ref_id).partition(":")
-    return source_key, record_id
 
 
 def _ordered(x: RecordRef, y: RecordRef) -> tuple[RecordRef, RecordRef, bool]:
@@ -121,116 +92,6 @@ def _region(scope: TenantScope) -> str:
     return str(settings_of(scope.session, scope.tenant).phone_region or "NO")
 
 
-# -- reading host records -------------------------------------------------------------
-def _identity_select(scope: TenantScope, source: PersonSource) -> sa.Select[t.Any]:
-    """The tenant's rows of *source* with every identity column loaded eagerly."""
-    stmt = scope.source_select(source)
-    column_attrs = sa.inspect(source.model).column_attrs.keys()
-    options = [
-        orm.undefer(source.column(attr))
-        for attr in source.identity.values()
-        if attr in column_attrs
-    ]
-    return stmt.options(*options) if options else stmt
-
-
-def _normalize(
-    scope: TenantScope, source: PersonSource, row: t.Any, region: str
-) -> matching.NormalizedRecord:
-    return matching.normalize_record(scope.identity(source, row), region=region)
-
-
-def _load(
-    scope: TenantScope, refs: t.Iterable[RecordRef], region: str
-) -> list[matching.NormalizedRecord]:
-    """Normalised records for *refs* of this tenant (missing ones left out)."""
-    by_source: dict[str, list[str]] = defaultdict(list)
-    for source_key, record_id in refs:
-        by_source[source_key].append(record_id)
-    out: list[matching.NormalizedRecord] = []
-    for source_key, ids in by_source.items():
-        try:
-            source = scope.person_source(source_key)
-        except NotFound:
-            continue
-        stmt = _identity_select(scope, source)
-        rows = scope.session.scalars(
-            stmt.where(source.column(source.id_column).in_(_coerce(source, ids)))
-        )
-        out.extend(_normalize(scope, source, row, region) for row in rows)
-    return out
-
-
-def _coerce(source: PersonSource, ids: t.Iterable[str]) -> list[t.Any]:
-    from ..store.scope import coerce_id
-
-    out = []
-    for record_id in ids:
-        try:
-            out.append(coerce_id(source, record_id))
-        except NotFound:
-            continue
-    return out
-
-
-# -- index rows -----------------------------------------------------------------------
-def _index_rows(
-    tenant: str, nr: matching.NormalizedRecord
-) -> tuple[RecordRef, str, list[dict[str, str]]]:
-    ref = _split(nr.id)
-    hashes = {key_hash(tenant, key) for key in matching.blocking_keys(nr)}
-    rows = [
-        {
-            "tenant_key": tenant,
-            "key_hash": h,
-            "source_key": ref[0],
-            "record_id": ref[1],
-        }
-        for h in sorted(hashes)
-    ]
-    return ref, fingerprint(nr), rows
-
-
-def _write_index(
-    scope: TenantScope, nrs: t.Sequence[matching.NormalizedRecord]
-) -> None:
-    """Insert blocking keys and fingerprints of *nrs* (their old rows must be gone)."""
-    keys: list[dict[str, str]] = []
-    prints: list[dict[str, t.Any]] = []
-    now = utcnow()
-    for nr in nrs:
-        ref, fp, rows = _index_rows(scope.tenant, nr)
-        keys.extend(rows)
-        prints.append(
-            {
-                "tenant_key": scope.tenant,
-                "source_key": ref[0],
-                "record_id": ref[1],
-                "fingerprint": fp,
-                "updated_at": now,
-            }
-        )
-    if keys:
-        scope.session.execute(sa.insert(BlockingKey.__table__), keys)
-    if prints:
-        scope.session.execute(sa.insert(MatchRecord.__table__), prints)
-
-
-def _forget(scope: TenantScope, ref: RecordRef) -> bool:
-    """Drop the blocking keys and the fingerprint of one record; True if it had one."""
-    had = False
-    for model in (BlockingKey, MatchRecord):
-        result = scope.session.execute(
-            sa.delete(model).where(
-                model.tenant_key == scope.tenant,
-                model.source_key == ref[0],
-                model.record_id == ref[1],
-            )
-        )
-        had = bool(getattr(result, "rowcount", 0)) if model is MatchRecord else had
-    return had
-
-
 # -- suggestions ----------------------------------------------------------------------
 def _pair_key(s: MatchSuggestion) -> tuple[RecordRef, RecordRef]:
     return (s.a_source, s.a_id), (s.b_source, s.b_id)
@@ -248,7 +109,7 @@ def _store_pair(
     fingerprint changed; an accepted one is re-opened when its records are no
     longer in one subject (the link was undone).
     """
-    a, b, swapped = _ordered(_split(pair.a), _split(pair.b))
+    a, b, swapped = _ordered(mi.split_ref(pair.a), mi.split_ref(pair.b))
     fp_a, fp_b = prints[a], prints[b]
     row = existing.get((a, b))
     if row is None:
@@ -328,7 +189,7 @@ def _batches(scope: TenantScope, source: PersonSource) -> t.Iterator[list[t.Any]
     id_col = source.column(source.id_column)
     last: t.Any = None
     while True:
-        stmt = _identity_select(scope, source).order_by(id_col).limit(SCAN_BATCH)
+        stmt = mi.identity_select(scope, source).order_by(id_col).limit(SCAN_BATCH)
         if last is not None:
             stmt = stmt.where(id_col > last)
         rows = list(scope.session.scalars(stmt))
@@ -364,15 +225,15 @@ def run_scan(
     nrs: list[matching.NormalizedRecord] = []
     for source in scope.registry.person_sources():
         for rows in _batches(scope, source):
-            batch = [_normalize(scope, source, row, region) for row in rows]
-            _write_index(scope, batch)
+            batch = [mi.normalize_row(scope, source, row, region) for row in rows]
+            mi.write_index(scope, batch)
             nrs.extend(batch)
             scan.progress = min(len(nrs), scan.total)
             _checkpoint(session, commit)
             if progress is not None:
                 progress(scan.progress, scan.total)
     pairs = matching.find_duplicates(nrs, threshold=_threshold())
-    prints = {_split(nr.id): fingerprint(nr) for nr in nrs}
+    prints = {mi.split_ref(nr.id): fingerprint(nr) for nr in nrs}
     del nrs
     stored = _store_scan_pairs(scope, pairs, prints)
     scan.status = "done"
@@ -382,7 +243,7 @@ def run_scan(
     audit.record(
         session,
         tenant,
-        "system",
+        scan.actor,
         audit.Action.SCAN_FINISHED,
         detail=f"scan={scan.id} records={scan.total} suggestions={stored}",
     )
@@ -411,7 +272,7 @@ def _store_scan_pairs(
     }
     seen: set[int] = set()
     for pair in pairs:
-        a, b = _split(pair.a), _split(pair.b)
+        a, b = mi.split_ref(pair.a), mi.split_ref(pair.b)
         if a in subjects and subjects.get(a) == subjects.get(b):
             continue
         row = _store_pair(scope, pair, prints, existing)
@@ -428,15 +289,16 @@ def _store_scan_pairs(
 def run_scan_job(tenant: str, scan_id: int) -> int:
     """Job entry point: run the scan *scan_id* of *tenant* and commit.
 
-    Idempotent: a scan that is already done is not run again. A failure marks the
-    scan failed with the error's class name (no personal data) and re-raises.
+    Idempotent: a scan that is running, done or failed is not run again (start a
+    new one). A failure marks the scan failed with the error's class name (no
+    personal data) and re-raises.
     """
     from ..proxies import current_privacy
 
     scope = current_privacy.scope(tenant)
     session = scope.session
     scan = scope.get(ScanJob, id=int(scan_id))
-    if scan.status in ("done", "running"):
+    if scan.status in ("done", "running", "failed"):
         return scan.suggestions
     try:
         stored = run_scan(scope, scan, commit=True)
@@ -449,7 +311,12 @@ def run_scan_job(tenant: str, scan_id: int) -> int:
         failed.error = f"{type(exc).__name__}"[:255]
         failed.finished_at = utcnow()
         session.commit()
-        log.exception("duplicate scan %s of tenant %s failed", scan_id, tenant)
+        log.error(  # ids only: the message of *exc* may quote personal data
+            "duplicate scan %s of tenant %s failed: %s",
+            scan_id,
+            tenant,
+            type(exc).__name__,
+        )
         raise
 
 
@@ -466,16 +333,17 @@ def match_record(
     """Match one new or changed registration against the tenant's stored keys.
 
     Replaces the record's blocking keys and fingerprint, scores it against the
-    stored records sharing most keys with it (at most :data:`MAX_CANDIDATES`) and
-    upserts the suggestions. A record that no longer exists is forgotten and its
-    pending suggestions dropped. Returns the record's pending suggestions, best first.
+    stored records sharing most keys with it (at most
+    :data:`~.match_index.MAX_CANDIDATES`) and upserts the suggestions. A record
+    that no longer exists is forgotten and its pending suggestions dropped.
+    Returns the record's pending suggestions, best first.
     """
     session = scope.session
     ref: RecordRef = (source_key, str(record_id))
-    indexed = _forget(scope, ref)
-    row = _fetch(scope, ref)
+    indexed = mi.forget(scope, ref)
+    row = mi.fetch(scope, ref)
     # a record never indexed has no suggestions yet: skip the look-up
-    mine = _suggestions_of(scope, ref) if indexed else []
+    mine = mi.suggestions_of(scope, ref) if indexed else []
     if row is None:
         for s in mine:
             if s.status == PENDING:
@@ -483,18 +351,18 @@ def match_record(
         session.flush()
         return []
     region = _region(scope)
-    nr = _normalize(scope, scope.person_source(source_key), row, region)
-    _write_index(scope, [nr])
+    nr = mi.normalize_row(scope, scope.person_source(source_key), row, region)
+    mi.write_index(scope, [nr])
     hashes = list({key_hash(scope.tenant, k) for k in matching.blocking_keys(nr)})
-    candidates = _candidate_refs(scope, ref, hashes)
-    cand_nrs = _load(scope, candidates, region)
+    candidates = mi.candidate_refs(scope, ref, hashes)
+    cand_nrs = mi.load_refs(scope, candidates, region)
     pairs = matching.match_one(nr, cand_nrs, threshold=_threshold())
     prints = {ref: fingerprint(nr)}
-    prints.update({_split(c.id): fingerprint(c) for c in cand_nrs})
+    prints.update({mi.split_ref(c.id): fingerprint(c) for c in cand_nrs})
     existing = {_pair_key(s): s for s in mine}
     kept: list[MatchSuggestion] = []
     for pair in pairs:
-        other = _split(pair.b)
+        other = mi.split_ref(pair.b)
         if _same_subject(scope, ref, other):
             continue
         a, b, _ = _ordered(ref, other)
@@ -514,57 +382,6 @@ def match_record(
             session.delete(s)
     session.flush()
     return sorted(kept, key=lambda s: -s.score)
-
-
-def _fetch(scope: TenantScope, ref: RecordRef) -> t.Any:
-    """The host row of *ref* in this tenant with its identity loaded, or None."""
-    try:
-        source = scope.person_source(ref[0])
-    except NotFound:
-        return None
-    ids = _coerce(source, [ref[1]])
-    if not ids:
-        return None
-    stmt = _identity_select(scope, source).where(
-        source.column(source.id_column) == ids[0]
-    )
-    return scope.session.scalars(stmt).first()
-
-
-def _suggestions_of(scope: TenantScope, ref: RecordRef) -> list[MatchSuggestion]:
-    """Every suggestion of this tenant that involves *ref* (either side)."""
-    found: list[MatchSuggestion] = []
-    for source_col, id_col in (
-        (MatchSuggestion.a_source, MatchSuggestion.a_id),
-        (MatchSuggestion.b_source, MatchSuggestion.b_id),
-    ):
-        stmt = scope.select(MatchSuggestion).where(
-            source_col == ref[0], id_col == ref[1]
-        )
-        found.extend(scope.session.scalars(stmt))
-    return found
-
-
-def _candidate_refs(
-    scope: TenantScope, ref: RecordRef, hashes: list[str]
-) -> list[RecordRef]:
-    """Stored records sharing a key hash with *ref*, most shared keys first.
-
-    One query on the primary key ``(tenant_key, key_hash, ...)``; the counting is
-    done here, as a ``GROUP BY`` leads SQLite to scan the tenant's whole index.
-    """
-    if not hashes:
-        return []
-    stmt = sa.select(BlockingKey.source_key, BlockingKey.record_id).where(
-        BlockingKey.tenant_key == scope.tenant,
-        BlockingKey.key_hash.in_(hashes),
-    )
-    shared: dict[RecordRef, int] = defaultdict(int)
-    for source_key, record_id in scope.session.execute(stmt):
-        shared[(source_key, record_id)] += 1
-    shared.pop(ref, None)
-    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
-    return [item[0] for item in ranked[:MAX_CANDIDATES]]
 
 
 def match_record_job(tenant: str, source_key: str, record_id: str) -> int:

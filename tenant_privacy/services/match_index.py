@@ -1,0 +1,219 @@
+"""The matching index of a tenant: hashed blocking keys and identity fingerprints.
+
+Host rows are read through a :class:`~tenant_privacy.store.scope.TenantScope` and
+normalised; each record is filed under keyed hashes of its blocking keys
+(:class:`~tenant_privacy.models.BlockingKey`) and remembered by a fingerprint of its
+normalised identity (:class:`~tenant_privacy.models.MatchRecord`). Neither table
+holds personal values. Functions flush (or execute) and never commit.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import typing as t
+from collections import defaultdict
+
+import sqlalchemy as sa
+from sqlalchemy import orm
+
+from .. import matching
+from ..errors import NotFound
+from ..models import BlockingKey
+from ..models import MatchRecord
+from ..models import MatchSuggestion
+from ..models import utcnow
+
+if t.TYPE_CHECKING:
+    from ..registry import PersonSource
+    from ..store.scope import TenantScope
+
+RecordRef = tuple[str, str]
+
+#: At most this many stored records (those sharing most keys) are scored against
+#: one new registration.
+MAX_CANDIDATES = 200
+
+
+# -- hashing ------------------------------------------------------------------------
+def key_hash(tenant: str, key: str) -> str:
+    """The stored form of a blocking key: 32 hex digits of a tenant-keyed sha256."""
+    return hashlib.sha256(f"{tenant}\x1f{key}".encode()).hexdigest()[:32]
+
+
+def fingerprint(nr: matching.NormalizedRecord) -> str:
+    """sha256 of the normalised identity fields (the id excluded)."""
+    values: list[t.Any] = []
+    for f in dataclasses.fields(nr):
+        if f.name == "id":
+            continue
+        value = getattr(nr, f.name)
+        if isinstance(value, frozenset | set):
+            value = sorted(value)
+        values.append([f.name, value])
+    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
+
+
+def split_ref(ref_id: str) -> RecordRef:
+    source_key, _, record_id = str(ref_id).partition(":")
+    return source_key, record_id
+
+
+# -- reading host records -------------------------------------------------------------
+def identity_select(scope: TenantScope, source: PersonSource) -> sa.Select[t.Any]:
+    """The tenant's rows of *source* with every identity column loaded eagerly."""
+    stmt = scope.source_select(source)
+    column_attrs = sa.inspect(source.model).column_attrs.keys()
+    options = [
+        orm.undefer(source.column(attr))
+        for attr in source.identity.values()
+        if attr in column_attrs
+    ]
+    return stmt.options(*options) if options else stmt
+
+
+def normalize_row(
+    scope: TenantScope, source: PersonSource, row: t.Any, region: str
+) -> matching.NormalizedRecord:
+    return matching.normalize_record(scope.identity(source, row), region=region)
+
+
+def load_refs(
+    scope: TenantScope, refs: t.Iterable[RecordRef], region: str
+) -> list[matching.NormalizedRecord]:
+    """Normalised records for *refs* of this tenant (missing ones left out)."""
+    by_source: dict[str, list[str]] = defaultdict(list)
+    for source_key, record_id in refs:
+        by_source[source_key].append(record_id)
+    out: list[matching.NormalizedRecord] = []
+    for source_key, ids in by_source.items():
+        try:
+            source = scope.person_source(source_key)
+        except NotFound:
+            continue
+        stmt = identity_select(scope, source)
+        rows = scope.session.scalars(
+            stmt.where(source.column(source.id_column).in_(coerce_ids(source, ids)))
+        )
+        out.extend(normalize_row(scope, source, row, region) for row in rows)
+    return out
+
+
+def coerce_ids(source: PersonSource, ids: t.Iterable[str]) -> list[t.Any]:
+    from ..store.scope import coerce_id
+
+    out = []
+    for record_id in ids:
+        try:
+            out.append(coerce_id(source, record_id))
+        except NotFound:
+            continue
+    return out
+
+
+# -- index rows -----------------------------------------------------------------------
+def index_rows(
+    tenant: str, nr: matching.NormalizedRecord
+) -> tuple[RecordRef, str, list[dict[str, str]]]:
+    ref = split_ref(nr.id)
+    hashes = {key_hash(tenant, key) for key in matching.blocking_keys(nr)}
+    rows = [
+        {
+            "tenant_key": tenant,
+            "key_hash": h,
+            "source_key": ref[0],
+            "record_id": ref[1],
+        }
+        for h in sorted(hashes)
+    ]
+    return ref, fingerprint(nr), rows
+
+
+def write_index(scope: TenantScope, nrs: t.Sequence[matching.NormalizedRecord]) -> None:
+    """Insert blocking keys and fingerprints of *nrs* (their old rows must be gone)."""
+    keys: list[dict[str, str]] = []
+    prints: list[dict[str, t.Any]] = []
+    now = utcnow()
+    for nr in nrs:
+        ref, fp, rows = index_rows(scope.tenant, nr)
+        keys.extend(rows)
+        prints.append(
+            {
+                "tenant_key": scope.tenant,
+                "source_key": ref[0],
+                "record_id": ref[1],
+                "fingerprint": fp,
+                "updated_at": now,
+            }
+        )
+    if keys:
+        scope.session.execute(sa.insert(BlockingKey.__table__), keys)
+    if prints:
+        scope.session.execute(sa.insert(MatchRecord.__table__), prints)
+
+
+def forget(scope: TenantScope, ref: RecordRef) -> bool:
+    """Drop the blocking keys and the fingerprint of one record; True if it had one."""
+    had = False
+    for model in (BlockingKey, MatchRecord):
+        result = scope.session.execute(
+            sa.delete(model).where(
+                model.tenant_key == scope.tenant,
+                model.source_key == ref[0],
+                model.record_id == ref[1],
+            )
+        )
+        had = bool(getattr(result, "rowcount", 0)) if model is MatchRecord else had
+    return had
+
+
+def fetch(scope: TenantScope, ref: RecordRef) -> t.Any:
+    """The host row of *ref* in this tenant with its identity loaded, or None."""
+    try:
+        source = scope.person_source(ref[0])
+    except NotFound:
+        return None
+    ids = coerce_ids(source, [ref[1]])
+    if not ids:
+        return None
+    stmt = identity_select(scope, source).where(
+        source.column(source.id_column) == ids[0]
+    )
+    return scope.session.scalars(stmt).first()
+
+
+def suggestions_of(scope: TenantScope, ref: RecordRef) -> list[MatchSuggestion]:
+    """Every suggestion of this tenant that involves *ref* (either side)."""
+    found: list[MatchSuggestion] = []
+    for source_col, id_col in (
+        (MatchSuggestion.a_source, MatchSuggestion.a_id),
+        (MatchSuggestion.b_source, MatchSuggestion.b_id),
+    ):
+        stmt = scope.select(MatchSuggestion).where(
+            source_col == ref[0], id_col == ref[1]
+        )
+        found.extend(scope.session.scalars(stmt))
+    return found
+
+
+def candidate_refs(
+    scope: TenantScope, ref: RecordRef, hashes: list[str]
+) -> list[RecordRef]:
+    """Stored records sharing a key hash with *ref*, most shared keys first.
+
+    One query on the primary key ``(tenant_key, key_hash, ...)``; the counting is
+    done here, as a ``GROUP BY`` leads SQLite to scan the tenant's whole index.
+    """
+    if not hashes:
+        return []
+    stmt = sa.select(BlockingKey.source_key, BlockingKey.record_id).where(
+        BlockingKey.tenant_key == scope.tenant,
+        BlockingKey.key_hash.in_(hashes),
+    )
+    shared: dict[RecordRef, int] = defaultdict(int)
+    for source_key, record_id in scope.session.execute(stmt):
+        shared[(source_key, record_id)] += 1
+    shared.pop(ref, None)
+    ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
+    return [item[0] for item in ranked[:MAX_CANDIDATES]]
