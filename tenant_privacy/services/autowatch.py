@@ -130,8 +130,11 @@ def _after_flush(session: orm.Session, flush_context: t.Any) -> None:
             for source in by_model.get(type(obj), ()):
                 if check and not _identity_changed(obj, source):
                     continue
-                tenant = getattr(obj, source.tenant_column, None)
-                record_id = getattr(obj, source.id_column, None)
+                try:
+                    tenant = getattr(obj, source.tenant_column, None)
+                    record_id = getattr(obj, source.id_column, None)
+                except orm.exc.ObjectDeletedError:
+                    continue
                 if tenant and record_id is not None:
                     found.add((str(tenant), source.key, str(record_id)))
 
