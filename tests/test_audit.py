@@ -384,3 +384,28 @@ def test_verify_accepts_rows_stored_as_orm_json(sqlite_engine) -> None:
         text = s.scalar(sa.text("SELECT record_refs FROM tenant_privacy_audit_event"))
         assert text == '[["contact", "1"]]'
         assert audit.verify(s, "fjord") == 3
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "change",
+    [
+        "detail = 'n=1'",
+        "created_at = created_at + interval '1 microsecond'",
+        "fields = '[\"phone\"]'",
+        'record_refs = \'[["contact", "13"]]\'',
+    ],
+)
+def test_verify_names_first_broken_sequence_postgresql(pg_engine, change) -> None:
+    with orm.Session(pg_engine) as s:
+        _append(s, 10, record_refs=[("contact", "12")], fields=["email"])
+        s.commit()
+        s.execute(sa.text("SET timezone = 'Pacific/Chatham'"))
+        assert audit.verify(s, "fjord") == 10
+    _tamper(
+        pg_engine,
+        f"UPDATE tenant_privacy_audit_event SET {change} WHERE seq IN (4, 8)",
+    )
+    with orm.Session(pg_engine) as s, pytest.raises(AuditChainBroken) as info:
+        audit.verify(s, "fjord")
+    assert info.value.sequence == 4

@@ -187,7 +187,9 @@ def _reference_text(tenant: str, row: t.Sequence[t.Any]) -> str:
         {
             "action": action,
             "actor": actor,
-            "created_at": format_time(created_at),
+            "created_at": (
+                created_at if isinstance(created_at, str) else format_time(created_at)
+            ),
             "detail": detail,
             "fields": fields,
             "prev_hash": p,
@@ -209,7 +211,9 @@ def verify_rows(
 ) -> tuple[int, str]:
     """Check a tenant's events, given in ``seq`` order as tuples of :data:`ROW_COLUMNS`.
 
-    ``record_refs`` and ``fields`` may be lists or their stored JSON text. Text in
+    ``created_at`` may be a datetime or its text as :func:`format_time` writes it (the
+    database can format it faster). ``record_refs`` and ``fields`` may be lists or
+    their stored JSON text. Text in
     canonical form (what :func:`json_text` writes) is spliced into the canonical
     content as it is: if the hash matches, that text is byte for byte what was hashed
     when the event was appended. Other text is decoded and re-encoded.
@@ -251,9 +255,12 @@ def verify_rows(
         if p != prev:
             raise AuditChainBroken(tenant, seq, "prev_hash does not match")
         try:
-            ts = created_at.isoformat(timespec="microseconds")
-            if ts[26:] != "+00:00":
-                ts = fmt(created_at)
+            if type(created_at) is str_:
+                ts = created_at
+            else:
+                ts = created_at.isoformat(timespec="microseconds")
+                if ts[26:] != "+00:00":
+                    ts = fmt(created_at)
             if type(refs) is not str_:
                 refs = dumps(refs)
             if type(fields) is not str_:

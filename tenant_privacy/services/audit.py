@@ -415,6 +415,15 @@ _VERIFY_TEXT_COLUMNS = [
     sa.cast(column, sa.Text) if name in ("record_refs", "fields") else column
     for name, column in zip(audit_chain.ROW_COLUMNS, _VERIFY_COLUMNS, strict=True)
 ]
+#: On PostgreSQL also ``created_at`` as text, formatted like ``format_time`` (in UTC).
+_PG_VERIFY_COLUMNS = [
+    sa.func.to_char(
+        sa.func.timezone("UTC", column), 'YYYY-MM-DD"T"HH24:MI:SS.US"+00:00"'
+    )
+    if name == "created_at"
+    else column
+    for name, column in zip(audit_chain.ROW_COLUMNS, _VERIFY_TEXT_COLUMNS, strict=True)
+]
 
 
 def verify(session: orm.Session, tenant: str, *, batch: int = 20_000) -> int:
@@ -428,18 +437,18 @@ def verify(session: orm.Session, tenant: str, *, batch: int = 20_000) -> int:
     head = session.execute(
         sa.select(AuditHead.seq, AuditHead.hash).where(AuditHead.tenant_key == tenant)
     ).first()
+    # Core rows (no ORM loading), lists as JSON text and, on PostgreSQL, timestamps
+    # formatted by the server: verification is the hot loop.
+    conn = session.connection(bind_arguments={"mapper": AuditEvent})
+    postgres = conn.dialect.name == "postgresql"
     stmt = (
-        sa.select(*_VERIFY_TEXT_COLUMNS)
+        sa.select(*(_PG_VERIFY_COLUMNS if postgres else _VERIFY_TEXT_COLUMNS))
         .where(AuditEvent.tenant_key == tenant)
         .order_by(AuditEvent.seq)
         .execution_options(yield_per=batch)
     )
     if head is not None:
         stmt = stmt.where(AuditEvent.seq <= head.seq)
-    # Core rows (no ORM loading) and UTC timestamps: verification is the hot loop.
-    conn = session.connection(bind_arguments={"mapper": AuditEvent})
-    if conn.dialect.name == "postgresql":
-        conn.execute(sa.text("SET LOCAL timezone = 'UTC'"))
     result = conn.execute(stmt)
     try:
         count, last = audit_chain.verify_rows(tenant, result)
