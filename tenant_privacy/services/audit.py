@@ -170,6 +170,12 @@ _EVENT_TEXT = sa.table(
     sa.column("prev_hash", sa.String),
     sa.column("hash", sa.String),
 )
+_INSERT_EVENT = sa.insert(_EVENT_TEXT)
+_SET_HEAD_HASH = (
+    sa.update(_HEAD)
+    .where(_HEAD.c.tenant_key == sa.bindparam("tenant"))
+    .values(hash=sa.bindparam("hash"))
+)
 
 # PostgreSQL, one round trip: lock the head row, insert the event chained to it (the
 # server finishes the SHA-256 over ``prev_hash + head + prev_hash + middle + seq +
@@ -235,12 +241,21 @@ def _pg_unprepared() -> sa.TextClause:
 _PG_APPEND = _pg_unprepared()
 
 
+#: ``EXECUTE`` for drivers with ``%(name)s`` parameters (psycopg2, psycopg): sent as
+#: it is, without SQLAlchemy compiling anything.
+_PG_EXECUTE_PYFORMAT = (
+    f"EXECUTE {_PG_STATEMENT} ({', '.join(f'%({name})s' for name, _ in _PG_PARAMS)})"
+)
+
+
 def _pg_append(conn: sa.Connection, params: dict[str, t.Any]) -> sa.Row[t.Any] | None:
     if not PG_PREPARE:
         return conn.execute(_PG_APPEND, params).first()
     if not conn.info.get(_PG_STATEMENT):
         conn.execute(_PG_PREPARE)
         conn.info[_PG_STATEMENT] = True
+    if conn.dialect.paramstyle == "pyformat":
+        return conn.exec_driver_sql(_PG_EXECUTE_PYFORMAT, params).first()
     return conn.execute(_PG_EXECUTE, params).first()
 
 
@@ -375,24 +390,23 @@ def record(
             prev_hash, f"{head}{prev_hash}{middle}{seq}{tail}"
         )
         conn.execute(
-            sa.insert(_EVENT_TEXT).values(
-                tenant_key=tenant,
-                seq=seq,
-                created_at=created_at,
-                actor=actor,
-                action=action,
-                subject_id=subject_id,
-                record_refs=refs_json,
-                fields=names_json,
-                request_id=request_id,
-                detail=detail,
-                prev_hash=prev_hash,
-                hash=digest,
-            )
+            _INSERT_EVENT,
+            {
+                "tenant_key": tenant,
+                "seq": seq,
+                "created_at": created_at,
+                "actor": actor,
+                "action": action,
+                "subject_id": subject_id,
+                "record_refs": refs_json,
+                "fields": names_json,
+                "request_id": request_id,
+                "detail": detail,
+                "prev_hash": prev_hash,
+                "hash": digest,
+            },
         )
-        conn.execute(
-            sa.update(_HEAD).where(_HEAD.c.tenant_key == tenant).values(hash=digest)
-        )
+        conn.execute(_SET_HEAD_HASH, {"tenant": tenant, "hash": digest})
     return AuditEvent(
         tenant_key=tenant,
         seq=seq,
