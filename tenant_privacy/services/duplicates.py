@@ -418,8 +418,12 @@ def refs_of(s: MatchSuggestion) -> tuple[RecordRef, RecordRef]:
     return (s.a_source, s.a_id), (s.b_source, s.b_id)
 
 
-def accept(scope: TenantScope, actor: str, suggestion_id: int | str) -> MergeRecord:
+def accept(
+    scope: TenantScope, actor: str, suggestion_id: int | str
+) -> MergeRecord | None:
     """Link the two records of a suggestion under one subject; mark it accepted.
+
+    Returns the merge record, or None when the records already shared a subject.
 
     :raises NotFound: unknown suggestion in this tenant.
     :raises MergeConflict: the suggestion was already accepted.
@@ -439,7 +443,7 @@ def accept(scope: TenantScope, actor: str, suggestion_id: int | str) -> MergeRec
     )
     _decide(s, ACCEPTED, actor)
     scope.session.flush()
-    return t.cast(MergeRecord, merge)
+    return merge
 
 
 def _decide(s: MatchSuggestion, status: str, actor: str) -> None:
