@@ -209,6 +209,26 @@ class TenantPrivacy:
 
         app.extensions["tenant_privacy"] = state
 
+    def match_record(self, tenant: str, source_key: str, record_id: str) -> None:
+        """Match one person record against its tenant, without a rescan.
+
+        For hosts that write person rows outside the session the module watches (bulk
+        loads, raw SQL, other services). Runs through the job runner: at once under
+        the inline default, else on the rq queue. Call it after your commit; it does
+        nothing for a tenant where the module is off.
+
+        .. versionadded:: 0.1
+        """
+        from flask import current_app
+
+        state: PrivacyState = current_app.extensions["tenant_privacy"]
+        state.services["jobs"].enqueue(
+            "tenant_privacy.services.duplicates.match_record_job",
+            tenant=tenant,
+            source_key=source_key,
+            record_id=str(record_id),
+        )
+
     def create_all(self) -> None:
         """Create the module's tables directly (tests, demos; else use migrations)."""
         assert self.db is not None

@@ -211,6 +211,8 @@ class MatchSuggestion(Base):
             name="uq_tp_suggestion_pair",
         ),
         sa.Index("ix_tp_suggestion_status", "tenant_key", "status", "score"),
+        # the unique constraint serves look-ups by the a side; this one the b side
+        sa.Index("ix_tp_suggestion_b", "tenant_key", "b_source", "b_id"),
     )
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)

@@ -266,3 +266,20 @@ def test_a_failing_scan_is_marked_failed_and_keeps_suggestions(quiet_app, monkey
     assert [(r.id, r.status, r.score) for r in h.suggestions(app, "fjord")] == before
     with app.app_context():  # a failed scan is not re-run by a duplicate job
         assert duplicates.run_scan_job("fjord", scan_id) == 0
+
+
+def test_public_match_record_matches_a_row_written_outside_the_session(quiet_app):
+    """A host that bulk-loads rows calls ``privacy.match_record`` after its commit."""
+    app = quiet_app
+    h.scan(app, "fjord")
+    contact = h.first_contact(app, "fjord")
+    lead = h.copy_as_lead(app, contact)  # auto-matching is off: nothing suggested yet
+    assert not [r for r in h.suggestions(app, "fjord") if r.b_id == str(lead)]
+    with app.app_context():
+        privacy = app.extensions["tenant_privacy"].extension
+        privacy.match_record("fjord", "lead", str(lead))
+    pairs = {
+        ((r.a_source, r.a_id), (r.b_source, r.b_id))
+        for r in h.suggestions(app, "fjord", "pending")
+    }
+    assert (("contact", str(contact)), ("lead", str(lead))) in pairs

@@ -141,6 +141,9 @@ def upgrade():
         batch_op.create_index(
             "ix_tp_suggestion_status", ["tenant_key", "status", "score"], unique=False
         )
+        batch_op.create_index(
+            "ix_tp_suggestion_b", ["tenant_key", "b_source", "b_id"], unique=False
+        )
 
     op.create_table(
         "tenant_privacy_merge",
@@ -282,6 +285,7 @@ def downgrade():
     with op.batch_alter_table(
         "tenant_privacy_match_suggestion", schema=None
     ) as batch_op:
+        batch_op.drop_index("ix_tp_suggestion_b")
         batch_op.drop_index("ix_tp_suggestion_status")
 
     op.drop_table("tenant_privacy_match_suggestion")
