@@ -10,8 +10,14 @@ import typing as t
 
 from flask import Blueprint
 from flask import Flask
+from flask import current_app
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from ..config import PREFIX
+from ..errors import InvalidInput
+from ..errors import NotFound
+from ..proxies import current_privacy
 from .guard import OFFICER
 from .guard import access
 from .guard import guard
@@ -34,6 +40,8 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
         static_url_path="/static",
     )
     bp.before_request(guard)
+    bp.register_error_handler(NotFound, _not_found)
+    bp.register_error_handler(InvalidInput, _invalid_input)
 
     from . import audit_log
     from . import context
@@ -53,6 +61,18 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     for register in state.services.get("view_modules", []):
         register(bp)
     return bp
+
+
+def _not_found(exc: NotFound) -> t.Any:
+    """Another tenant's id and a missing id alike: roll back, answer the host's 404."""
+    current_privacy.session.rollback()
+    return current_app.handle_http_exception(HTTPNotFound())
+
+
+def _invalid_input(exc: InvalidInput) -> t.Any:
+    """Malformed input that reached a service: roll back, answer 400 with the reason."""
+    current_privacy.session.rollback()
+    return current_app.handle_http_exception(BadRequest(description=str(exc)))
 
 
 def register_views(app: Flask, state: PrivacyState) -> None:

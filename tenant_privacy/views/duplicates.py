@@ -188,10 +188,7 @@ def register(bp: Blueprint) -> None:
         """JSON progress of one scan: status, progress, total, suggestions."""
         from ..models import ScanJob
 
-        try:
-            scan = _scope().get(ScanJob, id=scan_id)
-        except NotFound:
-            abort(404)
+        scan = _scope().get(ScanJob, id=scan_id)
         return jsonify(
             status=scan.status,
             progress=scan.progress,
@@ -203,10 +200,7 @@ def register(bp: Blueprint) -> None:
     def suggestion(suggestion_id: int) -> str:
         """Two records side by side, each field's agreement marked."""
         scope = _scope()
-        try:
-            s = duplicates.suggestion(scope, suggestion_id)
-        except NotFound:
-            abort(404)
+        s = duplicates.suggestion(scope, suggestion_id)
         a_ref, b_ref = duplicates.refs_of(s)
         a, b = _identity(scope, a_ref), _identity(scope, b_ref)
         evidence = dict(s.evidence or {})
@@ -246,9 +240,6 @@ def register(bp: Blueprint) -> None:
         try:
             duplicates.accept(scope, _actor(), suggestion_id)
             scope.session.commit()
-        except NotFound:
-            scope.session.rollback()
-            abort(404)
         except MergeConflict:
             scope.session.rollback()
             flash(gettext("This suggestion was already decided."), "error")
@@ -269,9 +260,6 @@ def register(bp: Blueprint) -> None:
         try:
             duplicates.reject(scope, _actor(), suggestion_id)
             scope.session.commit()
-        except NotFound:
-            scope.session.rollback()
-            abort(404)
         except MergeConflict:
             scope.session.rollback()
             flash(gettext("This suggestion was already accepted."), "error")

@@ -14,7 +14,6 @@ from flask import url_for
 from ..config import config_value
 from ..errors import InvalidInput
 from ..errors import MergeConflict
-from ..errors import NotFound
 from ..i18n import gettext
 from ..proxies import current_privacy
 from ..proxies import get_actor
@@ -88,10 +87,7 @@ def register(bp: Blueprint) -> None:
     def subject(subject_id: int) -> t.Any:
         """The total overview of one data subject (audited as compiled)."""
         scope = _scope()
-        try:
-            ov = overview_service.compile_overview(scope, _actor(), subject_id)
-        except NotFound:
-            abort(404)
+        ov = overview_service.compile_overview(scope, _actor(), subject_id)
         merges = linking.merges_of(scope, subject_id)
         blockers = _undo_blockers(scope, merges)
         events = audit.subject_history(scope.session, scope.tenant, subject_id)
@@ -108,10 +104,7 @@ def register(bp: Blueprint) -> None:
     def subject_unlink(subject_id: int) -> t.Any:
         """Split one record (form fields ``source_key``, ``record_id``) off."""
         scope = _scope()
-        try:
-            subject = scope.subject(subject_id)
-        except NotFound:
-            abort(404)
+        subject = scope.subject(subject_id)
         source_key = request.form.get("source_key", "").strip()
         record_id = request.form.get("record_id", "").strip()
         if not source_key or not record_id or len(record_id) > 64:
@@ -122,11 +115,7 @@ def register(bp: Blueprint) -> None:
                 400,
                 description=gettext("That record does not belong to this person."),
             )
-        try:
-            merge = linking.unlink_record(scope, _actor(), ref)
-        except NotFound:
-            scope.session.rollback()
-            abort(404)
+        merge = linking.unlink_record(scope, _actor(), ref)
         scope.session.commit()
         if merge is None:
             flash(gettext("The record is already on its own."), "info")
@@ -138,10 +127,7 @@ def register(bp: Blueprint) -> None:
     def undo_merge(merge_id: int) -> t.Any:
         """Undo a link or an unlink, restoring the grouping it replaced."""
         scope = _scope()
-        try:
-            merge = linking.get_merge(scope, merge_id)
-        except NotFound:
-            abort(404)
+        merge = linking.get_merge(scope, merge_id)
         back_to = merge.subject_id
         if linking.is_unlink(merge):
             back_to = int(merge.evidence.get("from_subject", back_to))
@@ -157,9 +143,6 @@ def register(bp: Blueprint) -> None:
                 "error",
             )
             return redirect(_subject_url(back_to))
-        except NotFound:
-            scope.session.rollback()
-            abort(404)
         scope.session.commit()
         flash(gettext("Undone: the previous grouping is restored."), "success")
         return redirect(_subject_url(back_to))
@@ -170,10 +153,6 @@ def register(bp: Blueprint) -> None:
         scope = _scope()
         if len(record_id) > 64:
             abort(404)
-        try:
-            subject = scope.subject_of((source_key, record_id))
-        except NotFound:
-            scope.session.rollback()
-            abort(404)
+        subject = scope.subject_of((source_key, record_id))
         scope.session.commit()
         return redirect(_subject_url(subject.id))
