@@ -549,20 +549,8 @@ def subject_history(
     return list(session.scalars(stmt))
 
 
-EXPORT_COLUMNS = (
-    "tenant",
-    "seq",
-    "created_at",
-    "actor",
-    "action",
-    "subject_id",
-    "record_refs",
-    "fields",
-    "request_id",
-    "detail",
-    "prev_hash",
-    "hash",
-)
+#: Columns of an export: the tenant, then every stored column in chain order.
+EXPORT_COLUMNS = ("tenant", *audit_chain.ROW_COLUMNS)
 
 
 def _export_row(tenant: str, row: t.Sequence[t.Any]) -> dict[str, t.Any]:
