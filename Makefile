@@ -56,6 +56,7 @@ test: install catalogs lint
 	$(BIN)/pytest
 
 bench: install catalogs
+	$(BIN)/pip install -q -e '.[test,demo,bench]'
 	@set -e; for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script; done
 
 clean:
