@@ -14,10 +14,10 @@ from flask import request
 from ..config import config_value
 from ..i18n import gettext
 from ..proxies import current_privacy
-from ..proxies import get_actor
 from ..proxies import get_tenant
 from ..services import audit
 from .context import render
+from .context import request_actor
 from .guard import OFFICER
 from .guard import access
 
@@ -118,7 +118,7 @@ def register(bp: Blueprint) -> None:
         audit.record(
             session,
             tenant,
-            audit.actor_ref(get_actor()),
+            request_actor(),
             audit.Action.AUDIT_EXPORTED,
             detail=f"format={fmt}",
         )

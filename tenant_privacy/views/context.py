@@ -5,12 +5,36 @@ from __future__ import annotations
 import typing as t
 
 from flask import Blueprint
+from flask import abort
 from flask_wtf.csrf import generate_csrf
 
 from .. import i18n
 from ..config import config_value
+from ..proxies import current_privacy
 from ..proxies import get_actor
 from ..proxies import get_tenant
+
+if t.TYPE_CHECKING:
+    from ..store.scope import TenantScope
+
+
+def request_scope() -> TenantScope:
+    """The :class:`TenantScope` of the current request's tenant (404 without one).
+
+    The guard has already answered 404 for a request without an enabled tenant; the
+    check here keeps the return type honest.
+    """
+    tenant = get_tenant()
+    if not tenant:
+        abort(404)
+    return current_privacy.scope(tenant)
+
+
+def request_actor() -> str:
+    """The audit actor ref (``user:<id>``) of whoever makes the current request."""
+    from ..services import audit
+
+    return audit.actor_ref(get_actor())
 
 
 def render(template: str, **context: t.Any) -> str:

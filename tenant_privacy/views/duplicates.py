@@ -17,11 +17,10 @@ from ..errors import MergeConflict
 from ..errors import NotFound
 from ..i18n import gettext
 from ..proxies import current_privacy
-from ..proxies import get_actor
-from ..proxies import get_tenant
-from ..services import audit
 from ..services import duplicates
 from .context import render
+from .context import request_actor
+from .context import request_scope
 
 if t.TYPE_CHECKING:
     from ..models import MatchSuggestion
@@ -73,17 +72,6 @@ def agreement(similarity: float | None) -> str:
     if similarity >= 0.6:
         return "tp-partial"
     return "tp-conflict"
-
-
-def _scope() -> TenantScope:
-    tenant = get_tenant()
-    if not tenant:
-        abort(404)
-    return current_privacy.scope(tenant)
-
-
-def _actor() -> str:
-    return audit.actor_ref(get_actor())
 
 
 def _endpoint(name: str) -> str:
@@ -150,7 +138,7 @@ def register(bp: Blueprint) -> None:
     @bp.get("/duplicates", endpoint="duplicates")
     def duplicates_list() -> str:
         """Pending suggestions, best first, with the latest scan and its progress."""
-        scope = _scope()
+        scope = request_scope()
         page = _page_arg()
         rows, total = duplicates.pending(scope, page, PER_PAGE)
         names = {}
@@ -171,8 +159,8 @@ def register(bp: Blueprint) -> None:
     @bp.post("/duplicates/scan", endpoint="scan_start")
     def scan_start() -> t.Any:
         """Start a full scan of the tenant (inline or on the rq queue)."""
-        scope = _scope()
-        scan = duplicates.start_scan(scope, _actor())
+        scope = request_scope()
+        scan = duplicates.start_scan(scope, request_actor())
         scope.session.commit()
         try:
             duplicates.enqueue_scan(scan)
@@ -188,7 +176,7 @@ def register(bp: Blueprint) -> None:
         """JSON progress of one scan: status, progress, total, suggestions."""
         from ..models import ScanJob
 
-        scan = _scope().get(ScanJob, id=scan_id)
+        scan = request_scope().get(ScanJob, id=scan_id)
         return jsonify(
             status=scan.status,
             progress=scan.progress,
@@ -199,7 +187,7 @@ def register(bp: Blueprint) -> None:
     @bp.get("/duplicates/<int:suggestion_id>", endpoint="suggestion")
     def suggestion(suggestion_id: int) -> str:
         """Two records side by side, each field's agreement marked."""
-        scope = _scope()
+        scope = request_scope()
         s = duplicates.suggestion(scope, suggestion_id)
         a_ref, b_ref = duplicates.refs_of(s)
         a, b = _identity(scope, a_ref), _identity(scope, b_ref)
@@ -236,9 +224,9 @@ def register(bp: Blueprint) -> None:
     @bp.post("/duplicates/<int:suggestion_id>/accept", endpoint="suggestion_accept")
     def suggestion_accept(suggestion_id: int) -> t.Any:
         """Link the two records of a suggestion."""
-        scope = _scope()
+        scope = request_scope()
         try:
-            duplicates.accept(scope, _actor(), suggestion_id)
+            duplicates.accept(scope, request_actor(), suggestion_id)
             scope.session.commit()
         except MergeConflict:
             scope.session.rollback()
@@ -256,9 +244,9 @@ def register(bp: Blueprint) -> None:
     @bp.post("/duplicates/<int:suggestion_id>/reject", endpoint="suggestion_reject")
     def suggestion_reject(suggestion_id: int) -> t.Any:
         """Mark a suggestion as not the same person."""
-        scope = _scope()
+        scope = request_scope()
         try:
-            duplicates.reject(scope, _actor(), suggestion_id)
+            duplicates.reject(scope, request_actor(), suggestion_id)
             scope.session.commit()
         except MergeConflict:
             scope.session.rollback()
@@ -272,7 +260,7 @@ def register(bp: Blueprint) -> None:
     @bp.post("/duplicates/accept-above", endpoint="accept_above")
     def accept_above() -> t.Any:
         """Accept every pending suggestion above a score, after a confirmation."""
-        scope = _scope()
+        scope = request_scope()
         min_score = _score_arg()
         if request.form.get("confirm") != "1":
             return render(
@@ -281,7 +269,7 @@ def register(bp: Blueprint) -> None:
                 count=duplicates.count_above(scope, min_score),
             )
         try:
-            count = duplicates.accept_above(scope, _actor(), min_score)
+            count = duplicates.accept_above(scope, request_actor(), min_score)
             scope.session.commit()
         except (MergeConflict, InvalidInput, NotFound):
             scope.session.rollback()

@@ -13,10 +13,9 @@ from flask import url_for
 
 from ..i18n import gettext
 from ..proxies import current_privacy
-from ..proxies import get_actor
 from ..proxies import get_tenant
-from ..services import audit
 from .context import render
+from .context import request_actor
 from .guard import TENANT_ADMIN
 from .guard import access
 
@@ -56,7 +55,7 @@ def register(bp: Blueprint) -> None:
         tenant = _tenant()
         member = _member(tenant, user_id)
         rights = current_privacy.services["rights"]
-        actor = audit.actor_ref(get_actor())
+        actor = request_actor()
         session = current_privacy.session
         if grant:
             changed = rights.grant(tenant, actor, member.id)

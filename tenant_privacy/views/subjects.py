@@ -15,28 +15,16 @@ from ..config import config_value
 from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..i18n import gettext
-from ..proxies import current_privacy
-from ..proxies import get_actor
-from ..proxies import get_tenant
 from ..services import audit
 from ..services import linking
 from ..services import overview as overview_service
 from ..services import search as search_service
 from .context import render
+from .context import request_actor
+from .context import request_scope
 
 if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
-
-
-def _scope() -> TenantScope:
-    tenant = get_tenant()
-    if not tenant:  # the guard already answered 404; this is for type checkers
-        abort(404)
-    return current_privacy.scope(tenant)
-
-
-def _actor() -> str:
-    return audit.actor_ref(get_actor())
 
 
 def _subject_url(subject_id: int) -> str:
@@ -64,10 +52,13 @@ def register(bp: Blueprint) -> None:
         hits: list[search_service.SearchHit] = []
         error = None
         if "q" in request.args:
-            scope = _scope()
+            scope = request_scope()
             try:
                 hits = search_service.search_people(
-                    scope, query, limit=config_value("SEARCH_LIMIT"), actor=_actor()
+                    scope,
+                    query,
+                    limit=config_value("SEARCH_LIMIT"),
+                    actor=request_actor(),
                 )
             except InvalidInput as exc:
                 scope.session.rollback()
@@ -86,8 +77,8 @@ def register(bp: Blueprint) -> None:
     @bp.get("/subjects/<int:subject_id>", endpoint="subject")
     def subject(subject_id: int) -> t.Any:
         """The total overview of one data subject (audited as compiled)."""
-        scope = _scope()
-        ov = overview_service.compile_overview(scope, _actor(), subject_id)
+        scope = request_scope()
+        ov = overview_service.compile_overview(scope, request_actor(), subject_id)
         merges = linking.merges_of(scope, subject_id)
         blockers = _undo_blockers(scope, merges)
         events = audit.subject_history(scope.session, scope.tenant, subject_id)
@@ -103,7 +94,7 @@ def register(bp: Blueprint) -> None:
     @bp.post("/subjects/<int:subject_id>/unlink", endpoint="subject_unlink")
     def subject_unlink(subject_id: int) -> t.Any:
         """Split one record (form fields ``source_key``, ``record_id``) off."""
-        scope = _scope()
+        scope = request_scope()
         subject = scope.subject(subject_id)
         source_key = request.form.get("source_key", "").strip()
         record_id = request.form.get("record_id", "").strip()
@@ -115,7 +106,7 @@ def register(bp: Blueprint) -> None:
                 400,
                 description=gettext("That record does not belong to this person."),
             )
-        merge = linking.unlink_record(scope, _actor(), ref)
+        merge = linking.unlink_record(scope, request_actor(), ref)
         scope.session.commit()
         if merge is None:
             flash(gettext("The record is already on its own."), "info")
@@ -126,13 +117,13 @@ def register(bp: Blueprint) -> None:
     @bp.post("/merges/<int:merge_id>/undo", endpoint="undo_merge")
     def undo_merge(merge_id: int) -> t.Any:
         """Undo a link or an unlink, restoring the grouping it replaced."""
-        scope = _scope()
+        scope = request_scope()
         merge = linking.get_merge(scope, merge_id)
         back_to = merge.subject_id
         if linking.is_unlink(merge):
             back_to = int(merge.evidence.get("from_subject", back_to))
         try:
-            linking.undo_merge(scope, _actor(), merge_id)
+            linking.undo_merge(scope, request_actor(), merge_id)
         except MergeConflict:
             scope.session.rollback()
             flash(
@@ -150,7 +141,7 @@ def register(bp: Blueprint) -> None:
     @bp.get("/records/<source_key>/<record_id>", endpoint="record_subject")
     def record_subject(source_key: str, record_id: str) -> t.Any:
         """Go to the data subject of one person record (created on first use)."""
-        scope = _scope()
+        scope = request_scope()
         if len(record_id) > 64:
             abort(404)
         subject = scope.subject_of((source_key, record_id))
