@@ -86,6 +86,10 @@ def blocking_keys(nr: NormalizedRecord) -> set[str]:
         if nr.street:
             for num in nr.house[:1]:
                 keys.add(f"s:{nr.postcode}|{num}|{nr.street[:3]}")
+    if nr.street and nr.house and len(nr.street) >= 4:
+        # a mistyped postcode: house number + street prefix + a name initial
+        for ini in initials:
+            keys.add(f"h:{nr.house[0]}|{nr.street[:4]}|{ini}")
     return keys
 
 

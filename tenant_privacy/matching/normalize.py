@@ -16,6 +16,8 @@ from typing import Any
 
 import phonenumbers
 
+from .given_names import build_ambiguous_names
+from .given_names import build_given_names
 from .nicknames import build_groups
 
 __all__ = [
@@ -127,6 +129,26 @@ def phonetic(token: str, strip_vowels: bool = True) -> str:
 
 
 NICK_GROUPS: dict[str, frozenset[int]] = build_groups(canon_token)
+#: Canonical words known as given names only (never as surnames).
+GIVEN_NAMES: frozenset[str] = build_given_names(canon_token)
+#: Canonical words used both as given names and as surnames.
+AMBIGUOUS_NAMES: frozenset[str] = build_ambiguous_names(canon_token)
+
+
+def is_given_name(token: str) -> bool:
+    """True when the canonical word ``token`` is a known given name only."""
+    return token in GIVEN_NAMES
+
+
+def _surname_first(head: tuple[str, ...], rest: tuple[str, ...]) -> bool:
+    """True when ``head`` cannot be a given name and ``rest`` holds one."""
+    return (
+        bool(head)
+        and not any(t in GIVEN_NAMES or t in AMBIGUOUS_NAMES for t in head)
+        and any(t in GIVEN_NAMES for t in rest)
+    )
+
+
 _EMPTY: frozenset[int] = frozenset()
 
 
@@ -139,9 +161,10 @@ def _name_tokens(value: Any) -> tuple[str, ...]:
 def split_full_name(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Split a full name into (first-name tokens, last-name tokens).
 
-    "Nordmann, Ola" gives last "nordmann", first "ola"; otherwise the last word is
-    the surname and the rest the given names. Swapped orders are handled later by
-    the scorer, which tries both orientations.
+    "Nordmann, Ola" gives last "nordmann", first "ola"; "NORDMANN OLA" (a first
+    word that is not a known given name followed by one that is) gives the same;
+    otherwise the last word is the surname and the rest the given names. Other
+    swapped orders are handled later by the scorer, which tries both orientations.
     """
     text = str(full_name).strip()
     if "," in text:
@@ -153,7 +176,24 @@ def split_full_name(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         return (), ()
     if len(words) == 1:
         return _name_tokens(words[0]), ()
+    head, rest = _name_tokens(words[0]), _name_tokens(" ".join(words[1:]))
+    if _surname_first(head, rest):
+        return rest, head
     return _name_tokens(" ".join(words[:-1])), _name_tokens(words[-1])
+
+
+def orient_names(
+    first: tuple[str, ...], last: tuple[str, ...]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(given, surname) the right way round.
+
+    When no word of ``first`` can be a given name and a word of ``last`` is a
+    known given name (the fields were filled the wrong way round), the two are
+    swapped; otherwise they are returned unchanged.
+    """
+    if last and _surname_first(first, last):
+        return last, first
+    return first, last
 
 
 _MOBILE_TYPES = {
@@ -426,6 +466,7 @@ def normalize_record(
         else:
             rest = tuple(t for t in f2 + l2 if t not in first)
             last = rest or l2
+    first, last = orient_names(first, last)
     groups: set[int] = set()
     for tok in first:
         groups.update(NICK_GROUPS.get(tok, _EMPTY))

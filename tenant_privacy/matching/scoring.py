@@ -31,6 +31,7 @@ from rapidfuzz.fuzz import token_sort_ratio
 
 from .normalize import NICK_GROUPS
 from .normalize import NormalizedRecord
+from .normalize import is_given_name
 from .normalize import phonetic
 
 __all__ = [
@@ -47,24 +48,37 @@ __all__ = [
 DEFAULT_THRESHOLD = 0.5
 #: Log-odds of "same person" before looking at any field, for a blocked pair.
 PRIOR = -10.0
+PRIOR_NO_CONTACT = -7.5
 #: Most that address, postcode, city and a landline may add together.
 HOUSEHOLD_CAP = 4.5
 
 _EMPTY: frozenset[int] = frozenset()
 
 # piecewise-linear weight curves: (similarity, weight) points, ascending
-_FIRST = ((0.0, -7.0), (0.7, -7.0), (0.8, -2.0), (0.88, 1.0), (0.95, 4.5), (1.0, 4.5))
+_FIRST = (
+    (0.0, -7.0),
+    (0.7, -7.0),
+    (0.8, -2.0),
+    (0.85, 1.5),
+    (0.9, 3.5),
+    (0.95, 4.5),
+    (1.0, 4.5),
+)
 _LAST = ((0.0, -1.5), (0.7, -1.5), (0.85, 1.5), (0.95, 3.5), (1.0, 3.5))
 _STREET = ((0.0, -1.0), (0.6, -1.0), (0.8, 1.0), (0.92, 3.0), (1.0, 3.0))
 _CITY = ((0.0, -0.3), (0.6, -0.3), (0.9, 0.7), (1.0, 0.7))
 
 W_GIVEN_CONFLICT = -7.0
-W_GIVEN_REPLACED = -2.5
+W_GIVEN_REPLACED = -3.0
 W_BIRTH_EXACT = 6.5
 W_BIRTH_SWAP = 1.5
 W_BIRTH_TYPO = 1.0
 W_BIRTH_NEAR = -3.0
 W_BIRTH_CONFLICT = -10.0
+W_BIRTH_REPLACED = -1.5
+#: Highest log-odds (score 0.88) of a pair that agrees only after reading one
+#: identity value (given name, birth date) as replaced: it may be a relative.
+REPLACED_CAP = 2.0
 W_EMAIL = 9.0
 W_EMAIL_LOCAL = 1.0
 W_EMAIL_LOCAL_DIGITS = 2.5
@@ -75,7 +89,7 @@ W_PHONE_TYPO = 1.0
 W_PHONE_DIFF = -0.5
 W_MOBILE_DIFF = -3.0
 W_NID = 20.0
-W_NID_TYPO = 4.0
+W_NID_TYPO = 8.0
 W_NID_DIFF = -4.0
 W_POSTCODE = 1.5
 W_POSTCODE_TYPO = 0.3
@@ -94,6 +108,12 @@ PERSONAL_MAIL_DOMAINS = frozenset(
         "proton.me protonmail.com gmx.com gmx.de web.de aol.com"
     ).split()
 )
+#: First-name similarity from which given names agree (a typo or nickname).
+FIRST_AGREES = 0.88
+#: Most similarity of two known given names one edit apart (Anne/Anna).
+KNOWN_NAMES_ONE_EDIT = 0.82
+#: Most similarity of two known given names further apart (Maja/Maria).
+KNOWN_NAMES_OTHER = 0.6
 #: Surname similarity from which surnames agree (a typo at most).
 SURNAME_AGREES = 0.85
 #: First-name similarity used when one given name is a part of the other.
@@ -116,8 +136,11 @@ def token_similarity(a: str, b: str) -> float:
     """Similarity in [0, 1] of two canonical name words.
 
     1.0 when equal; 0.95 for nicknames of one name (Kris/Kristoffer);
-    0.85 for an initial against a word starting with it; otherwise Jaro-Winkler,
-    raised to 0.86 when both sound alike (same phonetic key).
+    0.85 for an initial against a word starting with it; two different known
+    given names (Maja/Maria, Geir/Einar) are other names, not typos: at most
+    :data:`KNOWN_NAMES_ONE_EDIT` when one edit apart (Anne/Anna) and
+    :data:`KNOWN_NAMES_OTHER` otherwise; else Jaro-Winkler, raised to 0.86 when
+    both sound alike (same phonetic key).
     """
     if a == b:
         return 1.0
@@ -126,6 +149,9 @@ def token_similarity(a: str, b: str) -> float:
     if NICK_GROUPS.get(a, _EMPTY) & NICK_GROUPS.get(b, _EMPTY):
         return 0.95
     sim = JaroWinkler.normalized_similarity(a, b)
+    if is_given_name(a) and is_given_name(b):
+        cap = KNOWN_NAMES_ONE_EDIT if OSA.distance(a, b) == 1 else KNOWN_NAMES_OTHER
+        return min(sim, cap)
     if sim < 0.9 and phonetic(a) == phonetic(b) and len(a) > 2 and len(b) > 2:
         sim = 0.86
     return sim
@@ -162,8 +188,8 @@ def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
 
 
 def _known_given(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
-    """True when both names start with a word of the given-name dictionary."""
-    return bool(NICK_GROUPS.get(x[0])) and bool(NICK_GROUPS.get(y[0]))
+    """True when both names start with a known given name."""
+    return is_given_name(x[0]) and is_given_name(y[0])
 
 
 def _has_contact(r: NormalizedRecord) -> bool:
@@ -288,6 +314,7 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
 
     # --- birth date
     bs = None
+    birth_conflict = False
     if a.birth_date and b.birth_date:
         bs = _birth_similarity(a.birth_date, b.birth_date)
         ev["birth_date"] = bs
@@ -300,8 +327,7 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
         elif bs >= 0.4:
             personal += W_BIRTH_NEAR
         else:
-            personal += W_BIRTH_CONFLICT
-            conflict = True
+            birth_conflict = True
 
     # --- national id
     if a.national_id and b.national_id:
@@ -404,20 +430,38 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
         if cs >= 0.9:
             personal += W_COMPANY
 
+    no_contact = not _has_contact(a) and not _has_contact(b)
+    replaced = False
+    # --- two different birth dates: a parent and child, unless nothing else
+    # differs and no contact data could tell relatives apart (below)
+    if birth_conflict:
+        if (
+            no_contact
+            and not given_conflict
+            and fs is not None
+            and fs >= FIRST_AGREES
+            and ls is not None
+            and ls >= SURNAME_AGREES
+        ):
+            # the same full name (and, to reach the threshold, the same
+            # address) with another birth date and no contact data on either
+            # record: a replaced or mistyped birth date is as likely as a
+            # same-name relative, so a moderate match
+            personal += W_BIRTH_REPLACED
+            replaced = True
+        else:
+            personal += W_BIRTH_CONFLICT
+            conflict = True
+
     # --- given names that clearly differ
     if given_conflict:
-        if (
-            ls is not None
-            and ls >= SURNAME_AGREES
-            and bs == 1.0
-            and not _has_contact(a)
-            and not _has_contact(b)
-        ):
+        if ls is not None and ls >= SURNAME_AGREES and bs == 1.0 and no_contact:
             # same surname and birth date (and, to reach the threshold, the
             # same address) but another given name, and no contact data on
             # either record that could tell twins apart: a replaced or
             # mistyped given name is as likely as a twin, so a moderate match
             personal += W_GIVEN_REPLACED
+            replaced = True
         else:
             personal += W_GIVEN_CONFLICT
             conflict = True
@@ -425,14 +469,14 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
     # --- no birth dates to compare and contact data that differ: a same-name
     # parent and child share name and address, so the surname is household data
     same_name_no_birth = (
-        bs is None
-        and not conflict
-        and (mobiles_differ or emails_differ)
+        bs is None and not conflict and (mobiles_differ or emails_differ)
     )
 
-    # --- an identical national id establishes who it is: a name or birth
-    # date conflict is then a typo or a replaced value, not a relative
-    if ev.get("national_id") == 1.0:
+    # --- an identical national id, or one typo away (relatives' ids differ in
+    # many digits; check digits make one-edit neighbours invalid), establishes
+    # who it is: a name or birth date conflict is then a typo or a replaced
+    # value, not a relative
+    if ev.get("national_id", 0.0) >= 0.7:
         conflict = same_name_no_birth = False
 
     # --- combine
@@ -456,7 +500,14 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
         personal += contact + surname_w
     if household > HOUSEHOLD_CAP:
         household = HOUSEHOLD_CAP
-    return personal + household, ev
+    if no_contact:
+        personal += PRIOR_NO_CONTACT - PRIOR
+    total = personal + household
+    if replaced and total > REPLACED_CAP:
+        # a relative cannot be ruled out: never a near-certain score, so that
+        # "accept all above" at a high score does not link possible twins
+        total = REPLACED_CAP
+    return total, ev
 
 
 def logistic(x: float) -> float:

@@ -164,7 +164,8 @@ def test_other_given_name_without_any_contact_data_is_a_moderate_match() -> None
     a = {"first_name": "Emma", "last_name": "Hansen", "birth_date": "2001-02-03"}
     b = {"first_name": "Sofie", "last_name": "Hansen", "birth_date": "2001-02-03"}
     s = score({**a, **HOME}, {**b, **HOME})
-    assert DEFAULT_THRESHOLD <= s < 0.95
+    # capped below 0.9 so "accept all above 0.9" never links possible twins
+    assert DEFAULT_THRESHOLD <= s < 0.9
     # without the shared address it is not enough
     assert not matches(a, b)
     # a shared landline is household data, not a personal identifier
@@ -289,11 +290,78 @@ def test_evidence_only_fields_on_both() -> None:
 
 
 def test_conflicting_birth_date_lowers_score_strongly() -> None:
+    # father and son of one name at one address, each with his own mobile
     base = {"first_name": "Ola", "last_name": "Hansen", **HOME}
-    same = score(
-        {**base, "birth_date": "1950-01-01"}, {**base, "birth_date": "1950-01-01"}
+    father = {**base, "birth_date": "1950-01-01", "phone": "91234567"}
+    son = {**base, "birth_date": "1980-06-06", "phone": "98765432"}
+    assert score(father, {**father, "phone": "+47 912 34 567"}) > 0.9
+    assert score(father, son) < 0.05
+    # the same father and son with only a shared email are not one person either
+    mail = {"email": "hansen.familie@online.no"}
+    assert (
+        score({**father, **mail, "phone": None}, {**son, **mail, "phone": None})
+        < DEFAULT_THRESHOLD
     )
-    diff = score(
+
+
+def test_other_birth_date_without_any_contact_data_is_a_moderate_match() -> None:
+    # Same full name and address, another birth date, and no email or mobile on
+    # either record: a replaced birth date (FEBRL, imports) cannot be told from
+    # a same-name relative, so it is suggested for a human, never near-certain.
+    base = {"first_name": "Ola", "last_name": "Hansen", **HOME}
+    s = score(
         {**base, "birth_date": "1950-01-01"}, {**base, "birth_date": "1980-06-06"}
     )
-    assert same > 0.9 and diff < 0.05
+    assert DEFAULT_THRESHOLD <= s < 0.9
+    # without the shared address it is not enough
+    bare = {"first_name": "Ola", "last_name": "Hansen"}
+    assert not matches(
+        {**bare, "birth_date": "1950-01-01"}, {**bare, "birth_date": "1980-06-06"}
+    )
+    # nor with another given name as well: two replaced values is two people
+    assert not matches(
+        {**base, "birth_date": "1950-01-01"},
+        {**base, "first_name": "Per", "birth_date": "1980-06-06"},
+    )
+
+
+def test_national_id_one_typo_away_establishes_identity() -> None:
+    # one transposed digit: relatives' ids differ in many digits
+    a = {"first_name": "Ola", "last_name": "Hansen", "national_id": "01017012345"}
+    b = {"first_name": "Ole", "last_name": "Hansen", "national_id": "01017021345"}
+    assert matches({**a, **HOME}, {**b, **HOME, "birth_date": "1970-01-01"})
+    c = {**b, "national_id": "24128899887"}
+    assert not matches(
+        {**a, **HOME, "birth_date": "1970-01-01"},
+        {**c, **HOME, "birth_date": "1988-12-24"},
+    )
+
+
+def test_swapped_fields_read_the_right_way_round() -> None:
+    # surname in the given-name field; and an import writing SURNAME GIVEN
+    a = {"first_name": "Hauge", "last_name": "Thea", "email": "thea@x.no"}
+    b = {"first_name": "Thea", "last_name": "Hauge", "phone": "91234567"}
+    nr = normalize_record({"id": 1, **a})
+    assert nr.first == ("thea",) and nr.last == ("hauge",)
+    nr = normalize_record({"id": 2, "full_name": "LUND KNUT"})
+    assert nr.first == ("knut",) and nr.last == ("lund",)
+    # names that can be either (Martin, Morgan) are left as written
+    nr = normalize_record({"id": 3, "first_name": "Martin", "last_name": "Ole"})
+    assert nr.first == ("martin",)
+    # marriage plus swapped fields, with the same email and mobile: one person
+    c = {"first_name": "Ottesen", "last_name": "Aud", "email": "aud@x.no"}
+    d = {"first_name": "Aud", "last_name": "Johansen", "email": "aud@x.no"}
+    assert matches({**c, "phone": "93088813"}, {**d, "phone": "+4793088813"})
+    assert matches(a | {"phone": "91234567"}, b)
+
+
+def test_two_different_known_given_names_are_not_a_typo() -> None:
+    # Maja/Maria and Geir/Einar look alike to Jaro-Winkler but are other names:
+    # twins with their own private emails are not suggested
+    shared = {"last_name": "Hansen", "birth_date": "2008-12-26", **HOME}
+    a = {"first_name": "Maja", "email": "mhansen@live.no", **shared}
+    b = {"first_name": "Maria", "email": "maria_hansen@gmail.com", **shared}
+    assert not matches(a, b)
+    # a real typo of one name still agrees
+    c = {"first_name": "Mraia", "email": "maria_hansen@gmail.com", **shared}
+    assert matches(c, b)
