@@ -41,7 +41,9 @@ def _given_keys(tokens: Sequence[str]) -> set[str]:
 def blocking_keys(nr: NormalizedRecord) -> set[str]:
     """The string keys ``nr`` is filed under; records sharing a key are compared.
 
-    Prefixes: ``e:`` email, ``p:`` phone (E.164), ``i:`` national id,
+    Prefixes: ``e:`` email, ``p:`` phone (E.164), ``i:`` national id (``j:``/``k:``
+    its halves and ``t:`` its sorted digits, so a typo still blocks), ``h:`` house
+    number + street prefix + a name initial (a mistyped postcode),
     ``b:`` birth date + a name initial, ``n:`` sorted phonetic given+surname,
     ``z:`` postcode + a name prefix + the other name's initial,
     ``s:`` house number + street prefix +
@@ -57,8 +59,14 @@ def blocking_keys(nr: NormalizedRecord) -> set[str]:
             keys.add("l:" + local)
     if nr.phone:
         keys.add("p:" + nr.phone)
-    if nr.national_id and len(nr.national_id) >= 5:
-        keys.add("i:" + nr.national_id)
+    nid = nr.national_id
+    if nid and len(nid) >= 5:
+        keys.add("i:" + nid)
+        # one wrong digit leaves a half intact; a transposition keeps the digits
+        half = len(nid) // 2
+        keys.add(f"j:{len(nid)}|{nid[:half]}")
+        keys.add(f"k:{len(nid)}|{nid[half:]}")
+        keys.add("t:" + "".join(sorted(nid)))
     firsts = nr.first[:1]
     lasts = nr.last
     initials = {t[0] for t in firsts + lasts[-1:] if t}

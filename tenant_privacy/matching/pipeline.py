@@ -12,6 +12,8 @@ from typing import Any
 
 from .blocking import MAX_BLOCK
 from .blocking import candidate_pairs
+from .households import HouseholdRate
+from .households import household_sensitive
 from .normalize import NormalizedRecord
 from .normalize import normalize_record
 from .scoring import DEFAULT_THRESHOLD
@@ -115,14 +117,27 @@ def _find(
 ) -> list[MatchPair]:
     nrs = _as_normalized(records, default_region)
     out: list[MatchPair] = []
+    rate = HouseholdRate()
+    # pairs that a tenant without households would read differently
+    sensitive: list[tuple[int, int]] = []
     for i, j in candidate_pairs(nrs, max_block=max_block):
         ra, rb = nrs[i], nrs[j]
         if ra.id == rb.id:
             continue
         total, ev = compare(ra, rb)
+        rate.add(ev)
         score = logistic(total)
         if score >= limit:
             out.append(MatchPair(ra.id, rb.id, round(score, 6), ev))
+        elif household_sensitive(ra, rb, ev):
+            sensitive.append((i, j))
+    if not rate.has_households():
+        for i, j in sensitive:
+            ra, rb = nrs[i], nrs[j]
+            total, ev = compare(ra, rb, households=False)
+            score = logistic(total)
+            if score >= limit:
+                out.append(MatchPair(ra.id, rb.id, round(score, 6), ev))
     out.sort(key=_sort_key)
     return out
 
@@ -133,6 +148,7 @@ def match_one(
     *,
     region: str = "NO",
     threshold: float | None = None,
+    households: bool = True,
 ) -> list[MatchPair]:
     """Score one new registration against given candidates, best first.
 
@@ -140,7 +156,9 @@ def match_one(
     with ``new``); each is scored exactly as :func:`find_duplicates` would score
     the pair. Pairs below ``threshold`` (default :data:`DEFAULT_THRESHOLD`) are
     dropped; ``a`` is always the new record's id. A candidate with the same id as
-    ``new`` is skipped.
+    ``new`` is skipped. ``households=False`` scores as for a tenant whose data
+    shows no households (see :class:`HouseholdRate`); the default is the strict
+    reading.
     """
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
     nr = (
@@ -154,7 +172,7 @@ def match_one(
         if cand.id == nr.id or cand.id in seen:
             continue
         seen.add(cand.id)
-        total, ev = compare(nr, cand)
+        total, ev = compare(nr, cand, households=households)
         score = logistic(total)
         if score >= limit:
             out.append(MatchPair(nr.id, cand.id, round(score, 6), ev))

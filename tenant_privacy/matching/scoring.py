@@ -51,6 +51,8 @@ PRIOR = -10.0
 PRIOR_NO_CONTACT = -7.5
 #: Most that address, postcode, city and a landline may add together.
 HOUSEHOLD_CAP = 4.5
+#: Household evidence from which two addresses agree (street, or postcode + city).
+HOUSEHOLD_AGREES = 2.0
 
 _EMPTY: frozenset[int] = frozenset()
 
@@ -76,6 +78,7 @@ W_BIRTH_TYPO = 1.0
 W_BIRTH_NEAR = -3.0
 W_BIRTH_CONFLICT = -10.0
 W_BIRTH_REPLACED = -1.5
+W_GIVEN_REPLACED_NO_HOUSEHOLDS = -1.0
 #: Highest log-odds (score 0.88) of a pair that agrees only after reading one
 #: identity value (given name, birth date) as replaced: it may be a relative.
 REPLACED_CAP = 2.0
@@ -192,7 +195,7 @@ def _known_given(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
     return is_given_name(x[0]) and is_given_name(y[0])
 
 
-def _has_contact(r: NormalizedRecord) -> bool:
+def has_contact(r: NormalizedRecord) -> bool:
     """True when ``r`` carries a personal contact identifier (email, non-landline)."""
     return bool(r.email) or (r.phone is not None and r.phone_kind != "fixed")
 
@@ -252,7 +255,9 @@ def _street_similarity(a: NormalizedRecord, b: NormalizedRecord) -> float:
     return sim
 
 
-def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, float]]:
+def compare(
+    a: NormalizedRecord, b: NormalizedRecord, *, households: bool = True
+) -> tuple[float, dict[str, float]]:
     """Log-odds that ``a`` and ``b`` are one person, and the per-field evidence.
 
     The evidence maps each field present on both records to a similarity in
@@ -430,12 +435,18 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
         if cs >= 0.9:
             personal += W_COMPANY
 
-    no_contact = not _has_contact(a) and not _has_contact(b)
+    no_contact = not has_contact(a) and not has_contact(b)
     replaced = False
     # --- two different birth dates: a parent and child, unless nothing else
     # differs and no contact data could tell relatives apart (below)
+    relaxed = no_contact and not households
     if birth_conflict:
-        if (
+        if relaxed and household >= HOUSEHOLD_AGREES:
+            # a tenant without households: another birth date at the same
+            # address is a replaced value, not a relative
+            personal += W_BIRTH_REPLACED
+            replaced = True
+        elif (
             no_contact
             and not given_conflict
             and fs is not None
@@ -461,6 +472,9 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
             # either record that could tell twins apart: a replaced or
             # mistyped given name is as likely as a twin, so a moderate match
             personal += W_GIVEN_REPLACED
+            replaced = True
+        elif relaxed:
+            personal += W_GIVEN_REPLACED_NO_HOUSEHOLDS
             replaced = True
         else:
             personal += W_GIVEN_CONFLICT
@@ -498,7 +512,8 @@ def compare(a: NormalizedRecord, b: NormalizedRecord) -> tuple[float, dict[str, 
             personal += surname_w
     else:
         personal += contact + surname_w
-    if household > HOUSEHOLD_CAP:
+    if household > HOUSEHOLD_CAP and not relaxed:
+        # without households (measured), a shared address is not a family's
         household = HOUSEHOLD_CAP
     if no_contact:
         personal += PRIOR_NO_CONTACT - PRIOR
