@@ -290,6 +290,9 @@ class ScanJob(Base):
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
     finished_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
     error: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+    #: measured share of same-surname, same-address pairs with another given
+    #: name (see tenant_privacy.matching.households); None: too few to judge
+    household_rate: orm.Mapped[float | None] = orm.mapped_column(sa.Float)
 
 
 def _attach_audit_triggers() -> None:

@@ -15,6 +15,7 @@ from tenant_privacy.models import BlockingKey
 from tenant_privacy.models import MatchRecord
 from tenant_privacy.models import MatchSuggestion
 from tenant_privacy.models import MergeRecord
+from tenant_privacy.models import ScanJob
 from tenant_privacy.services import duplicates
 from tenant_privacy.services import linking
 from tests import duplicates_helpers as h
@@ -254,7 +255,7 @@ def test_a_failing_scan_is_marked_failed_and_keeps_suggestions(quiet_app, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("ola.nordmann@example.com")  # never stored
 
-    monkeypatch.setattr(duplicates.matching, "find_duplicates", broken)
+    monkeypatch.setattr(duplicates.matching, "scan_duplicates", broken)
     with app.app_context():
         job = duplicates.start_scan(h.scope(app, "fjord"), "user:1")
         db.session.commit()
@@ -283,3 +284,34 @@ def test_public_match_record_matches_a_row_written_outside_the_session(quiet_app
         for r in h.suggestions(app, "fjord", "pending")
     }
     assert (("contact", str(contact)), ("lead", str(lead))) in pairs
+
+
+def test_incremental_matching_reads_the_tenant_as_its_last_scan_measured(quiet_app):
+    app = quiet_app
+    scan_id = h.scan(app, "fjord")
+    row = h.scan_row(app, scan_id)
+    # the demo tenant is a CRM with families: measured or too few to judge
+    assert row.household_rate is None or row.household_rate >= 0.25
+    with app.app_context():
+        scope = h.scope(app, "fjord")
+        assert duplicates.tenant_has_households(scope) is True
+        # a newer finished scan that found no households changes the reading;
+        # a scan still running does not, and another tenant's scan never does
+        db.session.add(
+            ScanJob(tenant_key="fjord", status="done", actor="t", household_rate=0.1)
+        )
+        db.session.add(
+            ScanJob(tenant_key="fjord", status="running", actor="t", household_rate=0.9)
+        )
+        db.session.add(
+            ScanJob(tenant_key="nordlys", status="done", actor="t", household_rate=0.1)
+        )
+        db.session.commit()
+        assert duplicates.tenant_has_households(scope) is False
+        assert duplicates.tenant_has_households(h.scope(app, "nordlys")) is False
+        db.session.add(
+            ScanJob(tenant_key="nordlys", status="done", actor="t", household_rate=0.6)
+        )
+        db.session.commit()
+        assert duplicates.tenant_has_households(h.scope(app, "nordlys")) is True
+        assert duplicates.tenant_has_households(scope) is False

@@ -13,19 +13,25 @@ from __future__ import annotations
 from .blocking import MAX_BLOCK
 from .blocking import blocking_keys
 from .closure import transitive_closure
+from .households import HOUSEHOLD_FREE_RATE
+from .households import HouseholdRate
 from .normalize import NormalizedRecord
 from .normalize import normalize_birth_date
 from .normalize import normalize_email
 from .normalize import normalize_phone
 from .normalize import normalize_record
 from .pipeline import MatchPair
+from .pipeline import ScanResult
 from .pipeline import find_duplicates
 from .pipeline import match_one
+from .pipeline import scan_duplicates
 from .scoring import DEFAULT_THRESHOLD
 from .scoring import score_pair
 
 __all__ = [
     "DEFAULT_THRESHOLD",
+    "HOUSEHOLD_FREE_RATE",
+    "HouseholdRate",
     "MAX_BLOCK",
     "MatchPair",
     "NormalizedRecord",
@@ -36,6 +42,8 @@ __all__ = [
     "normalize_email",
     "normalize_phone",
     "normalize_record",
+    "scan_duplicates",
+    "ScanResult",
     "score_pair",
     "transitive_closure",
 ]

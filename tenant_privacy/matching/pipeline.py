@@ -20,7 +20,7 @@ from .scoring import DEFAULT_THRESHOLD
 from .scoring import compare
 from .scoring import logistic
 
-__all__ = ["MatchPair", "find_duplicates", "match_one"]
+__all__ = ["MatchPair", "ScanResult", "find_duplicates", "match_one", "scan_duplicates"]
 
 _KEYS = ("a", "b", "score", "evidence")
 
@@ -82,6 +82,18 @@ def _as_normalized(
     return out
 
 
+@dataclass(frozen=True)
+class ScanResult:
+    """What one full scan found: the pairs and the tenant's measured household rate."""
+
+    pairs: list[MatchPair]
+    #: share of same-surname, same-address pairs with another given name; None
+    #: when too few such pairs were seen to judge (see :mod:`.households`)
+    household_rate: float | None
+    #: False when the data showed no households and was read accordingly
+    households: bool
+
+
 def find_duplicates(
     records: Iterable[Mapping[str, Any]],
     *,
@@ -96,6 +108,30 @@ def find_duplicates(
     share a blocking key are compared (never all pairs). Returns every pair whose
     score is at least ``threshold`` (default :data:`DEFAULT_THRESHOLD`), sorted by
     score descending then by ids; ``a``/``b`` keep input order (``a`` came first).
+    Same as ``scan_duplicates(...).pairs``.
+    """
+    return scan_duplicates(
+        records,
+        threshold=threshold,
+        default_region=default_region,
+        max_block=max_block,
+    ).pairs
+
+
+def scan_duplicates(
+    records: Iterable[Mapping[str, Any]],
+    *,
+    threshold: float | None = None,
+    default_region: str = "NO",
+    max_block: int = MAX_BLOCK,
+) -> ScanResult:
+    """:func:`find_duplicates` plus the household rate measured on the way.
+
+    When the records show no households (:class:`.households.HouseholdRate`),
+    pairs without contact data that conflict on a given name or birth date are
+    scored again with ``households=False`` before the pairs are returned; the
+    product stores the rate so that incremental matching reads the tenant the
+    same way.
     """
     limit = DEFAULT_THRESHOLD if threshold is None else threshold
     # many small long-lived objects: the cyclic GC would rescan them over and
@@ -114,7 +150,7 @@ def _find(
     limit: float,
     default_region: str,
     max_block: int,
-) -> list[MatchPair]:
+) -> ScanResult:
     nrs = _as_normalized(records, default_region)
     out: list[MatchPair] = []
     rate = HouseholdRate()
@@ -131,7 +167,8 @@ def _find(
             out.append(MatchPair(ra.id, rb.id, round(score, 6), ev))
         elif household_sensitive(ra, rb, ev):
             sensitive.append((i, j))
-    if not rate.has_households():
+    households = rate.has_households()
+    if not households:
         for i, j in sensitive:
             ra, rb = nrs[i], nrs[j]
             total, ev = compare(ra, rb, households=False)
@@ -139,7 +176,7 @@ def _find(
             if score >= limit:
                 out.append(MatchPair(ra.id, rb.id, round(score, 6), ev))
     out.sort(key=_sort_key)
-    return out
+    return ScanResult(out, rate.rate, households)
 
 
 def match_one(

@@ -261,7 +261,11 @@ def compare(
     """Log-odds that ``a`` and ``b`` are one person, and the per-field evidence.
 
     The evidence maps each field present on both records to a similarity in
-    [0, 1]; "name" summarises first and last name.
+    [0, 1]; "name" summarises first and last name. With ``households=False``
+    (a tenant whose data shows no households, see :mod:`.households`) and no
+    contact data on either record, another given name or birth date at an
+    agreeing address is read as a replaced value rather than a relative, and
+    the address is not capped as household evidence.
     """
     ev: dict[str, float] = {}
     personal = PRIOR
@@ -534,12 +538,13 @@ def logistic(x: float) -> float:
 
 
 def score_pair(
-    a: NormalizedRecord, b: NormalizedRecord
+    a: NormalizedRecord, b: NormalizedRecord, *, households: bool = True
 ) -> tuple[float, dict[str, float]]:
     """Score in [0, 1] that ``a`` and ``b`` are the same person, with evidence.
 
     The evidence holds a similarity in [0, 1] for every field present on both
     records (plus "name"); symmetric in ``a`` and ``b`` up to float rounding.
+    ``households=False`` reads a tenant measured to have no households.
     """
-    total, ev = compare(a, b)
+    total, ev = compare(a, b, households=households)
     return logistic(total), ev

@@ -232,7 +232,9 @@ def run_scan(
             _checkpoint(session, commit)
             if progress is not None:
                 progress(scan.progress, scan.total)
-    pairs = matching.find_duplicates(nrs, threshold=_threshold())
+    result = matching.scan_duplicates(nrs, threshold=_threshold())
+    pairs = result.pairs
+    scan.household_rate = result.household_rate
     prints = {mi.split_ref(nr.id): fingerprint(nr) for nr in nrs}
     del nrs
     stored = _store_scan_pairs(scope, pairs, prints)
@@ -320,6 +322,25 @@ def run_scan_job(tenant: str, scan_id: int) -> int:
         raise
 
 
+def tenant_has_households(scope: TenantScope) -> bool:
+    """How incremental matching reads the tenant: as its last finished scan measured.
+
+    False only when the newest finished scan found the data household-free
+    (see :mod:`tenant_privacy.matching.households`); without a scan, True (the
+    strict reading that keeps relatives apart).
+    """
+    stmt = (
+        scope.select(ScanJob)
+        .filter_by(status="done")
+        .order_by(ScanJob.id.desc())
+        .limit(1)
+    )
+    scan = scope.session.scalars(stmt).first()
+    if scan is None or scan.household_rate is None:
+        return True
+    return scan.household_rate >= matching.HOUSEHOLD_FREE_RATE
+
+
 def latest_scan(scope: TenantScope) -> ScanJob | None:
     """The tenant's most recent scan, or None."""
     stmt = scope.select(ScanJob).order_by(ScanJob.id.desc()).limit(1)
@@ -356,7 +377,9 @@ def match_record(
     hashes = list({key_hash(scope.tenant, k) for k in matching.blocking_keys(nr)})
     candidates = mi.candidate_refs(scope, ref, hashes)
     cand_nrs = mi.load_refs(scope, candidates, region)
-    pairs = matching.match_one(nr, cand_nrs, threshold=_threshold())
+    pairs = matching.match_one(
+        nr, cand_nrs, threshold=_threshold(), households=tenant_has_households(scope)
+    )
     prints = {ref: fingerprint(nr)}
     prints.update({mi.split_ref(c.id): fingerprint(c) for c in cand_nrs})
     existing = {_pair_key(s): s for s in mine}
