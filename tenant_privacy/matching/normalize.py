@@ -232,7 +232,15 @@ def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
     if num.country_code == 47:
         nat = str(num.national_number)
         if len(nat) == 8:
-            kind = "mobile" if nat[0] in "49" else "fixed"
+            # 4/9 mobiles, 2/3/5/6/7 landlines; 8 (service numbers) and the
+            # unassigned 0/1 say nothing about who holds them
+            kind = (
+                "mobile"
+                if nat[0] in "49"
+                else "fixed"
+                if nat[0] in "23567"
+                else "unknown"
+            )
         else:
             kind = "unknown"
         return e164, kind

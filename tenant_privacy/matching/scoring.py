@@ -89,11 +89,12 @@ W_EMAIL_SIMILAR = 1.0
 W_EMAIL_DIFF = -0.5
 W_PHONE = {"mobile": 9.0, "unknown": 6.0, "fixed": 3.0}
 W_PHONE_TYPO = 1.0
+W_LANDLINE_SAME_NAME = 6.0
 W_PHONE_DIFF = -0.5
 W_MOBILE_DIFF = -3.0
 W_NID = 20.0
 W_NID_TYPO = 8.0
-W_NID_DIFF = -4.0
+W_NID_DIFF = -2.0
 W_POSTCODE = 1.5
 W_POSTCODE_TYPO = 0.3
 W_POSTCODE_DIFF = -0.5
@@ -385,12 +386,13 @@ def compare(
 
     # --- phone
     mobiles_differ = False
+    shared_landline = False
     if a.phone and b.phone:
         if a.phone == b.phone:
             ev["phone"] = 1.0
             kind = a.phone_kind or "unknown"
             if kind == "fixed":
-                household += W_PHONE["fixed"]
+                shared_landline = True
             else:
                 contact += W_PHONE.get(kind, W_PHONE["unknown"])
         else:
@@ -483,6 +485,20 @@ def compare(
         else:
             personal += W_GIVEN_CONFLICT
             conflict = True
+
+    # --- a shared landline: a household's line, unless the given names agree
+    # and no other contact data contradicts (then it is the person's number:
+    # a work direct line, or the one phone an older customer gives)
+    if shared_landline:
+        if (
+            not conflict
+            and fs is not None
+            and fs >= FIRST_AGREES
+            and not (mobiles_differ or emails_differ)
+        ):
+            contact += W_LANDLINE_SAME_NAME
+        else:
+            household += W_PHONE["fixed"]
 
     # --- no birth dates to compare and contact data that differ: a same-name
     # parent and child share name and address, so the surname is household data

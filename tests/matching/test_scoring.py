@@ -365,3 +365,24 @@ def test_two_different_known_given_names_are_not_a_typo() -> None:
     # a real typo of one name still agrees
     c = {"first_name": "Mraia", "email": "maria_hansen@gmail.com", **shared}
     assert matches(c, b)
+
+
+def test_shared_landline_is_personal_only_when_the_given_names_agree() -> None:
+    # one person who gives a landline (work direct line) in both registrations
+    a = {"first_name": "Ola", "last_name": "Hansen", "phone": "22 33 44 55"}
+    b = {"first_name": "Ola", "last_name": "Hansen", "phone": "+47 22334455"}
+    assert matches(a, {**b, "email": "ola@firma.no"})
+    # spouses on the family landline are not (the given names conflict)
+    assert not matches(a, {**b, "first_name": "Kari"})
+    # nor a same-name father and son whose own mobiles differ
+    assert not matches(
+        {**a, "email": "ola1950@online.no"}, {**b, "email": "ola.hansen@gmail.com"}
+    )
+
+
+def test_norwegian_service_and_unassigned_numbers_are_not_landlines() -> None:
+    from tenant_privacy.matching import normalize_phone
+
+    assert normalize_phone("+47 912 34 567") == ("+4791234567", "mobile")
+    assert normalize_phone("22 33 44 55") == ("+4722334455", "fixed")
+    assert normalize_phone("800 12 345") == ("+4780012345", "unknown")
