@@ -33,6 +33,7 @@ DEFAULTS: dict[str, t.Any] = {
     "MAIL_PORT": 25,
     "MAIL_SENDER": "privacy@localhost",
     "MATCH_THRESHOLD": None,
+    "SCAN_STALE_MINUTES": 30,
     "AUTO_MATCH": True,
     "DEFAULT_PHONE_REGION": "NO",
     "DEFAULT_LANGUAGE": "en",

@@ -31,6 +31,10 @@ class InvalidInput(PrivacyError, ValueError):
     """Input from a user or a caller is malformed; the message says what is wrong."""
 
 
+class ScanInProgress(PrivacyError):
+    """A duplicate scan of the tenant is already queued or running."""
+
+
 class MergeConflict(PrivacyError):
     """A link or an undo cannot be applied because the grouping changed meanwhile."""
 

@@ -293,6 +293,8 @@ class ScanJob(Base):
     #: measured share of same-surname, same-address pairs with another given
     #: name (see tenant_privacy.matching.households); None: too few to judge
     household_rate: orm.Mapped[float | None] = orm.mapped_column(sa.Float)
+    #: last sign of life of the job running the scan (each committed batch)
+    heartbeat_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
 
 
 def _attach_audit_triggers() -> None:

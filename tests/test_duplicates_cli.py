@@ -100,3 +100,15 @@ def test_accept_needs_ids_or_above(app, runner):
         args=["privacy", "duplicates", "accept", "--tenant", "fjord", "--yes"]
     )
     assert result.exit_code == 2
+
+
+def test_scan_refuses_while_another_runs(app, runner):
+    from demo.models import db
+    from tenant_privacy.models import ScanJob
+
+    with app.app_context():
+        db.session.add(ScanJob(tenant_key="fjord", status="running", actor="t"))
+        db.session.commit()
+    result = runner.invoke(args=["privacy", "duplicates", "scan", "--tenant", "fjord"])
+    assert result.exit_code == 1
+    assert "already running" in result.output

@@ -126,3 +126,66 @@ def test_staff_without_the_role_gets_403(app, client, login):
     for url in ("/privacy/duplicates", "/privacy/duplicates/1"):
         assert client.get(url).status_code == 403
     assert client.post("/privacy/duplicates/scan").status_code == 403
+
+
+def _add_scan(app, tenant: str, status: str, minutes_ago: float) -> int:
+    """A scan row of *tenant* whose job last showed life *minutes_ago*."""
+    import datetime as dt
+
+    seen = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
+    with app.app_context():
+        row = ScanJob(
+            tenant_key=tenant,
+            status=status,
+            actor="t",
+            created_at=seen,
+            heartbeat_at=seen,
+        )
+        db.session.add(row)
+        db.session.commit()
+        return row.id
+
+
+def test_a_running_scan_blocks_a_second_one(app, officer):
+    running = _add_scan(app, "fjord", "running", minutes_ago=1)
+    page = officer.get("/privacy/duplicates").get_data(as_text=True)
+    assert re.search(r'id="tp-scan-start"[^>]*disabled', page)
+    response = officer.post("/privacy/duplicates/scan", follow_redirects=True)
+    assert response.status_code == 200
+    assert "A scan is already running" in response.get_data(as_text=True)
+    with app.app_context():
+        rows = db.session.scalars(
+            db.select(ScanJob).where(ScanJob.tenant_key == "fjord")
+        ).all()
+        assert [(r.id, r.status) for r in rows] == [(running, "running")]
+
+
+def test_another_tenants_running_scan_does_not_block(app, officer):
+    _add_scan(app, "nordlys", "running", minutes_ago=1)
+    page = officer.get("/privacy/duplicates").get_data(as_text=True)
+    assert not re.search(r'id="tp-scan-start"[^>]*disabled', page)
+    assert officer.post("/privacy/duplicates/scan").status_code == 302
+    with app.app_context():
+        statuses = db.session.scalars(
+            db.select(ScanJob.status).where(ScanJob.tenant_key == "fjord")
+        ).all()
+    assert statuses == ["done"]
+
+
+def test_a_stale_scan_is_marked_failed_and_a_new_one_runs(app, officer):
+    stale = _add_scan(app, "fjord", "running", minutes_ago=120)
+    page = officer.get("/privacy/duplicates").get_data(as_text=True)
+    assert "stopped without finishing" in page
+    assert not re.search(r'id="tp-scan-start"[^>]*disabled', page)
+    response = officer.post("/privacy/duplicates/scan")
+    assert response.status_code == 302
+    row = h.scan_row(app, stale)
+    assert row.status == "failed" and row.error == "stale"
+    with app.app_context():
+        newest = db.session.scalars(
+            db.select(ScanJob)
+            .where(ScanJob.tenant_key == "fjord")
+            .order_by(ScanJob.id.desc())
+        ).first()
+        assert newest.id != stale and newest.status == "done"
+        assert newest.heartbeat_at is not None

@@ -7,6 +7,7 @@ import click
 from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..errors import NotFound
+from ..errors import ScanInProgress
 from ..proxies import current_privacy
 from ..services import duplicates
 from . import privacy_cli
@@ -30,7 +31,11 @@ def duplicates_group() -> None:
 def scan(tenant: str) -> None:
     """Scan every person record of the tenant for duplicates (runs here)."""
     scope = current_privacy.scope(require_tenant(tenant))
-    job = duplicates.start_scan(scope, OPERATOR)
+    try:
+        job = duplicates.start_scan(scope, OPERATOR)
+    except ScanInProgress:
+        scope.session.commit()  # keeps a stale scan marked failed
+        fail("a scan of this tenant is already running; wait for it to finish")
     scope.session.commit()
     with click.progressbar(length=1, label="Scanning", show_pos=True) as bar:
         done = 0

@@ -17,6 +17,7 @@ Library functions flush and never commit; the job entry points commit.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import typing as t
 
@@ -27,6 +28,7 @@ from .. import matching
 from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..errors import NotFound
+from ..errors import ScanInProgress
 from ..models import BlockingKey
 from ..models import MatchRecord
 from ..models import MatchSuggestion
@@ -144,12 +146,60 @@ def _same_subject(scope: TenantScope, a: RecordRef, b: RecordRef) -> bool:
 
 
 # -- full scan ------------------------------------------------------------------------
+def is_stale(scan: ScanJob) -> bool:
+    """True when *scan* is queued or running but its job gave no sign of life.
+
+    That is: no committed batch (heartbeat), or since it was queued none, for
+    ``TENANT_PRIVACY_SCAN_STALE_MINUTES``; its worker died.
+    """
+    from ..config import config_value
+
+    if scan.status not in ("queued", "running"):
+        return False
+    limit = dt.timedelta(minutes=float(config_value("SCAN_STALE_MINUTES")))
+    seen = scan.heartbeat_at or scan.created_at
+    if seen.tzinfo is None:  # SQLite hands back naive UTC datetimes
+        seen = seen.replace(tzinfo=dt.UTC)
+    return utcnow() - seen > limit
+
+
+def active_scan(scope: TenantScope) -> ScanJob | None:
+    """The tenant's queued or running scan, if any; stale ones are marked failed.
+
+    A stale scan (see :func:`is_stale`) gets the status "failed" and the error
+    "stale" (the caller commits), so that a new scan can start.
+    """
+    stmt = (
+        scope.select(ScanJob)
+        .where(ScanJob.status.in_(("queued", "running")))
+        .order_by(ScanJob.id.desc())
+    )
+    active: ScanJob | None = None
+    for scan in scope.session.scalars(stmt):
+        if is_stale(scan):
+            scan.status = "failed"
+            scan.error = "stale"
+            scan.finished_at = utcnow()
+            log.warning(
+                "duplicate scan %s of tenant %s was stale", scan.id, scope.tenant
+            )
+        elif active is None:
+            active = scan
+    scope.session.flush()
+    return active
+
+
 def start_scan(scope: TenantScope, actor: str) -> ScanJob:
     """Create a queued scan of the tenant and audit it; the caller commits, then
     enqueues :func:`run_scan_job` with ``tenant=scope.tenant, scan_id=scan.id``.
 
+    Raises :class:`~tenant_privacy.errors.ScanInProgress` while another scan of
+    the tenant is queued or running (and not stale, see :func:`active_scan`).
+
     :param actor: the audit ref of who starts it (``"user:<id>"``).
     """
+    if active_scan(scope) is not None:
+        raise ScanInProgress("a duplicate scan of this tenant is already running")
     scan = ScanJob(tenant_key=scope.tenant, status="queued", actor=actor)
     scope.session.add(scan)
     scope.session.flush()
@@ -221,7 +271,7 @@ def run_scan(
     scan.progress = 0
     for model in (BlockingKey, MatchRecord):
         session.execute(sa.delete(model).where(model.tenant_key == tenant))
-    _checkpoint(session, commit)
+    _checkpoint(session, commit, scan)
     nrs: list[matching.NormalizedRecord] = []
     for source in scope.registry.person_sources():
         for rows in _batches(scope, source):
@@ -229,7 +279,7 @@ def run_scan(
             mi.write_index(scope, batch)
             nrs.extend(batch)
             scan.progress = min(len(nrs), scan.total)
-            _checkpoint(session, commit)
+            _checkpoint(session, commit, scan)
             if progress is not None:
                 progress(scan.progress, scan.total)
     result = matching.scan_duplicates(nrs, threshold=_threshold())
@@ -253,7 +303,8 @@ def run_scan(
     return stored
 
 
-def _checkpoint(session: orm.Session, commit: bool) -> None:
+def _checkpoint(session: orm.Session, commit: bool, scan: ScanJob) -> None:
+    scan.heartbeat_at = utcnow()
     if commit:
         session.commit()
     else:

@@ -15,6 +15,7 @@ from flask import url_for
 from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..errors import NotFound
+from ..errors import ScanInProgress
 from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import duplicates
@@ -146,6 +147,7 @@ def register(bp: Blueprint) -> None:
             a, b = duplicates.refs_of(s)
             names[s.id] = (_name(_identity(scope, a)), _name(_identity(scope, b)))
         pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
+        scan = duplicates.latest_scan(scope)
         return render(
             "tenant_privacy/duplicates.html",
             rows=rows,
@@ -153,14 +155,23 @@ def register(bp: Blueprint) -> None:
             total=total,
             page=page,
             pages=pages,
-            scan=duplicates.latest_scan(scope),
+            scan=scan,
+            scan_stale=scan is not None and duplicates.is_stale(scan),
         )
 
     @bp.post("/duplicates/scan", endpoint="scan_start")
     def scan_start() -> t.Any:
         """Start a full scan of the tenant (inline or on the rq queue)."""
         scope = request_scope()
-        scan = duplicates.start_scan(scope, request_actor())
+        try:
+            scan = duplicates.start_scan(scope, request_actor())
+        except ScanInProgress:
+            scope.session.commit()  # keeps a stale scan marked failed
+            flash(
+                gettext("A scan is already running. Wait for it to finish."),
+                "warning",
+            )
+            return redirect(url_for(_endpoint("duplicates")))
         scope.session.commit()
         try:
             duplicates.enqueue_scan(scan)

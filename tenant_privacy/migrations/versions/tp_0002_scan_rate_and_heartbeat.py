@@ -1,4 +1,4 @@
-"""scan job: measured household rate
+"""scan job: measured household rate and heartbeat
 
 Revision ID: tp_0002
 Revises: tp_0001
@@ -18,8 +18,12 @@ depends_on = None
 def upgrade():
     with op.batch_alter_table("tenant_privacy_scan_job") as batch:
         batch.add_column(sa.Column("household_rate", sa.Float(), nullable=True))
+        batch.add_column(
+            sa.Column("heartbeat_at", sa.DateTime(timezone=True), nullable=True)
+        )
 
 
 def downgrade():
     with op.batch_alter_table("tenant_privacy_scan_job") as batch:
+        batch.drop_column("heartbeat_at")
         batch.drop_column("household_rate")
