@@ -188,6 +188,11 @@ class MergeRecord(Base):
     subject_id: orm.Mapped[int] = orm.mapped_column(sa.Integer)
     actor: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    #: "link" (records put under ``subject_id``) or "unlink" (one record split
+    #: off into the new subject ``subject_id``)
+    kind: orm.Mapped[str] = orm.mapped_column(
+        sa.String(16), default="link", server_default="link"
+    )
     score: orm.Mapped[float | None] = orm.mapped_column(sa.Float)
     evidence: orm.Mapped[dict[str, t.Any]] = orm.mapped_column(JsonDict, default=dict)
     #: ``[[source_key, record_id, previous_subject_id], ...]`` for every moved record.

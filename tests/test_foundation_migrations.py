@@ -94,3 +94,51 @@ def test_migrated_database_runs_the_demo(tmp_path, empty_db_url):
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_tp_0002_marks_old_unlinks_by_kind(tmp_path, empty_db_url):
+    app = _empty_app(tmp_path, empty_db_url)
+    try:
+        runner = app.test_cli_runner()
+        result = runner.invoke(args=["db", "upgrade", "tp_0001"])
+        assert result.exit_code == 0, result.output
+        merge = sa.table(
+            "tenant_privacy_merge",
+            sa.column("id", sa.Integer),
+            sa.column("tenant_key", sa.String),
+            sa.column("subject_id", sa.Integer),
+            sa.column("actor", sa.String),
+            sa.column("created_at", sa.DateTime(timezone=True)),
+            sa.column("evidence", sa.JSON),
+            sa.column("previous", sa.JSON),
+        )
+        import datetime as dt
+
+        row = {
+            "tenant_key": "t",
+            "subject_id": 1,
+            "actor": "operator",
+            "created_at": dt.datetime.now(dt.UTC),
+            "previous": [],
+        }
+        with app.app_context(), db.engine.begin() as conn:
+            conn.execute(
+                merge.insert(),
+                [
+                    {**row, "id": 1, "evidence": {"email": 1.0}},
+                    {**row, "id": 2, "evidence": {"operation": "unlink"}},
+                ],
+            )
+        result = runner.invoke(args=["db", "upgrade", "heads"])
+        assert result.exit_code == 0, result.output
+        with app.app_context(), db.engine.connect() as conn:
+            kinds = dict(
+                conn.execute(
+                    sa.text("SELECT id, kind FROM tenant_privacy_merge ORDER BY id")
+                ).all()
+            )
+        assert kinds == {1: "link", 2: "unlink"}
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -62,7 +62,7 @@ __all__ = [
 ACTIVE = "active"
 #: State of a subject left without records by a link (kept for undo).
 MERGED = "merged"
-#: ``evidence["operation"]`` of a merge record written by :func:`unlink_record`.
+#: ``MergeRecord.kind`` of a merge record written by :func:`unlink_record`.
 UNLINK = "unlink"
 
 
@@ -184,7 +184,7 @@ def moved_refs(merge: MergeRecord) -> list[RecordRef]:
 
 def is_unlink(merge: MergeRecord) -> bool:
     """True if *merge* was written by :func:`unlink_record`."""
-    return (merge.evidence or {}).get("operation") == UNLINK
+    return merge.kind == UNLINK
 
 
 def link_records(
@@ -261,7 +261,7 @@ def link_records(
 def unlink_record(scope: TenantScope, actor: str, ref: RecordRef) -> MergeRecord | None:
     """Split the person record *ref* off its subject into a new subject of its own.
 
-    Written as a merge record (``evidence["operation"] == "unlink"``), so it can be
+    Written as a merge record of kind ``"unlink"``, so it can be
     undone like a link. Audited as ``records.unlinked`` on the old subject.
 
     :returns: the merge record, or None if the record is already alone.
@@ -286,7 +286,8 @@ def unlink_record(scope: TenantScope, actor: str, ref: RecordRef) -> MergeRecord
         subject_id=new.id,
         actor=actor,
         created_at=now,
-        evidence={"operation": UNLINK, "from_subject": old_id},
+        kind=UNLINK,
+        evidence={"from_subject": old_id},
         previous=[[clean[0], clean[1], old_id]],
     )
     scope.session.add(merge)
