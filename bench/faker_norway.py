@@ -184,6 +184,7 @@ _SOURCES = {
     "integration_import": 12,
     "event_signup": 8,
 }
+_NEEDS_EMAIL = ("web_lead", "event_signup", "user_account")
 _KEYBOARD = {
     "a": "sq",
     "b": "vn",
@@ -350,8 +351,8 @@ def build_towns(
     towns: list[Town] = []
     weights: list[float] = []
     seen_cities: set[str] = set()
-    seen_codes: set[int] = set()
-    count = max(25, n // 150)
+    taken: set[int] = set()
+    count = max(25, min(400, n // 200))
     for rank in range(count):
         city = fake.city()
         while city in seen_cities:
@@ -359,11 +360,14 @@ def build_towns(
         seen_cities.add(city)
         weight = 1.0 / (rank + 1) ** 0.9
         n_codes = 1 + int(12 * weight) + rng.randrange(2)
+        span = range(n_codes + 2)  # keep a gap between towns
         base = int(fake.postcode())
-        while any(abs(base - c) < 15 for c in seen_codes) or base < 10:
+        while (
+            base < 10 or base + n_codes > 9999 or any(base + k in taken for k in span)
+        ):
             base = int(fake.postcode())
-        seen_codes.add(base)
-        codes = [f"{min(base + k, 9999):04d}" for k in range(n_codes)]
+        taken.update(base + k for k in span)
+        codes = [f"{base + k:04d}" for k in range(n_codes)]
         streets = list({fake.street_name() for _ in range(8 + int(300 * weight))})
         towns.append(Town(city, codes, sorted(streets)))
         weights.append(weight)
@@ -1044,6 +1048,9 @@ def registration(
     notes: list[str] = []
     tokens: set[Token] = set()
     rec = render_name(p, when, source, rng, notes)
+    if source in _NEEDS_EMAIL and not person_tokens(p)["email"]:
+        # signing up on the web needs an address: the person has one after all
+        p.email = private_email(world, p.given, p.surname, p.birth)
     email = choose_email(p, source, rng)
     if email:
         tokens.add(("e", email))
@@ -1087,6 +1094,9 @@ def registration(
         rec["company"] = p.company
     if rng.random() < 0.15:
         rec["country"] = rng.choice(("NO", "Norge", "Norway", "NOR"))
+    if not tokens:
+        # a registration with nothing but a name is rare: systems ask for more
+        ensure_shared_identifier(world, p, rec, tokens, None, notes, source)
     if source == "web_lead" and set(rec) <= {"first_name", "last_name", "email"}:
         notes.append("lead_name_email_only")
     return rec, tokens, notes
@@ -1118,6 +1128,7 @@ def person_tokens(p: Person) -> dict[str, list[Token]]:
         if n:
             out["phone"].append(("p", n))
     out["birth_date"].append(("b", p.birth.isoformat()))
+    out["street"] = [a.token() for a in (p.home, p.old_home) if a]
     return out
 
 
@@ -1126,20 +1137,22 @@ def ensure_shared_identifier(
     p: Person,
     rec: dict[str, Any],
     tokens: set[Token],
-    others: set[Token],
+    others: set[Token] | None,
     notes: list[str],
+    source: str,
 ) -> None:
-    """Make a duplicate registration share one identifying value with ``others``.
+    """Make a registration share one identifying value with ``others``.
 
     Real systems usually ask for a way to reach the person, so a registration
-    that shares nothing with the person's other ones gets the email, phone or
-    birth date an earlier one carried.
+    that shares nothing with the person's other ones gets the email, phone,
+    birth date or address an earlier one carried (any of the person's values
+    when ``others`` is None).
     """
     rng = world.rng
     options = []
     for fld, toks in person_tokens(p).items():
         for tok in toks:
-            if tok in others:
+            if others is None or tok in others:
                 options.append((rec.get(fld) is None, fld, tok))
     if not options:
         return
@@ -1149,6 +1162,10 @@ def ensure_shared_identifier(
         rec["email"] = tok[1]
     elif fld == "phone":
         rec["phone"] = format_phone(tok[1], rng)
+    elif fld == "street":
+        home = p.home if p.home.token() == tok else p.old_home
+        assert home is not None
+        put_address(rec, home, source, rng, notes)
     else:
         rec["birth_date"] = format_birth_date(p.birth, rng)
     tokens.add(tok)
@@ -1187,7 +1204,7 @@ def register_person(
     whens = sorted(rng.random() for _ in range(count))
     sources = rng.choices(list(_SOURCES), weights=list(_SOURCES.values()), k=count)
     stale_at = -1
-    if count > 1 and rng.random() < 0.012 * count:
+    if count > 1 and rng.random() < 0.009 * count:
         stale_at = rng.randrange(1, count)
     out: list[tuple[dict[str, Any], set[Token], list[str]]] = []
     seen: set[Token] = set()
@@ -1196,12 +1213,12 @@ def register_person(
             continue
         rec, toks, notes = registration(world, p, source, when)
         if out and not toks & seen:
-            ensure_shared_identifier(world, p, rec, toks, seen, notes)
-        elif out and rng.random() < 0.85:
+            ensure_shared_identifier(world, p, rec, toks, seen, notes, source)
+        if out and rng.random() < 0.93:
             # most systems get the mobile or email anyway: link to all earlier
             for _, other, _ in out:
                 if not toks & other:
-                    ensure_shared_identifier(world, p, rec, toks, other, notes)
+                    ensure_shared_identifier(world, p, rec, toks, other, notes, source)
         notes.insert(0, source)
         out.append((rec, toks, notes))
         seen |= toks

@@ -436,6 +436,13 @@ def main() -> None:
         recs, truth = generate_registrations(0, seed=1, n_registrations=n)
         # peers are bounded: skipped above 10k registrations (minutes each)
         sets.append((f"norwegian-{n}", recs, truth, n <= 10000))
+    # an independent generator (Faker no_NO, written apart from ours) so that
+    # tuning to our own generator shows
+    from faker_norway import generate as generate_faker_norway
+
+    for n in sizes:
+        recs, truth = generate_faker_norway(n, seed=7)
+        sets.append((f"faker-norway-{n}", recs, truth, n <= 10000))
     for label, recs, truth, with_peers in sets:
         run_ours(label, recs, truth)
         if with_peers:

@@ -83,6 +83,7 @@ W_GIVEN_REPLACED_NO_HOUSEHOLDS = -1.0
 #: identity value (given name, birth date) as replaced: it may be a relative.
 REPLACED_CAP = 2.0
 W_EMAIL = 9.0
+W_SURNAME_IN_EMAIL = 1.5
 W_EMAIL_LOCAL = 1.0
 W_EMAIL_LOCAL_DIGITS = 2.5
 W_EMAIL_SIMILAR = 1.0
@@ -114,10 +115,14 @@ PERSONAL_MAIL_DOMAINS = frozenset(
 )
 #: First-name similarity from which given names agree (a typo or nickname).
 FIRST_AGREES = 0.88
+#: Similarity of a name and a longer one that starts or ends with it (Tine/Martine).
+SHORT_FORM = 0.9
 #: Most similarity of two known given names one edit apart (Anne/Anna).
 KNOWN_NAMES_ONE_EDIT = 0.82
 #: Most similarity of two known given names further apart (Maja/Maria).
 KNOWN_NAMES_OTHER = 0.6
+#: Local parts of a household's shared email address start with one of these.
+FAMILY_EMAIL_PREFIXES = ("familien", "familie", "family", "fam.", "fam_", "fam-")
 #: Surname similarity from which surnames agree (a typo at most).
 SURNAME_AGREES = 0.85
 #: First-name similarity used when one given name is a part of the other.
@@ -140,7 +145,8 @@ def token_similarity(a: str, b: str) -> float:
     """Similarity in [0, 1] of two canonical name words.
 
     1.0 when equal; 0.95 for nicknames of one name (Kris/Kristoffer);
-    0.85 for an initial against a word starting with it; two different known
+    0.85 for an initial against a word starting with it; 0.9 for a short form
+    (a word of 3+ letters that starts or ends a longer one); two different known
     given names (Maja/Maria, Geir/Einar) are other names, not typos: at most
     :data:`KNOWN_NAMES_ONE_EDIT` when one edit apart (Anne/Anna) and
     :data:`KNOWN_NAMES_OTHER` otherwise; else Jaro-Winkler, raised to 0.86 when
@@ -156,6 +162,11 @@ def token_similarity(a: str, b: str) -> float:
     if is_given_name(a) and is_given_name(b):
         cap = KNOWN_NAMES_ONE_EDIT if OSA.distance(a, b) == 1 else KNOWN_NAMES_OTHER
         return min(sim, cap)
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) >= 3 and len(long) >= len(short) + 2:
+        if long.startswith(short) or long.endswith(short):
+            # a short form (Tine/Martine, Kasia/Katarzyna aside): likely one name
+            sim = max(sim, SHORT_FORM)
     if sim < 0.9 and phonetic(a) == phonetic(b) and len(a) > 2 and len(b) > 2:
         sim = 0.86
     return sim
@@ -189,6 +200,21 @@ def name_similarity(a: tuple[str, ...], b: tuple[str, ...]) -> float:
         if joined > sim:
             sim = joined
     return sim
+
+
+def _email_names_other_surname(a: NormalizedRecord, b: NormalizedRecord) -> bool:
+    """True when one record's email local part holds the other's surname."""
+    for x, y in ((a, b), (b, a)):
+        if x.email and y.last:
+            local = x.email.partition("@")[0]
+            if any(len(t) >= 4 and t in local for t in y.last):
+                return True
+    return False
+
+
+def is_family_email(local_part: str) -> bool:
+    """True for a household's shared address ("familien.hansen", "fam.berg")."""
+    return local_part.startswith(FAMILY_EMAIL_PREFIXES)
 
 
 def _known_given(x: tuple[str, ...], y: tuple[str, ...]) -> bool:
@@ -318,6 +344,10 @@ def compare(
     if ls is not None:
         ev["last_name"] = round(ls, 3)
         surname_w = _curve(_LAST, ls)
+        if ls < SURNAME_AGREES and _email_names_other_surname(a, b):
+            # "Linda Dalset" with lindatveit@... against "Linda Tveit": the
+            # email still carries the maiden name, a marriage, not a stranger
+            surname_w = W_SURNAME_IN_EMAIL
     if fs is not None or ls is not None:
         parts = [x for x in (fs, ls) if x is not None]
         ev["name"] = round(sum(parts) / len(parts), 3)
@@ -379,9 +409,13 @@ def compare(
                 else:
                     ev["email"] = round(min(s, 0.5), 3)
                     contact += W_EMAIL_DIFF
-                    # two private addresses (not work vs private) that differ
-                    emails_differ = da == db or (
-                        da in PERSONAL_MAIL_DOMAINS and db in PERSONAL_MAIL_DOMAINS
+                    # two private addresses (not work vs private, not a
+                    # family's shared address) that differ
+                    emails_differ = not (
+                        is_family_email(la) or is_family_email(lb)
+                    ) and (
+                        da == db
+                        or (da in PERSONAL_MAIL_DOMAINS and db in PERSONAL_MAIL_DOMAINS)
                     )
 
     # --- phone

@@ -7,6 +7,7 @@ from typing import Any
 from tenant_privacy.matching import DEFAULT_THRESHOLD
 from tenant_privacy.matching import normalize_record
 from tenant_privacy.matching import score_pair
+from tenant_privacy.matching.scoring import token_similarity
 
 HOME = {"street": "Storgata 5", "postcode": "0150", "city": "Oslo"}
 
@@ -386,3 +387,42 @@ def test_norwegian_service_and_unassigned_numbers_are_not_landlines() -> None:
     assert normalize_phone("+47 912 34 567") == ("+4791234567", "mobile")
     assert normalize_phone("22 33 44 55") == ("+4722334455", "fixed")
     assert normalize_phone("800 12 345") == ("+4780012345", "unknown")
+
+
+def test_short_forms_and_norwegian_nicknames_agree() -> None:
+    # Tine for Martine, Lene for Helene, Inge for Ingeborg, Piotr/Peter, with the
+    # same email: one person
+    pairs = [("Tine", "Martine"), ("Lene", "Helene"), ("Inge", "Ingeborg")]
+    pairs += [("Piotr", "Peter"), ("Tobbe", "Tobias")]
+    for short, full in pairs:
+        a = {"first_name": short, "last_name": "Rones", "email": "mr@gmail.com"}
+        b = {"first_name": full, "last_name": "Rønes", "email": "mr@gmail.com"}
+        assert matches(a, b), (short, full)
+    # an unknown short form that starts or ends the longer name
+    assert token_similarity("jaan", "jaanika") >= 0.9
+
+
+def test_family_email_is_no_personal_contradiction() -> None:
+    # a same-name pair at one address: one gives the family's shared address;
+    # that does not make them father and son (two private addresses would)
+    a = {"first_name": "Frode", "last_name": "Rud", **HOME}
+    assert matches(
+        {**a, "email": "familien.rud@hotmail.com"}, {**a, "email": "frode_rud@live.no"}
+    )
+    assert not matches(
+        {**a, "email": "frode1960@hotmail.com"}, {**a, "email": "frode_rud@live.no"}
+    )
+
+
+def test_maiden_name_in_the_email_explains_a_new_surname() -> None:
+    a = {"first_name": "Linda", "last_name": "Tveit", "birth_date": "1947-04-01"}
+    b = {
+        "first_name": "Linda",
+        "last_name": "Dalset",
+        "email": "lindatveit@hotmail.com",
+        "phone": "908 47 109",
+    }
+    shared = {"street": "Strandstien 3", "postcode": "3269"}
+    assert matches({**a, **shared}, {**b, **shared})
+    # without the maiden name in the email it is another Linda at the address
+    assert not matches({**a, **shared}, {**b, **shared, "email": "linda.d@hotmail.com"})
