@@ -41,8 +41,8 @@ def _given_keys(tokens: Sequence[str]) -> set[str]:
 def blocking_keys(nr: NormalizedRecord) -> set[str]:
     """The string keys ``nr`` is filed under; records sharing a key are compared.
 
-    Prefixes: ``e:`` email, ``p:`` phone (E.164), ``i:`` national id (``j:``/``k:``
-    its halves and ``t:`` its sorted digits, so a typo still blocks), ``h:`` house
+    Prefixes: ``e:`` email, ``p:`` phone (E.164), ``i:`` national id (``d:`` the id
+    with one digit left out, so a typo still blocks), ``h:`` house
     number + street prefix + a name initial (a mistyped postcode),
     ``b:`` birth date + a name initial, ``n:`` sorted phonetic given+surname,
     ``z:`` postcode + a name prefix + the other name's initial,
@@ -62,11 +62,10 @@ def blocking_keys(nr: NormalizedRecord) -> set[str]:
     nid = nr.national_id
     if nid and len(nid) >= 5:
         keys.add("i:" + nid)
-        # one wrong digit leaves a half intact; a transposition keeps the digits
-        half = len(nid) // 2
-        keys.add(f"j:{len(nid)}|{nid[:half]}")
-        keys.add(f"k:{len(nid)}|{nid[half:]}")
-        keys.add("t:" + "".join(sorted(nid)))
+        # deletion neighbourhood: one wrong, missing, extra or transposed digit
+        # leaves the two ids sharing one of these keys
+        for pos in range(len(nid)):
+            keys.add(f"d:{nid[:pos]}{nid[pos + 1 :]}")
     firsts = nr.first[:1]
     lasts = nr.last
     initials = {t[0] for t in firsts + lasts[-1:] if t}

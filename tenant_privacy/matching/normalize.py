@@ -59,6 +59,8 @@ def fold_text(value: str) -> str:
     Returns lower-case ASCII words separated by single spaces ("Bjørn Sæther" ->
     "bjoern saether"). Hyphens and punctuation become spaces.
     """
+    if value.isascii():  # the common case: nothing to fold but the case
+        return _NON_ALNUM.sub(" ", value.lower()).strip()
     text = unicodedata.normalize("NFKC", value).casefold().translate(_SPECIAL)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -82,30 +84,40 @@ def canon_text(value: str | None) -> tuple[str, ...]:
     return tuple(canon_token(t) for t in fold_text(str(value)).split())
 
 
-_PHON_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
-    (re.compile(p), r)
-    for p, r in (
-        (r"^ch", "k"),
-        (r"sch", "sk"),
-        (r"ph", "f"),
-        (r"th", "t"),
-        (r"ck", "k"),
-        (r"c(?=[eiy])", "s"),
-        (r"c", "k"),
-        (r"q", "k"),
-        (r"x", "ks"),
-        (r"w", "v"),
-        (r"z", "s"),
-        (r"dt$", "t"),
-        (r"(?<=[^aeiouy])h", ""),
-        (r"^hj", "j"),
-        (r"^hv", "v"),
-        (r"(.)\1+", r"\1"),
+# (trigger, pattern, replacement): the pattern only runs when the trigger occurs
+_PHON_RULES: tuple[tuple[str, re.Pattern[str], str], ...] = tuple(
+    (t, re.compile(p), r)
+    for t, p, r in (
+        ("ch", r"^ch", "k"),
+        ("sch", r"sch", "sk"),
+        ("ph", r"ph", "f"),
+        ("th", r"th", "t"),
+        ("ck", r"ck", "k"),
+        ("c", r"c(?=[eiy])", "s"),
+        ("c", r"c", "k"),
+        ("q", r"q", "k"),
+        ("x", r"x", "ks"),
+        ("w", r"w", "v"),
+        ("z", r"z", "s"),
+        ("dt", r"dt$", "t"),
+        ("h", r"(?<=[^aeiouy])h", ""),
+        ("hj", r"^hj", "j"),
+        ("hv", r"^hv", "v"),
+        ("", r"(.)\1+", r"\1"),
     )
 )
+_NO_VOWELS = str.maketrans("", "", "aeiouy")
 
 
 @lru_cache(maxsize=200_000)
+def _sound(token: str) -> str:
+    word = token
+    for trigger, pattern, repl in _PHON_RULES:
+        if trigger in word:
+            word = pattern.sub(repl, word)
+    return word
+
+
 def phonetic(token: str, strip_vowels: bool = True) -> str:
     """A sound key of one canonical word: first letter plus its consonants.
 
@@ -116,16 +128,12 @@ def phonetic(token: str, strip_vowels: bool = True) -> str:
     """
     if not token:
         return ""
-    word = token
-    for pattern, repl in _PHON_RULES:
-        word = pattern.sub(repl, word)
+    word = _sound(token)
     if not word:
         return ""
     if not strip_vowels:
         return word[:10]
-    head, tail = word[0], word[1:]
-    tail = re.sub(r"[aeiouy]", "", tail)
-    return (head + tail)[:6]
+    return (word[0] + word[1:].translate(_NO_VOWELS))[:6]
 
 
 NICK_GROUPS: dict[str, frozenset[int]] = build_groups(canon_token)
@@ -208,6 +216,18 @@ _AMBIGUOUS_TYPES = {
 }
 
 
+_NOT_DIAL = re.compile(r"[^\d+]")
+_SEPARATORS = re.compile(r"[\s().\-/]")
+
+
+def _norwegian_kind(nat: str) -> str:
+    # 4/9 mobiles, 2/3/5/6/7 landlines; 8 (service numbers) and the unassigned
+    # 0/1 say nothing about who holds them
+    if nat[0] in "49":
+        return "mobile"
+    return "fixed" if nat[0] in "23567" else "unknown"
+
+
 @lru_cache(maxsize=200_000)
 def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
     """Parse a phone number to ``(E.164, kind)`` with ``region`` as the default.
@@ -219,9 +239,17 @@ def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
     text = str(raw).strip()
     if not text:
         return None
-    digits = re.sub(r"[^\d+]", "", text)
+    digits = _NOT_DIAL.sub("", text)
     if digits.startswith("00"):
-        text = "+" + digits[2:]
+        text = digits = "+" + digits[2:]
+    # fast path for Norwegian numbers (most of a Norwegian tenant), the same
+    # result phonenumbers gives: 8 digits, with +47 or in the region NO
+    if not _SEPARATORS.sub("", text).lstrip("+").isdigit():
+        pass  # letters or other marks: let phonenumbers decide
+    elif digits.startswith("+47") and len(digits) == 11:
+        return digits, _norwegian_kind(digits[3:])
+    elif region == "NO" and len(digits) == 8 and digits.isdigit():
+        return "+47" + digits, _norwegian_kind(digits)
     try:
         num = phonenumbers.parse(text, region or "NO")
     except phonenumbers.NumberParseException:
@@ -232,15 +260,7 @@ def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
     if num.country_code == 47:
         nat = str(num.national_number)
         if len(nat) == 8:
-            # 4/9 mobiles, 2/3/5/6/7 landlines; 8 (service numbers) and the
-            # unassigned 0/1 say nothing about who holds them
-            kind = (
-                "mobile"
-                if nat[0] in "49"
-                else "fixed"
-                if nat[0] in "23567"
-                else "unknown"
-            )
+            kind = _norwegian_kind(nat)
         else:
             kind = "unknown"
         return e164, kind
@@ -359,6 +379,9 @@ def _street_token(token: str) -> str:
     return token
 
 
+_HOUSE_LETTER = re.compile(r"\b(\d+) ([a-h])\b")
+
+
 def normalize_street(raw: Any) -> tuple[str, tuple[str, ...]] | None:
     """Street as (words without house numbers, house numbers), abbreviations unified.
 
@@ -368,7 +391,7 @@ def normalize_street(raw: Any) -> tuple[str, tuple[str, ...]] | None:
         return None
     text = fold_text(str(raw))
     # glue a house letter to its number: "5 b" -> "5b"
-    text = re.sub(r"\b(\d+) ([a-h])\b", r"\1\2", text)
+    text = _HOUSE_LETTER.sub(r"\1\2", text)
     words: list[str] = []
     numbers: list[str] = []
     for tok in text.split():
