@@ -92,3 +92,37 @@ def test_unknown_keys_and_none_ignored() -> None:
     )
     assert nr.id == "x"
     assert nr.phone is None and nr.email is None and not nr.has_name
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "+47 912 34 567",
+        "0047 91234567",
+        "91 23 45 67",
+        "(+47) 45056593",
+        "22-33-44-55",
+        "+4771670505",
+        "800 12 345",
+        "+46 70 123 45 67",
+        "+1 202 555 0147",
+        "9123 456",
+    ],
+)
+def test_phone_fast_path_agrees_with_phonenumbers(raw: str) -> None:
+    import phonenumbers
+
+    from tenant_privacy.matching.normalize import normalize_phone
+
+    text = raw.replace("0047", "+47", 1) if raw.startswith("0047") else raw
+    try:
+        num = phonenumbers.parse(text, "NO")
+        expected = (
+            phonenumbers.format_number(num, phonenumbers.PhoneNumberFormat.E164)
+            if phonenumbers.is_possible_number(num)
+            else None
+        )
+    except phonenumbers.NumberParseException:
+        expected = None
+    got = normalize_phone(raw, "NO")
+    assert (got[0] if got else None) == expected
