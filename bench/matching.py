@@ -436,6 +436,9 @@ def main() -> None:
         recs, truth = generate_registrations(0, seed=1, n_registrations=n)
         # peers are bounded: skipped above 10k registrations (minutes each)
         sets.append((f"norwegian-{n}", recs, truth, n <= 10000))
+        # the same generator with twins and same-name sons ten times too common
+        recs, truth = generate_registrations(0, seed=1, n_registrations=n, stress=True)
+        sets.append((f"norwegian-stress-{n}", recs, truth, n <= 10000))
     # an independent generator (Faker no_NO, written apart from ours) so that
     # tuning to our own generator shows
     from faker_norway import generate as generate_faker_norway
