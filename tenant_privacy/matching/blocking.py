@@ -134,9 +134,11 @@ def candidate_pairs(
     index = build_index(records)
     n = len(records) + 1
     seen: set[int] = set()
-    for members in index.values():
+    for key, members in index.items():
         if len(members) < 2:
             continue
+        if key.startswith("d:") and len({records[m].national_id for m in members}) < 2:
+            continue  # one id only: the "i:" block already pairs them
         blocks: Iterable[list[int]]
         if len(members) > max_block:
             blocks = _sub_blocks(members, records)

@@ -34,6 +34,8 @@ __all__ = [
 HOUSEHOLD_FREE_RATE = 0.25
 #: Fewest same-surname, same-address pairs needed before the rate is trusted.
 MIN_SAMPLE = 50
+#: Street similarity from which an address agrees in part.
+_SOME_STREET = 0.6
 #: Street similarity from which two addresses are one.
 _SAME_STREET = 0.9
 
@@ -75,10 +77,12 @@ def household_sensitive(
 ) -> bool:
     """True when the household rules could have decided this pair.
 
-    That is: neither record carries personal contact data and the given names
-    or the birth dates conflict. Only such pairs are scored again when the
-    tenant turns out to be household-free.
+    That is: neither record carries personal contact data, the addresses agree
+    at least in part, and the given names or the birth dates conflict. Only such
+    pairs are scored again when the tenant turns out to be household-free.
     """
+    if evidence.get("street", 0.0) < _SOME_STREET and evidence.get("postcode") != 1.0:
+        return False  # the household-free reading needs an agreeing address
     if has_contact(a) or has_contact(b):
         return False
     return (

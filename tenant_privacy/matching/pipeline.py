@@ -19,6 +19,7 @@ from .normalize import normalize_record
 from .scoring import DEFAULT_THRESHOLD
 from .scoring import compare
 from .scoring import logistic
+from .scoring import rounded
 
 __all__ = ["MatchPair", "ScanResult", "find_duplicates", "match_one", "scan_duplicates"]
 
@@ -164,7 +165,7 @@ def _find(
         rate.add(ev)
         score = logistic(total)
         if score >= limit:
-            out.append(MatchPair(ra.id, rb.id, round(score, 6), ev))
+            out.append(MatchPair(ra.id, rb.id, round(score, 6), rounded(ev)))
         elif household_sensitive(ra, rb, ev):
             sensitive.append((i, j))
     households = rate.has_households()
@@ -174,7 +175,7 @@ def _find(
             total, ev = compare(ra, rb, households=False)
             score = logistic(total)
             if score >= limit:
-                out.append(MatchPair(ra.id, rb.id, round(score, 6), ev))
+                out.append(MatchPair(ra.id, rb.id, round(score, 6), rounded(ev)))
     out.sort(key=_sort_key)
     return ScanResult(out, rate.rate, households)
 
@@ -212,6 +213,6 @@ def match_one(
         total, ev = compare(nr, cand, households=households)
         score = logistic(total)
         if score >= limit:
-            out.append(MatchPair(nr.id, cand.id, round(score, 6), ev))
+            out.append(MatchPair(nr.id, cand.id, round(score, 6), rounded(ev)))
     out.sort(key=_sort_key)
     return out

@@ -40,6 +40,7 @@ __all__ = [
     "PRIOR",
     "compare",
     "name_similarity",
+    "rounded",
     "score_pair",
     "token_similarity",
 ]
@@ -336,13 +337,13 @@ def compare(
         fs, ls = cand, None
     given_conflict = False
     if fs is not None:
-        ev["first_name"] = round(fs, 3)
+        ev["first_name"] = fs
         if fs < FIRST_CONFLICT:
             given_conflict = True
         else:
             personal += _curve(_FIRST, fs)
     if ls is not None:
-        ev["last_name"] = round(ls, 3)
+        ev["last_name"] = ls
         surname_w = _curve(_LAST, ls)
         if ls < SURNAME_AGREES and _email_names_other_surname(a, b):
             # "Linda Dalset" with lindatveit@... against "Linda Tveit": the
@@ -350,7 +351,7 @@ def compare(
             surname_w = W_SURNAME_IN_EMAIL
     if fs is not None or ls is not None:
         parts = [x for x in (fs, ls) if x is not None]
-        ev["name"] = round(sum(parts) / len(parts), 3)
+        ev["name"] = sum(parts) / len(parts)
 
     # --- birth date
     bs = None
@@ -404,10 +405,10 @@ def compare(
             else:
                 s = JaroWinkler.normalized_similarity(la, lb)
                 if s >= 0.93 and da == db:
-                    ev["email"] = round(s, 3)
+                    ev["email"] = s
                     contact += W_EMAIL_SIMILAR
                 else:
-                    ev["email"] = round(min(s, 0.5), 3)
+                    ev["email"] = min(s, 0.5)
                     contact += W_EMAIL_DIFF
                     # two private addresses (not work vs private, not a
                     # family's shared address) that differ
@@ -445,7 +446,7 @@ def compare(
     # --- address (household evidence)
     if (a.street or a.house) and (b.street or b.house):
         ss = _street_similarity(a, b)
-        ev["street"] = round(ss, 3)
+        ev["street"] = ss
         household += _curve(_STREET, ss)
     if a.postcode and b.postcode:
         if a.postcode == b.postcode:
@@ -464,14 +465,14 @@ def compare(
             if a.city == b.city
             else JaroWinkler.normalized_similarity(a.city, b.city)
         )
-        ev["city"] = round(cs, 3)
+        ev["city"] = cs
         household += _curve(_CITY, cs)
     if a.country and b.country and a.country != b.country:
         ev["country"] = 0.0
         personal += W_COUNTRY_DIFF
     if a.company and b.company:
         cs = JaroWinkler.normalized_similarity(a.company, b.company)
-        ev["company"] = round(cs, 3)
+        ev["company"] = cs
         if cs >= 0.9:
             personal += W_COMPANY
 
@@ -597,4 +598,9 @@ def score_pair(
     ``households=False`` reads a tenant measured to have no households.
     """
     total, ev = compare(a, b, households=households)
-    return logistic(total), ev
+    return logistic(total), rounded(ev)
+
+
+def rounded(evidence: dict[str, float]) -> dict[str, float]:
+    """``evidence`` with each similarity rounded to 3 places (display, storage)."""
+    return {k: round(v, 3) for k, v in evidence.items()}
