@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
+from itertools import combinations
 
 from .nicknames import group_roots
 from .normalize import NICK_GROUPS
@@ -144,12 +145,10 @@ def candidate_pairs(
             blocks = _sub_blocks(members, records)
         else:
             blocks = (members,)
+        # positions in a block ascend (the index is built in record order)
         for block in blocks:
-            size = len(block)
-            for x in range(size):
-                i = block[x]
-                for y in range(x + 1, size):
-                    j = block[y]
-                    code = i * n + j if i < j else j * n + i
-                    seen.add(code)
-    return [(code // n, code % n) for code in seen]
+            if len(block) == 2:
+                seen.add(block[0] * n + block[1])
+            else:
+                seen.update(i * n + j for i, j in combinations(block, 2))
+    return [divmod(code, n) for code in seen]

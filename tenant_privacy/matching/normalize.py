@@ -370,6 +370,7 @@ _STREET_SUFFIXES = (
 )
 
 
+@lru_cache(maxsize=100_000)
 def _street_token(token: str) -> str:
     if token in _STREET_WORDS:
         return _STREET_WORDS[token]
@@ -404,11 +405,16 @@ def normalize_street(raw: Any) -> tuple[str, tuple[str, ...]] | None:
     return " ".join(words), tuple(numbers)
 
 
+_NOT_CODE = re.compile(r"[^0-9a-z]")
+
+
 def _clean_code(raw: Any) -> str | None:
     if raw is None:
         return None
-    text = re.sub(r"[^0-9a-z]", "", fold_text(str(raw)))
-    return text or None
+    text = str(raw)
+    if text.isascii() and text.isalnum() and (text.isdigit() or text.islower()):
+        return text  # already clean: the common case of a postcode or an id
+    return _NOT_CODE.sub("", fold_text(text)) or None
 
 
 _COUNTRY_CODES = {
