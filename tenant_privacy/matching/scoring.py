@@ -478,11 +478,13 @@ def compare(
 
     no_contact = not has_contact(a) and not has_contact(b)
     replaced = False
+    # a household-free tenant (measured) reads another given name or birth
+    # date at an agreeing address as a replaced value; nothing else changes
+    relaxed = no_contact and not households and household >= HOUSEHOLD_AGREES
     # --- two different birth dates: a parent and child, unless nothing else
     # differs and no contact data could tell relatives apart (below)
-    relaxed = no_contact and not households
     if birth_conflict:
-        if relaxed and household >= HOUSEHOLD_AGREES:
+        if relaxed:
             # a tenant without households: another birth date at the same
             # address is a replaced value, not a relative
             personal += W_BIRTH_REPLACED
@@ -567,7 +569,7 @@ def compare(
             personal += surname_w
     else:
         personal += contact + surname_w
-    if household > HOUSEHOLD_CAP and not relaxed:
+    if household > HOUSEHOLD_CAP and not (relaxed and replaced):
         # without households (measured), a shared address is not a family's
         household = HOUSEHOLD_CAP
     if no_contact:

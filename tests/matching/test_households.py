@@ -103,3 +103,45 @@ def test_contact_data_is_never_read_household_free() -> None:
     result = scan_duplicates(_duplicates(60) + twins)
     assert result.households is False
     assert not any({p.a, p.b} == {"t-1", "t-2"} for p in result.pairs)
+
+
+def test_incremental_reading_scores_as_the_full_scan() -> None:
+    # a household-free tenant: match_one(households=False) against the records
+    # sharing a key gives the very pairs and scores the full scan gave
+    from tenant_privacy.matching import blocking_keys
+    from tenant_privacy.matching import match_one
+    from tenant_privacy.matching import normalize_record
+
+    extra = [
+        {"id": "y-1", "first_name": "Ola", "last_name": "Lindqvist", **_address(99)},
+        {
+            "id": "y-2",
+            "first_name": "Per",
+            "last_name": "Lindqvist",
+            "birth_date": "1950-01-01",
+        },
+        {
+            "id": "y-3",
+            "first_name": "Sigrid",
+            "last_name": "Lindqvist",
+            "birth_date": "1950-01-01",
+            **_address(99),
+        },
+    ]
+    # only a surname and a full address: no conflict, so both readings agree
+    extra += [
+        {"id": "z-1", "last_name": "Fjellheim", **_address(98)},
+        {"id": "z-2", "last_name": "Fjellheim", **_address(98)},
+    ]
+    records = _duplicates(60) + REPLACED + extra
+    result = scan_duplicates(records)
+    assert result.households is False
+    batch = {frozenset((p.a, p.b)): p.score for p in result.pairs}
+    nrs = [normalize_record(r) for r in records]
+    keys = {nr.id: blocking_keys(nr) for nr in nrs}
+    for nr in nrs:
+        others = [o for o in nrs if o.id != nr.id and keys[o.id] & keys[nr.id]]
+        for pair in match_one(nr, others, households=False):
+            assert batch[frozenset((pair.a, pair.b))] == pair.score
+        found = {frozenset((p.a, p.b)) for p in match_one(nr, others, households=False)}
+        assert found == {k for k in batch if nr.id in k}
