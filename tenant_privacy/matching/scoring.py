@@ -422,6 +422,7 @@ def compare(
     # --- phone
     mobiles_differ = False
     shared_landline = False
+    shared_mobile = False
     if a.phone and b.phone:
         if a.phone == b.phone:
             ev["phone"] = 1.0
@@ -430,6 +431,7 @@ def compare(
                 shared_landline = True
             else:
                 contact += W_PHONE.get(kind, W_PHONE["unknown"])
+                shared_mobile = True
         else:
             d = Levenshtein.distance(a.phone, b.phone)
             if d == 1:
@@ -518,6 +520,17 @@ def compare(
             replaced = True
         elif relaxed:
             personal += W_GIVEN_REPLACED_NO_HOUSEHOLDS
+            replaced = True
+        elif (
+            ev.get("email") == 1.0
+            and shared_mobile
+            and not birth_conflict
+            and a.first[0][:1] == b.first[0][:1]
+        ):
+            # the same personal email *and* mobile, and given names with one
+            # initial (Imma/Ingeborg, Cille/Cecilie): a short form we do not
+            # know rather than a relative; a moderate match for a human
+            personal += W_GIVEN_REPLACED
             replaced = True
         else:
             personal += W_GIVEN_CONFLICT

@@ -426,3 +426,21 @@ def test_maiden_name_in_the_email_explains_a_new_surname() -> None:
     assert matches({**a, **shared}, {**b, **shared})
     # without the maiden name in the email it is another Linda at the address
     assert not matches({**a, **shared}, {**b, **shared, "email": "linda.d@hotmail.com"})
+
+
+def test_unknown_short_form_with_the_same_email_and_mobile() -> None:
+    # "Imma" for Ingeborg is in no dictionary; the same personal email and
+    # mobile and one initial make it a moderate suggestion, not a relative
+    a = {"first_name": "Imma", "last_name": "Holmroed", "phone": "+47 498 02 913"}
+    b = {"first_name": "Ingeborg", "last_name": "Holmrød", "phone": "498 02 913"}
+    mail = {"email": "ingeborg.holmrod95@gmail.com"}
+    s = score({**a, **mail}, {**b, **mail})
+    assert DEFAULT_THRESHOLD <= s < 0.9
+    # a mother registering her daughter with her own email and mobile: other
+    # initial, so the conflict stands
+    assert not matches({**a, **mail, "first_name": "Kari"}, {**b, **mail})
+    # the same initial but two birth dates: parent and child
+    assert not matches(
+        {**a, **mail, "birth_date": "1970-01-01"},
+        {**b, **mail, "birth_date": "1998-05-05"},
+    )
