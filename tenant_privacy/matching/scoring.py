@@ -525,7 +525,9 @@ def compare(
             ev.get("email") == 1.0
             and shared_mobile
             and not birth_conflict
-            and a.first[0][:1] == b.first[0][:1]
+            and a.first
+            and b.first
+            and a.first[0][0] == b.first[0][0]
         ):
             # the same personal email *and* mobile, and given names with one
             # initial (Imma/Ingeborg, Cille/Cecilie): a short form we do not
@@ -561,7 +563,7 @@ def compare(
     # who it is: a name or birth date conflict is then a typo or a replaced
     # value, not a relative
     if ev.get("national_id", 0.0) >= 0.7:
-        conflict = same_name_no_birth = False
+        conflict = same_name_no_birth = replaced = False
 
     # --- combine
     if same_name_no_birth:

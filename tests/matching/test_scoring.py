@@ -444,3 +444,20 @@ def test_unknown_short_form_with_the_same_email_and_mobile() -> None:
         {**a, **mail, "birth_date": "1970-01-01"},
         {**b, **mail, "birth_date": "1998-05-05"},
     )
+
+
+def test_one_name_word_against_a_surname_only_record_does_not_crash() -> None:
+    # a single given name on one side, only a surname on the other, with the
+    # same email and mobile: scored, never an IndexError
+    a = {"first_name": "Imma", "email": "x@gmail.com", "phone": "91234567"}
+    b = {"last_name": "Holm", "email": "x@gmail.com", "phone": "91234567"}
+    assert 0.0 <= score(a, b) <= 1.0
+
+
+def test_an_identical_national_id_is_never_capped_as_a_replaced_value() -> None:
+    base = {"first_name": "Ola", "last_name": "Hansen", "national_id": "01017012345"}
+    s = score(
+        {**base, "birth_date": "1970-01-01", **HOME},
+        {**base, "birth_date": "1907-10-10", **HOME},
+    )
+    assert s > 0.99
