@@ -36,6 +36,7 @@ from ..models import MergeRecord
 from ..models import ScanJob
 from ..models import SubjectRecord
 from ..models import utcnow
+from ..store.locks import tenant_lock
 from . import audit
 from . import match_index as mi
 from .match_index import fingerprint
@@ -198,6 +199,7 @@ def start_scan(scope: TenantScope, actor: str) -> ScanJob:
 
     :param actor: the audit ref of who starts it (``"user:<id>"``).
     """
+    tenant_lock(scope, "scan")  # two officers starting at once: one scan
     if active_scan(scope) is not None:
         raise ScanInProgress("a duplicate scan of this tenant is already running")
     scan = ScanJob(tenant_key=scope.tenant, status="queued", actor=actor)

@@ -22,7 +22,6 @@ Functions flush and never commit; the caller (a view, a CLI command) commits.
 
 from __future__ import annotations
 
-import hashlib
 import typing as t
 from collections.abc import Mapping
 from collections.abc import Sequence
@@ -36,6 +35,7 @@ from ..models import MergeRecord
 from ..models import Subject
 from ..models import SubjectRecord
 from ..models import utcnow
+from ..store.locks import tenant_lock
 from . import audit
 
 if t.TYPE_CHECKING:
@@ -98,27 +98,9 @@ def _clean_refs(refs: Sequence[t.Any]) -> list[RecordRef]:
     return out
 
 
-def _lock_key(tenant: str) -> int:
-    digest = hashlib.sha256(f"tenant_privacy.linking:{tenant}".encode()).digest()
-    return int.from_bytes(digest[:8], "big", signed=True)
-
-
 def _serialise(scope: TenantScope) -> None:
     """Take the tenant's linking lock until the transaction ends."""
-    session = scope.session
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        session.execute(
-            sa.text("SELECT pg_advisory_xact_lock(:key)"),
-            {"key": _lock_key(scope.tenant)},
-        )
-    elif dialect == "sqlite":
-        # Any write statement takes SQLite's single writer lock for the transaction.
-        session.execute(
-            sa.update(Subject)
-            .where(Subject.tenant_key == scope.tenant, Subject.id == -1)
-            .values(state=Subject.state)
-        )
+    tenant_lock(scope, "linking")
 
 
 def _lock_subjects(scope: TenantScope, ids: t.Iterable[int]) -> dict[int, Subject]:
