@@ -202,6 +202,25 @@ class MergeRecord(Base):
     undone_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
 
 
+class MergeSubject(Base):
+    """Which subjects a merge record touched (its target and every previous owner).
+
+    An index for "the merges of this subject" (the overview's history), so that
+    the JSON ``previous`` column never has to be scanned.
+    """
+
+    __tablename__ = "tenant_privacy_merge_subject"
+    __table_args__ = (
+        sa.Index("ix_tp_merge_subject_subject", "tenant_key", "subject_id"),
+    )
+
+    merge_id: orm.Mapped[int] = orm.mapped_column(
+        sa.ForeignKey("tenant_privacy_merge.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject_id: orm.Mapped[int] = orm.mapped_column(sa.Integer, primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN))
+
+
 class MatchSuggestion(Base):
     """A suggested duplicate pair: pending, accepted or rejected, with evidence."""
 

@@ -96,7 +96,7 @@ def test_migrated_database_runs_the_demo(tmp_path, empty_db_url):
             db.engine.dispose()
 
 
-def test_tp_0002_marks_old_unlinks_by_kind(tmp_path, empty_db_url):
+def test_tp_0002_marks_old_unlinks_and_indexes_merge_subjects(tmp_path, empty_db_url):
     app = _empty_app(tmp_path, empty_db_url)
     try:
         runner = app.test_cli_runner()
@@ -125,8 +125,19 @@ def test_tp_0002_marks_old_unlinks_by_kind(tmp_path, empty_db_url):
             conn.execute(
                 merge.insert(),
                 [
-                    {**row, "id": 1, "evidence": {"email": 1.0}},
-                    {**row, "id": 2, "evidence": {"operation": "unlink"}},
+                    {
+                        **row,
+                        "id": 1,
+                        "evidence": {"email": 1.0},
+                        "previous": [["contact", "7", 3], ["lead", "2", 4]],
+                    },
+                    {
+                        **row,
+                        "id": 2,
+                        "subject_id": 5,
+                        "evidence": {"operation": "unlink"},
+                        "previous": [["lead", "2", 1]],
+                    },
                 ],
             )
         result = runner.invoke(args=["db", "upgrade", "heads"])
@@ -137,7 +148,20 @@ def test_tp_0002_marks_old_unlinks_by_kind(tmp_path, empty_db_url):
                     sa.text("SELECT id, kind FROM tenant_privacy_merge ORDER BY id")
                 ).all()
             )
+            touched = conn.execute(
+                sa.text(
+                    "SELECT merge_id, subject_id, tenant_key FROM"
+                    " tenant_privacy_merge_subject ORDER BY merge_id, subject_id"
+                )
+            ).all()
         assert kinds == {1: "link", 2: "unlink"}
+        assert [tuple(r) for r in touched] == [
+            (1, 1, "t"),
+            (1, 3, "t"),
+            (1, 4, "t"),
+            (2, 1, "t"),
+            (2, 5, "t"),
+        ]
     finally:
         with app.app_context():
             db.session.remove()

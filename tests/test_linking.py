@@ -357,3 +357,21 @@ def test_concurrent_overlapping_links_end_consistent(pg_app) -> None:
         assert len(set(restored.values())) == len(refs)
         check_invariants(s, "fjord")
         assert audit.verify(s, "fjord") > 0
+
+
+def test_merges_of_lists_every_merge_that_touched_the_subject(people) -> None:
+    scope, (a, b, c, d) = people
+    before = grouping(scope.session, "fjord")
+    first = linking.link_records(scope, ACTOR, [a, b])  # b's subject gives way
+    second = linking.link_records(scope, ACTOR, [c, d])
+    third = linking.link_records(scope, ACTOR, [a, c])  # c's group moves to a's
+    target = first.subject_id
+    ids = lambda sid: [m.id for m in linking.merges_of(scope, sid)]  # noqa: E731
+    assert ids(target) == [third.id, first.id]
+    assert ids(before[b]) == [first.id]  # a previous owner sees the merge too
+    assert ids(second.subject_id) == [third.id, second.id]
+    assert set(ids(before[d])) == {second.id}
+    from tenant_privacy.models import MergeSubject
+
+    tenants = scope.session.scalars(sa.select(MergeSubject.tenant_key)).all()
+    assert set(tenants) == {"fjord"}

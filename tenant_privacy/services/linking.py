@@ -32,6 +32,7 @@ from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..errors import NotFound
 from ..models import MergeRecord
+from ..models import MergeSubject
 from ..models import Subject
 from ..models import SubjectRecord
 from ..models import utcnow
@@ -227,6 +228,7 @@ def link_records(
     )
     scope.session.add(merge)
     scope.session.flush()
+    _index_merge(scope, merge)
     _refresh_states(scope, [involved[i] for i in sorted(set(current.values()))])
     audit.record(
         scope.session,
@@ -274,6 +276,7 @@ def unlink_record(scope: TenantScope, actor: str, ref: RecordRef) -> MergeRecord
     )
     scope.session.add(merge)
     scope.session.flush()
+    _index_merge(scope, merge)
     _refresh_states(scope, [old, new])
     audit.record(
         scope.session,
@@ -356,6 +359,16 @@ def undo_merge(scope: TenantScope, actor: str, merge_id: int | str) -> MergeReco
     return merge
 
 
+def _index_merge(scope: TenantScope, merge: MergeRecord) -> None:
+    """Record the subjects *merge* touched (see :class:`MergeSubject`)."""
+    touched = {merge.subject_id} | {int(p[2]) for p in merge.previous}
+    scope.session.add_all(
+        MergeSubject(merge_id=merge.id, subject_id=sid, tenant_key=scope.tenant)
+        for sid in sorted(touched)
+    )
+    scope.session.flush()
+
+
 def merges_of(scope: TenantScope, subject_id: int | str) -> list[MergeRecord]:
     """Merge records touching a subject (as target or as a previous owner), newest
     first.
@@ -363,22 +376,13 @@ def merges_of(scope: TenantScope, subject_id: int | str) -> list[MergeRecord]:
     :raises NotFound: if the subject does not exist in this tenant.
     """
     subject = scope.subject(subject_id)
-    sid = subject.id
-    rows = scope.session.execute(
-        sa.select(MergeRecord.id, MergeRecord.subject_id, MergeRecord.previous)
-        .where(MergeRecord.tenant_key == scope.tenant)
-        .order_by(MergeRecord.id.desc())
+    touching = sa.select(MergeSubject.merge_id).where(
+        MergeSubject.tenant_key == scope.tenant,
+        MergeSubject.subject_id == subject.id,
     )
-    ids = [
-        row.id
-        for row in rows
-        if row.subject_id == sid or any(int(p[2]) == sid for p in row.previous or ())
-    ]
-    if not ids:
-        return []
     stmt = (
         scope.select(MergeRecord)
-        .where(MergeRecord.id.in_(ids))
+        .where(MergeRecord.id.in_(touching))
         .order_by(MergeRecord.id.desc())
     )
     return list(scope.session.scalars(stmt))
