@@ -69,6 +69,9 @@ def blocking_keys(nr: NormalizedRecord) -> set[str]:
             keys.add(f"d:{nid[:pos]}{nid[pos + 1 :]}")
     firsts = nr.first[:1]
     lasts = nr.last
+    if len(lasts) > 1:
+        # a surname split by a stray space ("h o", "mac kinder") also as one word
+        lasts = (*lasts, "".join(lasts))
     initials = {t[0] for t in firsts + lasts[-1:] if t}
     if nr.birth_date:
         for ini in initials:

@@ -232,3 +232,14 @@ def test_any_subset_of_fields_scores_without_error() -> None:
                 assert all(0.0 <= v <= 1.0 for v in ev.values())
     scores = [p.score for p in find_duplicates(mangled)]
     assert scores == sorted(scores, reverse=True)
+
+
+def test_a_surname_split_by_a_stray_space_still_blocks() -> None:
+    # "h o" for "ho", another birth date and house number: only the surname as
+    # one word puts the two registrations in one block
+    a = {"id": "a", "first_name": "riley", "last_name": "ho", "postcode": "2011"}
+    b = {"id": "b", "first_name": "riley", "last_name": "h o", "postcode": "2011"}
+    from tenant_privacy.matching import blocking_keys
+    from tenant_privacy.matching import normalize_record
+
+    assert blocking_keys(normalize_record(a)) & blocking_keys(normalize_record(b))
