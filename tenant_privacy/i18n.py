@@ -44,13 +44,20 @@ _ = gettext
 
 
 def select_locale() -> str | None:
-    """The UI language: the actor's setting, then the browser's Accept-Language."""
+    """The UI language: the actor's setting, then the browser's Accept-Language.
+
+    Outside a request (CLI commands, jobs) there is neither, so it answers the
+    configured ``TENANT_PRIVACY_DEFAULT_LANGUAGE``.
+    """
     from flask import current_app
+    from flask import has_request_context
     from flask import request
 
     from .config import config_value
     from .proxies import get_actor
 
+    if not has_request_context():
+        return config_value("DEFAULT_LANGUAGE", current_app)
     languages = list(config_value("LANGUAGES"))
     actor = get_actor()
     if actor is not None and actor.language in languages:

@@ -8,6 +8,7 @@ import time
 import click
 
 from ..errors import AuditChainBroken
+from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import audit
 from . import privacy_cli
@@ -31,12 +32,24 @@ def verify(tenant: str) -> None:
         count = audit.verify(current_privacy.session, tenant)
     except AuditChainBroken as exc:
         fail(
-            f"audit chain of {tenant} broken at sequence number {exc.sequence}: "
-            f"{exc.reason}",
+            gettext(
+                "audit chain of %(tenant)s broken at sequence number %(sequence)s: "
+                "%(reason)s",
+                tenant=tenant,
+                sequence=exc.sequence,
+                reason=exc.reason,
+            ),
             1,
         )
     elapsed = time.perf_counter() - started
-    click.echo(f"{tenant}: {count} events verified in {elapsed:.2f} s, chain intact")
+    click.echo(
+        gettext(
+            "%(tenant)s: %(count)s events verified in %(seconds)s s, chain intact",
+            tenant=tenant,
+            count=count,
+            seconds=f"{elapsed:.2f}",
+        )
+    )
 
 
 @audit_group.command("export")
@@ -66,7 +79,20 @@ def export(tenant: str, fmt: str, output: str | None) -> None:
     if output:
         with open(output, "w", encoding="utf-8", newline="") as out:
             count = audit.export(session, tenant, fmt, out)
-        click.echo(f"{tenant}: {count} events written to {output}", err=True)
+        click.echo(
+            gettext(
+                "%(tenant)s: %(count)s events written to %(output)s",
+                tenant=tenant,
+                count=count,
+                output=output,
+            ),
+            err=True,
+        )
     else:
         count = audit.export(session, tenant, fmt, sys.stdout)
-        click.echo(f"{tenant}: {count} events exported", err=True)
+        click.echo(
+            gettext(
+                "%(tenant)s: %(count)s events exported", tenant=tenant, count=count
+            ),
+            err=True,
+        )

@@ -7,6 +7,7 @@ import typing as t
 
 import click
 
+from ..i18n import gettext
 from ..proxies import current_privacy
 
 EXIT_NOT_FOUND = 2
@@ -15,14 +16,14 @@ EXIT_AMBIGUOUS = 3
 
 def fail(message: str, code: int = 1) -> t.NoReturn:
     """Print *message* to stderr and exit with *code*."""
-    click.echo(f"Error: {message}", err=True)
+    click.echo(gettext("Error: %(message)s", message=message), err=True)
     sys.exit(code)
 
 
 def require_tenant(tenant: str) -> str:
     """Exit with code 2 unless the host has a tenant *tenant*; return the key."""
     if current_privacy.tenant_info(tenant) is None:
-        fail(f"unknown tenant {tenant!r}", EXIT_NOT_FOUND)
+        fail(gettext("unknown tenant %(tenant)s", tenant=repr(tenant)), EXIT_NOT_FOUND)
     return tenant
 
 
@@ -35,7 +36,7 @@ def confirm(yes: bool, question: str) -> None:
     except click.Abort:
         agreed = False  # no answer (end of input): change nothing
     if not agreed:
-        fail("aborted, nothing changed (pass --yes to skip this question)")
+        fail(gettext("aborted, nothing changed (pass --yes to skip this question)"))
 
 
 yes_option = click.option(

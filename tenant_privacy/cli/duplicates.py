@@ -8,6 +8,7 @@ from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..errors import NotFound
 from ..errors import ScanInProgress
+from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import duplicates
 from . import privacy_cli
@@ -35,9 +36,9 @@ def scan(tenant: str) -> None:
         job = duplicates.start_scan(scope, OPERATOR)
     except ScanInProgress:
         scope.session.commit()  # keeps a stale scan marked failed
-        fail("a scan of this tenant is already running; wait for it to finish")
+        fail(gettext("a scan of this tenant is already running; wait for it to finish"))
     scope.session.commit()
-    with click.progressbar(length=1, label="Scanning", show_pos=True) as bar:
+    with click.progressbar(length=1, label=gettext("Scanning"), show_pos=True) as bar:
         done = 0
 
         def progress(current: int, total: int) -> None:
@@ -55,13 +56,28 @@ def scan(tenant: str) -> None:
             failed.status = "failed"
             failed.error = type(exc).__name__
             scope.session.commit()
-            fail(f"scan {job.id} failed: {type(exc).__name__}")
-    click.echo(f"scan {job.id}: {job.total} records, {stored} pending suggestions")
+            fail(
+                gettext(
+                    "scan %(id)s failed: %(error)s",
+                    id=job.id,
+                    error=type(exc).__name__,
+                )
+            )
+    click.echo(
+        gettext(
+            "scan %(id)s: %(total)s records, %(stored)s pending suggestions",
+            id=job.id,
+            total=job.total,
+            stored=stored,
+        )
+    )
 
 
 def _parse_score(value: float | None) -> float | None:
     if value is not None and not 0.0 <= value <= 1.0:
-        raise click.BadParameter("must lie between 0 and 1", param_hint="score")
+        raise click.BadParameter(
+            gettext("must lie between 0 and 1"), param_hint="score"
+        )
     return value
 
 
@@ -82,7 +98,10 @@ def list_suggestions(tenant: str, min_score: float | None, limit: int) -> None:
             f"{s.id}\t{s.score:.3f}\t{s.a_source}:{s.a_id}\t{s.b_source}:{s.b_id}"
         )
         shown += 1
-    click.echo(f"{shown} shown of {total} pending", err=True)
+    click.echo(
+        gettext("%(shown)s shown of %(total)s pending", shown=shown, total=total),
+        err=True,
+    )
 
 
 def _decide_each(tenant: str, ids: tuple[int, ...], accept: bool) -> None:
@@ -95,14 +114,23 @@ def _decide_each(tenant: str, ids: tuple[int, ...], accept: bool) -> None:
                 duplicates.reject(scope, OPERATOR, sid)
         except NotFound:
             scope.session.rollback()
-            fail(f"no suggestion {sid} in tenant {tenant}; nothing changed", 2)
+            fail(
+                gettext(
+                    "no suggestion %(id)s in tenant %(tenant)s; nothing changed",
+                    id=sid,
+                    tenant=tenant,
+                ),
+                2,
+            )
         except MergeConflict as exc:
             scope.session.rollback()
-            fail(f"{exc}; nothing changed")
+            fail(gettext("%(error)s; nothing changed", error=exc))
     scope.session.commit()
-    word = "accepted (linked)" if accept else "rejected"
     for sid in ids:
-        click.echo(f"suggestion {sid}: {word}")
+        if accept:
+            click.echo(gettext("suggestion %(id)s: accepted (linked)", id=sid))
+        else:
+            click.echo(gettext("suggestion %(id)s: rejected", id=sid))
 
 
 @duplicates_group.command("accept")
@@ -114,25 +142,47 @@ def accept(tenant: str, ids: tuple[int, ...], above: float | None, yes: bool) ->
     """Link the records of suggestions IDS, or of all pending ones --above SCORE."""
     require_tenant(tenant)
     if bool(ids) == (above is not None):
-        raise click.UsageError("give suggestion IDS or --above SCORE, not both")
+        raise click.UsageError(
+            gettext("give suggestion IDS or --above SCORE, not both")
+        )
     if above is None:
-        confirm(yes, f"Accept {len(ids)} suggestion(s) in tenant {tenant}?")
+        confirm(
+            yes,
+            gettext(
+                "Accept %(count)s suggestion(s) in tenant %(tenant)s?",
+                count=len(ids),
+                tenant=tenant,
+            ),
+        )
         _decide_each(tenant, ids, accept=True)
         return
     _parse_score(above)
     scope = current_privacy.scope(tenant)
     count = duplicates.count_above(scope, above)
     if count == 0:
-        click.echo(f"no pending suggestion scores {above} or more; nothing changed")
+        click.echo(
+            gettext(
+                "no pending suggestion scores %(score)s or more; nothing changed",
+                score=above,
+            )
+        )
         return
-    confirm(yes, f"Link {count} suggestion(s) scoring {above} or more in {tenant}?")
+    confirm(
+        yes,
+        gettext(
+            "Link %(count)s suggestion(s) scoring %(score)s or more in %(tenant)s?",
+            count=count,
+            score=above,
+            tenant=tenant,
+        ),
+    )
     try:
         done = duplicates.accept_above(scope, OPERATOR, above)
         scope.session.commit()
     except (MergeConflict, InvalidInput, NotFound) as exc:
         scope.session.rollback()
-        fail(f"{exc}; nothing changed")
-    click.echo(f"{done} suggestion(s) accepted (linked)")
+        fail(gettext("%(error)s; nothing changed", error=exc))
+    click.echo(gettext("%(count)s suggestion(s) accepted (linked)", count=done))
 
 
 @duplicates_group.command("reject")
@@ -142,7 +192,14 @@ def accept(tenant: str, ids: tuple[int, ...], above: float | None, yes: bool) ->
 def reject(tenant: str, ids: tuple[int, ...], yes: bool) -> None:
     """Reject suggestions IDS: they stay hidden until one of the records changes."""
     require_tenant(tenant)
-    confirm(yes, f"Reject {len(ids)} suggestion(s) in tenant {tenant}?")
+    confirm(
+        yes,
+        gettext(
+            "Reject %(count)s suggestion(s) in tenant %(tenant)s?",
+            count=len(ids),
+            tenant=tenant,
+        ),
+    )
     _decide_each(tenant, ids, accept=False)
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import audit
 from . import privacy_cli
@@ -24,23 +25,59 @@ def _change(tenant: str, email: str, grant: bool, yes: bool) -> None:
     require_tenant(tenant)
     member = current_privacy.find_staff(tenant, email)
     if member is None:
-        fail(f"no staff user with email {email!r} in tenant {tenant!r}", EXIT_NOT_FOUND)
+        fail(
+            gettext(
+                "no staff user with email %(email)s in tenant %(tenant)s",
+                email=repr(email),
+                tenant=repr(tenant),
+            ),
+            EXIT_NOT_FOUND,
+        )
     rights = current_privacy.services["rights"]
-    word = "Grant" if grant else "Revoke"
-    confirm(yes, f"{word} the privacy-officer role of {member.email} in {tenant}?")
+    if grant:
+        question = gettext(
+            "Grant the privacy-officer role of %(email)s in %(tenant)s?",
+            email=member.email,
+            tenant=tenant,
+        )
+    else:
+        question = gettext(
+            "Revoke the privacy-officer role of %(email)s in %(tenant)s?",
+            email=member.email,
+            tenant=tenant,
+        )
+    confirm(yes, question)
     session = current_privacy.session
     if grant:
         changed = rights.grant(tenant, audit.OPERATOR, member.id)
     else:
         changed = rights.revoke(tenant, audit.OPERATOR, member.id)
     session.commit()
-    if not changed:
-        state = "already" if grant else "not"
-        click.echo(f"{tenant}: {member.email} is {state} a privacy officer")
+    if not changed and grant:
+        message = gettext(
+            "%(tenant)s: %(email)s is already a privacy officer",
+            tenant=tenant,
+            email=member.email,
+        )
+    elif not changed:
+        message = gettext(
+            "%(tenant)s: %(email)s is not a privacy officer",
+            tenant=tenant,
+            email=member.email,
+        )
     elif grant:
-        click.echo(f"{tenant}: granted the privacy-officer role to {member.email}")
+        message = gettext(
+            "%(tenant)s: granted the privacy-officer role to %(email)s",
+            tenant=tenant,
+            email=member.email,
+        )
     else:
-        click.echo(f"{tenant}: revoked the privacy-officer role of {member.email}")
+        message = gettext(
+            "%(tenant)s: revoked the privacy-officer role of %(email)s",
+            tenant=tenant,
+            email=member.email,
+        )
+    click.echo(message)
 
 
 @officer_group.command("grant")
@@ -72,4 +109,4 @@ def list_officers(tenant: str) -> None:
         member = by_id.get(user_id)
         click.echo(f"{user_id}\t{member.email if member else '(not a member)'}")
     if not holders:
-        click.echo(f"{tenant}: no privacy officers", err=True)
+        click.echo(gettext("%(tenant)s: no privacy officers", tenant=tenant), err=True)

@@ -15,6 +15,7 @@ import click
 from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..errors import NotFound
+from ..i18n import gettext
 from ..matching.normalize import normalize_email
 from ..proxies import current_privacy
 from ..services import audit
@@ -44,7 +45,7 @@ def resolve_email(scope: TenantScope, email: str, all_: bool) -> list[int]:
     records that had none (flushed; the caller commits or rolls back).
     """
     if normalize_email(email) is None:
-        fail(f"{email!r} is not an email address", 1)
+        fail(gettext("%(email)s is not an email address", email=repr(email)), 1)
     try:
         found = search.subjects_by_email(scope, email)
     except InvalidInput as exc:
@@ -52,23 +53,41 @@ def resolve_email(scope: TenantScope, email: str, all_: bool) -> list[int]:
     if not found:
         scope.session.rollback()
         fail(
-            f"no registration in tenant {scope.tenant} has that email address",
+            gettext(
+                "no registration in tenant %(tenant)s has that email address",
+                tenant=scope.tenant,
+            ),
             EXIT_NOT_FOUND,
         )
     if len(found) > 1:
         lines = [
-            f"  subject {sid}: {', '.join(f'{s}:{r}' for s, r in refs)}"
+            gettext(
+                "  subject %(id)s: %(refs)s",
+                id=sid,
+                refs=", ".join(f"{s}:{r}" for s, r in refs),
+            )
             for sid, refs in found.items()
         ]
         if not all_:
             scope.session.commit()  # keep the subjects just created; ids stay stable
-            click.echo(f"The address belongs to {len(found)} data subjects:", err=True)
+            click.echo(
+                gettext(
+                    "The address belongs to %(count)s data subjects:",
+                    count=len(found),
+                ),
+                err=True,
+            )
             click.echo("\n".join(lines), err=True)
             fail(
-                "ambiguous email address; pass --all to act on all of them",
+                gettext("ambiguous email address; pass --all to act on all of them"),
                 EXIT_AMBIGUOUS,
             )
-        click.echo(f"Acting on all {len(found)} data subjects with that address:")
+        click.echo(
+            gettext(
+                "Acting on all %(count)s data subjects with that address:",
+                count=len(found),
+            )
+        )
         click.echo("\n".join(lines))
     return list(found)
 
@@ -79,28 +98,52 @@ def subject_group() -> None:
 
 
 def _print_overview(ov: overview_service.Overview) -> None:
-    click.echo(f"subject {ov.subject_id} ({ov.state}) in tenant {ov.tenant}")
+    click.echo(
+        gettext(
+            "subject %(id)s (%(state)s) in tenant %(tenant)s",
+            id=ov.subject_id,
+            state=ov.state,
+            tenant=ov.tenant,
+        )
+    )
     if ov.merged_into:
-        click.echo(f"  merged into subject {ov.merged_into}")
-    click.echo(f"  registrations: {ov.registration_count}")
+        click.echo(gettext("  merged into subject %(id)s", id=ov.merged_into))
+    click.echo(gettext("  registrations: %(count)s", count=ov.registration_count))
     for group in ov.registrations:
         refs = ", ".join(row["ref"] for row in group.rows)
         click.echo(f"    {group.key} ({group.count}): {refs}")
-    click.echo(f"  related records: {ov.related_count}")
+    click.echo(gettext("  related records: %(count)s", count=ov.related_count))
     for group in ov.related:
         refs = ", ".join(row["ref"] for row in group.rows)
         click.echo(f"    {group.key} ({group.count}): {refs}")
     if ov.merges:
-        click.echo(f"  links: {len(ov.merges)}")
+        click.echo(gettext("  links: %(count)s", count=len(ov.merges)))
         for merge in ov.merges:
-            moved = ", ".join(f"{p[0]}:{p[1]} (from {p[2]})" for p in merge["previous"])
-            state = f", undone {merge['undone_at']}" if merge["undone_at"] else ""
-            click.echo(
-                f"    #{merge['id']} {merge['operation']} into subject "
-                f"{merge['subject_id']} by {merge['actor']} at "
-                f"{merge['created_at']}{state}: {moved}"
+            moved = ", ".join(
+                gettext(
+                    "%(ref)s (from %(subject)s)", ref=f"{p[0]}:{p[1]}", subject=p[2]
+                )
+                for p in merge["previous"]
             )
-    click.echo(f"  audit events: {len(ov.history)}")
+            state = (
+                gettext(", undone %(when)s", when=merge["undone_at"])
+                if merge["undone_at"]
+                else ""
+            )
+            click.echo(
+                gettext(
+                    "    #%(id)s %(operation)s into subject %(subject)s by %(actor)s "
+                    "at %(when)s%(undone)s: %(moved)s",
+                    id=merge["id"],
+                    operation=merge["operation"],
+                    subject=merge["subject_id"],
+                    actor=merge["actor"],
+                    when=merge["created_at"],
+                    undone=state,
+                    moved=moved,
+                )
+            )
+    click.echo(gettext("  audit events: %(count)s", count=len(ov.history)))
 
 
 @subject_group.command("show")
@@ -142,15 +185,25 @@ def link(tenant: str, refs: tuple[str, ...], yes: bool) -> None:
     except InvalidInput as exc:
         fail(str(exc), 1)
     if len(set(parsed)) < 2:
-        fail("give at least two different records to link", 1)
+        fail(gettext("give at least two different records to link"), 1)
     for ref in parsed:
         try:
             scope.record(*ref)
         except NotFound:
             fail(
-                f"no person record {ref[0]}:{ref[1]} in tenant {tenant}", EXIT_NOT_FOUND
+                gettext(
+                    "no person record %(ref)s in tenant %(tenant)s",
+                    ref=f"{ref[0]}:{ref[1]}",
+                    tenant=tenant,
+                ),
+                EXIT_NOT_FOUND,
             )
-    confirm(yes, f"Link {', '.join(refs)} in tenant {tenant}?")
+    confirm(
+        yes,
+        gettext(
+            "Link %(refs)s in tenant %(tenant)s?", refs=", ".join(refs), tenant=tenant
+        ),
+    )
     try:
         merge = linking.link_records(scope, ACTOR, parsed)
     except NotFound as exc:
@@ -158,10 +211,24 @@ def link(tenant: str, refs: tuple[str, ...], yes: bool) -> None:
         fail(str(exc), EXIT_NOT_FOUND)
     scope.session.commit()
     if merge is None:
-        click.echo("Nothing changed: the records already belong to one subject.")
+        click.echo(
+            gettext("Nothing changed: the records already belong to one subject.")
+        )
         return
-    moved = ", ".join(f"{p[0]}:{p[1]} (from subject {p[2]})" for p in merge.previous)
-    click.echo(f"Linked into subject {merge.subject_id} (merge {merge.id}): {moved}")
+    moved = ", ".join(
+        gettext(
+            "%(ref)s (from subject %(subject)s)", ref=f"{p[0]}:{p[1]}", subject=p[2]
+        )
+        for p in merge.previous
+    )
+    click.echo(
+        gettext(
+            "Linked into subject %(subject)s (merge %(merge)s): %(moved)s",
+            subject=merge.subject_id,
+            merge=merge.id,
+            moved=moved,
+        )
+    )
 
 
 @subject_group.command("undo")
@@ -175,13 +242,28 @@ def undo(tenant: str, merge_id: int, yes: bool) -> None:
     try:
         linking.get_merge(scope, merge_id)
     except NotFound:
-        fail(f"no merge {merge_id} in tenant {tenant}", EXIT_NOT_FOUND)
-    confirm(yes, f"Undo merge {merge_id} in tenant {tenant}?")
+        fail(
+            gettext(
+                "no merge %(merge)s in tenant %(tenant)s", merge=merge_id, tenant=tenant
+            ),
+            EXIT_NOT_FOUND,
+        )
+    confirm(
+        yes,
+        gettext(
+            "Undo merge %(merge)s in tenant %(tenant)s?", merge=merge_id, tenant=tenant
+        ),
+    )
     try:
         merge = linking.undo_merge(scope, ACTOR, merge_id)
     except MergeConflict as exc:
         scope.session.rollback()
         fail(str(exc), 1)
     scope.session.commit()
-    moved = ", ".join(f"{p[0]}:{p[1]} -> subject {p[2]}" for p in merge.previous)
-    click.echo(f"Undone merge {merge.id}: {moved}")
+    moved = ", ".join(
+        gettext("%(ref)s -> subject %(subject)s", ref=f"{p[0]}:{p[1]}", subject=p[2])
+        for p in merge.previous
+    )
+    click.echo(
+        gettext("Undone merge %(merge)s: %(moved)s", merge=merge.id, moved=moved)
+    )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import tenants
 from . import privacy_cli
@@ -19,13 +20,31 @@ def tenant_group() -> None:
 
 def _switch(tenant: str, enabled: bool, yes: bool) -> None:
     require_tenant(tenant)
-    word = "enable" if enabled else "disable"
-    confirm(yes, f"{word.capitalize()} the privacy module for tenant {tenant}?")
+    if enabled:
+        question = gettext(
+            "Enable the privacy module for tenant %(tenant)s?", tenant=tenant
+        )
+    else:
+        question = gettext(
+            "Disable the privacy module for tenant %(tenant)s?", tenant=tenant
+        )
+    confirm(yes, question)
     session = current_privacy.session
     changed = tenants.set_enabled(session, tenant, enabled, "operator")
     session.commit()
-    state = "enabled" if enabled else "disabled"
-    click.echo(f"{tenant}: {state}" if changed else f"{tenant}: already {state}")
+    if enabled:
+        message = (
+            gettext("%(tenant)s: enabled", tenant=tenant)
+            if changed
+            else gettext("%(tenant)s: already enabled", tenant=tenant)
+        )
+    else:
+        message = (
+            gettext("%(tenant)s: disabled", tenant=tenant)
+            if changed
+            else gettext("%(tenant)s: already disabled", tenant=tenant)
+        )
+    click.echo(message)
 
 
 @tenant_group.command("enable")
