@@ -155,8 +155,10 @@ def _find(
     nrs = _as_normalized(records, default_region)
     out: list[MatchPair] = []
     rate = HouseholdRate()
-    # pairs that a tenant without households would read differently
-    sensitive: list[tuple[int, int]] = []
+    # pairs that a tenant without households would read differently: decided
+    # once the whole tenant has been measured
+    sensitive: list[tuple[NormalizedRecord, NormalizedRecord, float, dict[str, float]]]
+    sensitive = []
     for i, j in candidate_pairs(nrs, max_block=max_block):
         ra, rb = nrs[i], nrs[j]
         if ra.id == rb.id:
@@ -164,18 +166,17 @@ def _find(
         total, ev = compare(ra, rb)
         rate.add(ev)
         score = logistic(total)
-        if score >= limit:
+        if household_sensitive(ra, rb, ev):
+            sensitive.append((ra, rb, score, ev))
+        elif score >= limit:
             out.append(MatchPair(ra.id, rb.id, round(score, 6), rounded(ev)))
-        elif household_sensitive(ra, rb, ev):
-            sensitive.append((i, j))
     households = rate.has_households()
-    if not households:
-        for i, j in sensitive:
-            ra, rb = nrs[i], nrs[j]
+    for ra, rb, score, ev in sensitive:
+        if not households:
             total, ev = compare(ra, rb, households=False)
             score = logistic(total)
-            if score >= limit:
-                out.append(MatchPair(ra.id, rb.id, round(score, 6), rounded(ev)))
+        if score >= limit:
+            out.append(MatchPair(ra.id, rb.id, round(score, 6), rounded(ev)))
     out.sort(key=_sort_key)
     return ScanResult(out, rate.rate, households)
 

@@ -128,6 +128,20 @@ def test_incremental_reading_scores_as_the_full_scan() -> None:
             **_address(99),
         },
     ]
+    # one national id, two given names and birth dates: suggested in both
+    # readings, and the full scan must report the household-free score, as
+    # incremental matching would
+    twin = {"first_name": "Ola", "last_name": "Berg", "national_id": "12345678901"}
+    extra += [
+        {"id": "w-1", **twin, "birth_date": "1950-01-01", **_address(97)},
+        {
+            "id": "w-2",
+            **twin,
+            "first_name": "Per",
+            "birth_date": "1980-01-01",
+            **_address(97),
+        },
+    ]
     # only a surname and a full address: no conflict, so both readings agree
     extra += [
         {"id": "z-1", "last_name": "Fjellheim", **_address(98)},
