@@ -366,6 +366,57 @@ def scale_child(n: int) -> None:
     )
 
 
+#: Limits of a peer run on a large data set (a child process): seconds, bytes.
+PEER_LIMITS = (180, 8 * 1024**3)
+
+
+def peer_child(matcher: str, n: int) -> None:
+    """Inside a fresh process with a memory limit: one peer on norwegian-n."""
+    records, truth = generate_registrations(0, seed=1, n_registrations=n)
+    peer = {"recordlinkage": run_recordlinkage, "splink": run_splink}[matcher]
+    peer(f"norwegian-{n}", records, truth)
+
+
+def run_peers_bounded(n: int) -> None:
+    """Peers on norwegian-n in child processes, stopped at :data:`PEER_LIMITS`."""
+    seconds, memory = PEER_LIMITS
+
+    def limit() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+
+    for matcher in ("recordlinkage", "splink"):
+        base = {"bench": "matching", "dataset": f"norwegian-{n}", "matcher": matcher}
+        start = time.perf_counter()
+        try:
+            done = subprocess.run(
+                [sys.executable, __file__, "--peer-child", matcher, str(n)],
+                check=False,
+                timeout=seconds,
+                preexec_fn=limit,
+                capture_output=True,
+                text=True,
+            )
+        except subprocess.TimeoutExpired:
+            emit({**base, "error": f"not finished after {seconds} s"})
+            continue
+        lines = [x for x in done.stdout.splitlines() if x.startswith("{")]
+        if lines:
+            line = json.loads(lines[-1])
+            if "error" in line:
+                elapsed = round(time.perf_counter() - start, 1)
+                line["error"] += f" after {elapsed} s, limit {memory // 1024**3} GB"
+            emit(line)
+        else:
+            elapsed = round(time.perf_counter() - start, 1)
+            emit(
+                {
+                    **base,
+                    "error": f"failed after {elapsed} s within {memory // 1024**3} GB"
+                    f" (exit {done.returncode})",
+                }
+            )
+
+
 def run_scale(sizes: list[int]) -> None:
     """One subprocess per size so peak memory is per size."""
     for n in sizes:
@@ -418,9 +469,13 @@ def main() -> None:
     ap.add_argument("--quick", action="store_true", help="small sizes only")
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
+    ap.add_argument("--peer-child", nargs=2, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.scale_child:
         scale_child(args.scale_child)
+        return
+    if args.peer_child:
+        peer_child(args.peer_child[0], int(args.peer_child[1]))
         return
     peers = [] if args.no_peers else [run_recordlinkage, run_splink]
 
@@ -451,6 +506,9 @@ def main() -> None:
         if with_peers:
             for peer in peers:
                 peer(label, recs, truth)
+        elif peers and label == "norwegian-90000":
+            # the peers at scale, each in a child stopped at PEER_LIMITS
+            run_peers_bounded(90000)
         else:
             for peer in peers:
                 emit(
@@ -458,7 +516,7 @@ def main() -> None:
                         "bench": "matching",
                         "dataset": label,
                         "matcher": peer.__name__.removeprefix("run_"),
-                        "skipped": "bounded: peers run only up to 10k registrations",
+                        "skipped": "bounded: above 10k, peers run on norwegian-90000",
                     }
                 )
     run_scale([10000] if args.quick else [10000, 30000, 100000])
