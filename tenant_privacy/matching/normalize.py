@@ -239,6 +239,8 @@ def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
     text = str(raw).strip()
     if not text:
         return None
+    if text.endswith(".0") and text[:-2].isdigit():
+        text = text[:-2]  # a number that went through a spreadsheet as a float
     digits = _NOT_DIAL.sub("", text)
     if digits.startswith("00"):
         text = digits = "+" + digits[2:]
@@ -417,6 +419,15 @@ def _clean_code(raw: Any) -> str | None:
     return _NOT_CODE.sub("", fold_text(text)) or None
 
 
+def _postcode(raw: Any, country: str | None) -> str | None:
+    """Clean postcode; a Norwegian one that lost its leading zero (a spreadsheet
+    import turned "0150" into 150) gets it back."""
+    code = _clean_code(raw)
+    if code and country == "NO" and code.isdigit() and len(code) < 4:
+        code = code.zfill(4)
+    return code
+
+
 _COUNTRY_CODES = {
     "norway": "NO",
     "norge": "NO",
@@ -530,7 +541,7 @@ def normalize_record(
         birth_date=normalize_birth_date(record.get("birth_date")),
         street=(street[0] or None) if street else None,
         house=street[1] if street else (),
-        postcode=_clean_code(record.get("postcode")),
+        postcode=_postcode(record.get("postcode"), country or region),
         city=" ".join(city_tokens) or None,
         country=country,
         national_id=_clean_code(nid),

@@ -126,3 +126,16 @@ def test_phone_fast_path_agrees_with_phonenumbers(raw: str) -> None:
         expected = None
     got = normalize_phone(raw, "NO")
     assert (got[0] if got else None) == expected
+
+
+def test_spreadsheet_imports_keep_postcodes_and_phones() -> None:
+    # a CSV that went through a spreadsheet: postcode 0150 became 150, the
+    # phone a float; a Swedish 3-digit code is left alone
+    from tenant_privacy.matching.normalize import normalize_phone
+
+    assert normalize_record({"id": 1, "postcode": 150}).postcode == "0150"
+    assert normalize_record({"id": 1, "postcode": "0150"}).postcode == "0150"
+    assert (
+        normalize_record({"id": 1, "postcode": 150, "country": "SE"}).postcode == "150"
+    )
+    assert normalize_phone("91234567.0") == ("+4791234567", "mobile")
