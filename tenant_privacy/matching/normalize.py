@@ -299,11 +299,39 @@ _DATE_PATTERNS = (
 _DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
 
 
+_DMY_SHORT = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2})$")
+_D_MONTH_Y = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?\s+(\d{4})$")
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            "jan january januar",
+            "feb february februar",
+            "mar mars march",
+            "apr april",
+            "mai may",
+            "jun juni june",
+            "jul juli july",
+            "aug august",
+            "sep sept september",
+            "okt oct oktober october",
+            "nov november",
+            "des dec desember december",
+        ),
+        start=1,
+    )
+    for name in names.split()
+}
+
+
 def normalize_birth_date(raw: Any) -> str | None:
     """Return an ISO date string (YYYY-MM-DD) or None if missing or impossible.
 
     Accepts ``date``/``datetime`` objects, ISO strings (a time part is ignored),
-    "YYYYMMDD", and day-first "DD.MM.YYYY" / "DD/MM/YYYY" as written in Norway.
+    "YYYYMMDD", day-first "DD.MM.YYYY" / "DD/MM/YYYY" as written in Norway, a
+    two-digit year ("07.03.85": the latest such year not in the future) and a
+    month name ("7. mars 1985", "7 March 1985"). A date in the future is no
+    birth date (None).
     """
     if raw is None:
         return None
@@ -321,15 +349,22 @@ def normalize_birth_date(raw: Any) -> str | None:
             y, m, d = (int(g) for g in hit.groups())
             break
     else:
-        hit = _DMY.match(text)
-        if hit:
+        if hit := _DMY.match(text):
             d, m, y = (int(g) for g in hit.groups())
+        elif hit := _DMY_SHORT.match(text):
+            d, m, yy = (int(g) for g in hit.groups())
+            this_year = _dt.date.today().year
+            y = 2000 + yy if 2000 + yy <= this_year else 1900 + yy
+        elif hit := _D_MONTH_Y.match(text.lower()):
+            m = _MONTHS.get(hit.group(2))
+            d, y = int(hit.group(1)), int(hit.group(3))
     if y is None or m is None or d is None:
         return None
     try:
-        return _dt.date(y, m, d).isoformat()
+        born = _dt.date(y, m, d)
     except ValueError:
         return None
+    return None if born > _dt.date.today() else born.isoformat()
 
 
 _STREET_WORDS = {

@@ -139,3 +139,19 @@ def test_spreadsheet_imports_keep_postcodes_and_phones() -> None:
         normalize_record({"id": 1, "postcode": 150, "country": "SE"}).postcode == "150"
     )
     assert normalize_phone("91234567.0") == ("+4791234567", "mobile")
+
+
+@pytest.mark.parametrize(
+    "raw, iso",
+    [
+        ("07.03.85", "1985-03-07"),
+        ("7. mars 1985", "1985-03-07"),
+        ("7 March 1985", "1985-03-07"),
+        ("07.03.2085", None),  # in the future: no birth date
+        ("31.02.1990", None),
+    ],
+)
+def test_birth_dates_as_people_write_them(raw: str, iso: str | None) -> None:
+    from tenant_privacy.matching import normalize_birth_date
+
+    assert normalize_birth_date(raw) == iso
