@@ -160,10 +160,23 @@ def _surname_first(head: tuple[str, ...], rest: tuple[str, ...]) -> bool:
 _EMPTY: frozenset[int] = frozenset()
 
 
+#: Titles and generation marks that are no part of a name ("Dr. Ole Hansen jr.").
+NAME_NOISE = frozenset(
+    "dr doktor prof professor hr herr fru frk froken mr mrs ms miss mx sir dame "
+    "jr jnr junior sr snr senior ii iii iv phd md".split()
+)
+_PARENTHESES = re.compile(r"\([^)]*\)")
+
+
 def _name_tokens(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    return tuple(t for t in canon_text(str(value)) if t)
+    text = str(value)
+    if "(" in text:  # "Ole Hansen (privat)"
+        text = _PARENTHESES.sub(" ", text)
+    tokens = tuple(t for t in canon_text(text) if t)
+    kept = tuple(t for t in tokens if t not in NAME_NOISE)
+    return kept or tokens
 
 
 def split_full_name(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -174,12 +187,12 @@ def split_full_name(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     otherwise the last word is the surname and the rest the given names. Other
     swapped orders are handled later by the scorer, which tries both orientations.
     """
-    text = str(full_name).strip()
+    text = _PARENTHESES.sub(" ", str(full_name)).strip()
     if "," in text:
         last, _, first = text.partition(",")
         return _name_tokens(first), _name_tokens(last)
-    # keep hyphenated surnames together before tokenising
-    words = text.split()
+    # keep hyphenated surnames together before tokenising; drop titles
+    words = [w for w in text.split() if not set(canon_text(w)) <= NAME_NOISE]
     if not words:
         return (), ()
     if len(words) == 1:

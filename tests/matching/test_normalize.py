@@ -155,3 +155,13 @@ def test_birth_dates_as_people_write_them(raw: str, iso: str | None) -> None:
     from tenant_privacy.matching import normalize_birth_date
 
     assert normalize_birth_date(raw) == iso
+
+
+@pytest.mark.parametrize(
+    "full_name",
+    ["Dr. Ole Hansen", "Hr. Ole Hansen", "Ole Hansen (privat)", "Hansen, Dr. Ole"],
+)
+def test_titles_and_remarks_are_no_part_of_a_name(full_name: str) -> None:
+    # Faker's no_NO names come with "Dr." and "Prof."; CRMs add remarks
+    nr = normalize_record({"id": 1, "full_name": full_name})
+    assert nr.first == ("ole",) and nr.last == ("hansen",)
