@@ -81,7 +81,12 @@ def canon_text(value: str | None) -> tuple[str, ...]:
     """Canonical tokens of free text (see :func:`canon_token`); empty for None."""
     if not value:
         return ()
-    return tuple(canon_token(t) for t in fold_text(str(value)).split())
+    return _canon_words(str(value))
+
+
+@lru_cache(maxsize=200_000)
+def _canon_words(text: str) -> tuple[str, ...]:
+    return tuple(canon_token(t) for t in fold_text(text).split())
 
 
 # (trigger, pattern, replacement): the pattern only runs when the trigger occurs
@@ -171,7 +176,11 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 def _name_tokens(value: Any) -> tuple[str, ...]:
     if value is None:
         return ()
-    text = str(value)
+    return _name_words(str(value))
+
+
+@lru_cache(maxsize=200_000)
+def _name_words(text: str) -> tuple[str, ...]:
     if "(" in text:  # "Ole Hansen (privat)"
         text = _PARENTHESES.sub(" ", text)
     tokens = tuple(t for t in canon_text(text) if t)
