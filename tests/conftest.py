@@ -127,3 +127,16 @@ def any_db_app(
         server = request.getfixturevalue("postgres_server")
         return seed(make_app(server.create_database()))
     return seed(make_app())
+
+
+@pytest.fixture
+def pg_app(make_app: t.Callable[..., Flask], postgres_server: t.Any) -> Flask:
+    """The demo on a fresh PostgreSQL database with one empty tenant, fjord."""
+    app = make_app(postgres_server.create_database())
+    with app.app_context():
+        from demo.models import Tenant
+        from demo.models import db
+
+        db.session.add(Tenant(key="fjord", name="Fjord"))
+        db.session.commit()
+    return app

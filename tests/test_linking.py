@@ -273,18 +273,6 @@ def test_failure_midway_leaves_nothing_half_done(people, monkeypatch) -> None:
 # -- PostgreSQL: two officers at the same time ----------------------------------------
 
 
-@pytest.fixture
-def pg_app(make_app, postgres_server):
-    app = make_app(postgres_server.create_database())
-    with app.app_context():
-        from demo.models import Tenant
-        from demo.models import db
-
-        db.session.add(Tenant(key="fjord", name="Fjord"))
-        db.session.commit()
-    return app
-
-
 def _worker(engine, registry, refs, barrier, hold, errors, results) -> None:
     try:
         with orm.Session(engine) as session:

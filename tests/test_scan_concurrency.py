@@ -15,18 +15,6 @@ from tenant_privacy.services import duplicates
 from tenant_privacy.store.scope import TenantScope
 
 
-@pytest.fixture
-def pg_app(make_app, postgres_server):
-    app = make_app(postgres_server.create_database())
-    with app.app_context():
-        from demo.models import Tenant
-        from demo.models import db
-
-        db.session.add(Tenant(key="fjord", name="Fjord"))
-        db.session.commit()
-    return app
-
-
 @pytest.mark.postgres
 def test_concurrent_scan_starts_make_one_scan(pg_app) -> None:
     from demo.models import db
