@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from .blocking import MAX_BLOCK
 from .blocking import blocking_keys
+from .caches import clear_caches
 from .closure import transitive_closure
 from .households import HOUSEHOLD_FREE_RATE
 from .households import HouseholdRate
@@ -36,6 +37,7 @@ __all__ = [
     "MatchPair",
     "NormalizedRecord",
     "blocking_keys",
+    "clear_caches",
     "find_duplicates",
     "match_one",
     "normalize_birth_date",

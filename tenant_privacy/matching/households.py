@@ -81,11 +81,11 @@ def household_sensitive(
     at least in part, and the given names or the birth dates conflict. Only such
     pairs are scored again when the tenant turns out to be household-free.
     """
+    if (
+        evidence.get("first_name", 1.0) >= FIRST_CONFLICT
+        and evidence.get("birth_date", 1.0) >= 0.4
+    ):
+        return False  # no conflict: both readings agree (most pairs)
     if evidence.get("street", 0.0) < _SOME_STREET and evidence.get("postcode") != 1.0:
         return False  # the household-free reading needs an agreeing address
-    if has_contact(a) or has_contact(b):
-        return False
-    return (
-        evidence.get("first_name", 1.0) < FIRST_CONFLICT
-        or evidence.get("birth_date", 1.0) < 0.4
-    )
+    return not (has_contact(a) or has_contact(b))

@@ -123,6 +123,7 @@ def _sound(token: str) -> str:
     return word
 
 
+@lru_cache(maxsize=400_000)
 def phonetic(token: str, strip_vowels: bool = True) -> str:
     """A sound key of one canonical word: first letter plus its consonants.
 
@@ -449,7 +450,12 @@ def normalize_street(raw: Any) -> tuple[str, tuple[str, ...]] | None:
     """
     if raw is None:
         return None
-    text = fold_text(str(raw))
+    return _street_parts(str(raw))
+
+
+@lru_cache(maxsize=200_000)
+def _street_parts(raw: str) -> tuple[str, tuple[str, ...]] | None:
+    text = fold_text(raw)
     # glue a house letter to its number: "5 b" -> "5b"
     text = _HOUSE_LETTER.sub(r"\1\2", text)
     words: list[str] = []

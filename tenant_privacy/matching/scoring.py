@@ -131,6 +131,8 @@ DOUBLE_NAME_PARTIAL = 0.93
 
 
 def _curve(points: tuple[tuple[float, float], ...], x: float) -> float:
+    if x >= 1.0:  # the common case: full agreement
+        return points[-1][1]
     px, py = points[0]
     if x <= px:
         return py
