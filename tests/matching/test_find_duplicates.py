@@ -243,3 +243,15 @@ def test_a_surname_split_by_a_stray_space_still_blocks() -> None:
     from tenant_privacy.matching import normalize_record
 
     assert blocking_keys(normalize_record(a)) & blocking_keys(normalize_record(b))
+
+
+def test_clearing_the_caches_changes_speed_only() -> None:
+    from tenant_privacy.matching import clear_caches
+    from tenant_privacy.matching.scoring import token_similarity
+
+    recs, _ = generate_registrations(0, seed=8, n_registrations=400)
+    before = find_duplicates(recs)
+    assert token_similarity.cache_info().currsize > 0
+    clear_caches()
+    assert token_similarity.cache_info().currsize == 0
+    assert find_duplicates(recs) == before
