@@ -27,7 +27,6 @@ from sqlalchemy import orm
 from .. import matching
 from ..errors import InvalidInput
 from ..errors import MergeConflict
-from ..errors import NotFound
 from ..errors import ScanInProgress
 from ..models import BlockingKey
 from ..models import MatchRecord
@@ -482,11 +481,7 @@ def suggestion(scope: TenantScope, suggestion_id: int | str) -> MatchSuggestion:
 
     :raises NotFound: if there is none here (also for another tenant's id).
     """
-    try:
-        sid = int(suggestion_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound(f"no suggestion {suggestion_id!r}") from exc
-    return scope.get(MatchSuggestion, id=sid)
+    return scope.by_id(MatchSuggestion, suggestion_id, "suggestion")
 
 
 def refs_of(s: MatchSuggestion) -> tuple[RecordRef, RecordRef]:

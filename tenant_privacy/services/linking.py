@@ -30,7 +30,6 @@ import sqlalchemy as sa
 
 from ..errors import InvalidInput
 from ..errors import MergeConflict
-from ..errors import NotFound
 from ..models import MergeRecord
 from ..models import MergeSubject
 from ..models import Subject
@@ -295,11 +294,7 @@ def get_merge(scope: TenantScope, merge_id: int | str) -> MergeRecord:
 
     :raises NotFound: if there is none here (also for another tenant's id).
     """
-    try:
-        mid = int(merge_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound(f"no merge {merge_id!r}") from exc
-    return scope.get(MergeRecord, id=mid)
+    return scope.by_id(MergeRecord, merge_id, "merge")
 
 
 def undo_merge(scope: TenantScope, actor: str, merge_id: int | str) -> MergeRecord:

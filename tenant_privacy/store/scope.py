@@ -78,16 +78,24 @@ class TenantScope:
             raise NotFound(f"no {model.__name__} {keys!r} in this tenant")
         return row
 
+    def by_id(self, model: type[M], row_id: int | str, what: str) -> M:
+        """The row of *model* with the integer id *row_id* (as given by a user).
+
+        :raises NotFound: "no *what* ..." if *row_id* is no integer or there is
+            no such row in this tenant (also for another tenant's id).
+        """
+        try:
+            number = int(row_id)
+        except (TypeError, ValueError) as exc:
+            raise NotFound(f"no {what} {row_id!r}") from exc
+        return self.get(model, id=number)
+
     def subject(self, subject_id: int | str) -> Subject:
         """The data subject *subject_id* of this tenant.
 
         :raises NotFound: if it does not exist here (also for another tenant's id).
         """
-        try:
-            sid = int(subject_id)
-        except (TypeError, ValueError) as exc:
-            raise NotFound(f"no subject {subject_id!r}") from exc
-        return self.get(Subject, id=sid)
+        return self.by_id(Subject, subject_id, "subject")
 
     # -- sources ----------------------------------------------------------------
     def source_select(self, source: Source) -> sa.Select[t.Any]:
