@@ -12,6 +12,8 @@ from collections.abc import Iterator
 from collections.abc import Sequence
 from itertools import combinations
 
+from rapidfuzz.distance import OSA
+
 from .nicknames import group_roots
 from .normalize import NICK_GROUPS
 from .normalize import NormalizedRecord
@@ -63,10 +65,7 @@ def blocking_keys(nr: NormalizedRecord) -> set[str]:
     nid = nr.national_id
     if nid and len(nid) >= 5:
         keys.add("i:" + nid)
-        # deletion neighbourhood: one wrong, missing, extra or transposed digit
-        # leaves the two ids sharing one of these keys
-        for pos in range(len(nid)):
-            keys.add(f"d:{nid[:pos]}{nid[pos + 1 :]}")
+        keys.update(id_half_keys(nid))
     firsts = nr.first[:1]
     lasts = nr.last
     if len(lasts) > 1:
@@ -104,6 +103,31 @@ def blocking_keys(nr: NormalizedRecord) -> set[str]:
     return keys
 
 
+def id_half_keys(nid: str) -> set[str]:
+    """Keys under which two ids one edit apart always meet.
+
+    The first and the last ``k`` characters, ``k`` below half the length:
+    one wrong, missing, extra or transposed character leaves one of them
+    whole (pigeonhole). Ids of lengths n and n + 1 meet at ``k = n // 2``,
+    so each id is filed under its own ``k`` and its longer neighbour's.
+    Two keys for an odd length, four for an even one; blocks sharing such a
+    key are then filtered to ids really one edit apart (:func:`ids_one_edit_apart`).
+    """
+    n = len(nid)
+    keys = set()
+    for k in {(n - 1) // 2, n // 2}:
+        if k >= 2:
+            keys.add(f"d:{nid[:k]}")
+            keys.add(f"t:{nid[-k:]}")
+    return keys
+
+
+def ids_one_edit_apart(a: str | None, b: str | None) -> bool:
+    """True for two different ids one substitution, insertion, deletion or
+    transposition of neighbours apart."""
+    return bool(a) and bool(b) and a != b and OSA.distance(a, b, score_cutoff=1) <= 1
+
+
 def build_index(records: Sequence[NormalizedRecord]) -> dict[str, list[int]]:
     """Map every blocking key to the positions of the records filed under it."""
     index: dict[str, list[int]] = defaultdict(list)
@@ -127,6 +151,30 @@ def _sub_blocks(
             yield sub
 
 
+def _near_id_pairs(
+    key: str, members: list[int], records: Sequence[NormalizedRecord]
+) -> Iterator[tuple[int, int]]:
+    """Pairs of ``members`` (filed under the id half ``key``) whose ids are one
+    edit apart. A crowded half (ids that begin with a birth date) is first split
+    by the deletion neighbourhood of the ids' other part, so the work stays
+    linear in the block."""
+    ids = [(m, records[m].national_id or "") for m in members]
+    groups: Iterable[list[tuple[int, str]]] = (ids,)
+    if len(ids) > MAX_BLOCK:
+        k = len(key) - 2
+        split: dict[str, list[tuple[int, str]]] = defaultdict(list)
+        for m, nid in ids:
+            rest = nid[k:] if key[0] == "d" else nid[:-k]
+            split[rest].append((m, nid))
+            for pos in range(len(rest)):
+                split[rest[:pos] + rest[pos + 1 :]].append((m, nid))
+        groups = split.values()
+    for group in groups:
+        for (i, x), (j, y) in combinations(group, 2):
+            if ids_one_edit_apart(x, y):
+                yield i, j
+
+
 def candidate_pairs(
     records: Sequence[NormalizedRecord], *, max_block: int = MAX_BLOCK
 ) -> Iterable[tuple[int, int]]:
@@ -141,8 +189,10 @@ def candidate_pairs(
     for key, members in index.items():
         if len(members) < 2:
             continue
-        if key.startswith("d:") and len({records[m].national_id for m in members}) < 2:
-            continue  # one id only: the "i:" block already pairs them
+        if key[0] in "dt" and key[1] == ":":
+            # ids sharing a half: only those one edit apart are candidates
+            seen.update(i * n + j for i, j in _near_id_pairs(key, members, records))
+            continue
         blocks: Iterable[list[int]]
         if len(members) > max_block:
             blocks = _sub_blocks(members, records)

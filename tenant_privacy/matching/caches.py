@@ -24,6 +24,7 @@ _CACHED = (
     normalize.normalize_phone,
     normalize._street_token,
     normalize._street_parts,
+    normalize._written_date,
     scoring.token_similarity,
     scoring.name_similarity,
     scoring._street_text_similarity,

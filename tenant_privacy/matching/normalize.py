@@ -74,7 +74,14 @@ def canon_token(token: str) -> str:
     "aa", "ae", "oe" and "ue" collapse to one vowel, so "bjoern", "bjorn" and
     "bjørn" (folded "bjoern") all give "bjorn" and "saether"/"sather" give "sather".
     """
-    return _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group(0)], fold_text(token))
+    return _canon_folded(fold_text(token))
+
+
+def _canon_folded(word: str) -> str:
+    """:func:`canon_token` of a word :func:`fold_text` already gave."""
+    if "aa" in word or "ae" in word or "oe" in word or "ue" in word:
+        return _DIGRAPHS.sub(lambda m: _DIGRAPH_MAP[m.group(0)], word)
+    return word
 
 
 def canon_text(value: str | None) -> tuple[str, ...]:
@@ -86,7 +93,7 @@ def canon_text(value: str | None) -> tuple[str, ...]:
 
 @lru_cache(maxsize=200_000)
 def _canon_words(text: str) -> tuple[str, ...]:
-    return tuple(canon_token(t) for t in fold_text(text).split())
+    return tuple(_canon_folded(t) for t in fold_text(text).split())
 
 
 # (trigger, pattern, replacement): the pattern only runs when the trigger occurs
@@ -362,32 +369,55 @@ def normalize_birth_date(raw: Any) -> str | None:
         return raw.date().isoformat()
     if isinstance(raw, _dt.date):
         return raw.isoformat()
-    text = str(raw).strip()
+    written = _written_date(str(raw).strip())
+    if isinstance(written, tuple):
+        written = _two_digit_year_date(*written)
+    if written is None:
+        return None
+    if written > _IMPORT_DAY and written > _dt.date.today().isoformat():
+        return None  # in the future
+    return written
+
+
+#: The day this module was imported: no date up to it is in the future.
+_IMPORT_DAY = _dt.date.today().isoformat()
+
+
+def _iso(y: int, m: int, d: int) -> str | None:
+    try:
+        return _dt.date(y, m, d).isoformat()
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=200_000)
+def _written_date(text: str) -> str | tuple[int, int, int] | None:
+    """The ISO date ``text`` spells, (day, month, two-digit year) when it
+    abbreviates the year (the century depends on today), or None."""
     if not text:
         return None
-    y = m = d = None
     for pat in _DATE_PATTERNS:
         hit = pat.match(text)
         if hit:
             y, m, d = (int(g) for g in hit.groups())
-            break
-    else:
-        if hit := _DMY.match(text):
-            d, m, y = (int(g) for g in hit.groups())
-        elif hit := _DMY_SHORT.match(text):
-            d, m, yy = (int(g) for g in hit.groups())
-            this_year = _dt.date.today().year
-            y = 2000 + yy if 2000 + yy <= this_year else 1900 + yy
-        elif hit := _D_MONTH_Y.match(text.lower()):
-            m = _MONTHS.get(hit.group(2))
-            d, y = int(hit.group(1)), int(hit.group(3))
-    if y is None or m is None or d is None:
-        return None
-    try:
-        born = _dt.date(y, m, d)
-    except ValueError:
-        return None
-    return None if born > _dt.date.today() else born.isoformat()
+            return _iso(y, m, d)
+    if hit := _DMY.match(text):
+        d, m, y = (int(g) for g in hit.groups())
+        return _iso(y, m, d)
+    if hit := _DMY_SHORT.match(text):
+        d, m, yy = (int(g) for g in hit.groups())
+        return d, m, yy
+    if hit := _D_MONTH_Y.match(text.lower()):
+        month = _MONTHS.get(hit.group(2))
+        if month is None:
+            return None
+        return _iso(int(hit.group(3)), month, int(hit.group(1)))
+    return None
+
+
+def _two_digit_year_date(d: int, m: int, yy: int) -> str | None:
+    this_year = _dt.date.today().year
+    return _iso(2000 + yy if 2000 + yy <= this_year else 1900 + yy, m, d)
 
 
 _STREET_WORDS = {
@@ -440,7 +470,7 @@ def _street_token(token: str) -> str:
     return token
 
 
-_HOUSE_LETTER = re.compile(r"\b(\d+) ([a-h])\b")
+_HOUSE_LETTERS = frozenset("abcdefgh")
 
 
 def normalize_street(raw: Any) -> tuple[str, tuple[str, ...]] | None:
@@ -455,16 +485,19 @@ def normalize_street(raw: Any) -> tuple[str, tuple[str, ...]] | None:
 
 @lru_cache(maxsize=200_000)
 def _street_parts(raw: str) -> tuple[str, tuple[str, ...]] | None:
-    text = fold_text(raw)
-    # glue a house letter to its number: "5 b" -> "5b"
-    text = _HOUSE_LETTER.sub(r"\1\2", text)
     words: list[str] = []
     numbers: list[str] = []
-    for tok in text.split():
+    after_number = False  # the previous word was all digits
+    for tok in fold_text(raw).split():
         if tok[0].isdigit():
             numbers.append(tok)
+            after_number = tok.isdigit()
+            continue
+        if after_number and len(tok) == 1 and tok in _HOUSE_LETTERS:
+            numbers[-1] += tok  # a house letter belongs to its number: "5 b" -> "5b"
         else:
-            words.append(_street_token(canon_token(tok)))
+            words.append(_street_token(_canon_folded(tok)))
+        after_number = False
     if not words and not numbers:
         return None
     return " ".join(words), tuple(numbers)

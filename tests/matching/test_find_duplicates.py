@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import itertools
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -255,3 +256,67 @@ def test_clearing_the_caches_changes_speed_only() -> None:
     clear_caches()
     assert token_similarity.cache_info().currsize == 0
     assert find_duplicates(recs) == before
+
+
+def test_clear_caches_empties_every_memo_cache_of_the_matcher() -> None:
+    """A cache missing from clear_caches would make the bench's "cold" runs warm."""
+    import importlib
+    import pkgutil
+
+    import tenant_privacy.matching as matching
+    from tenant_privacy.matching import clear_caches
+
+    recs, _ = generate_registrations(0, seed=8, n_registrations=200)
+    find_duplicates(recs)
+    clear_caches()
+    cached = []
+    for info in pkgutil.iter_modules(matching.__path__):
+        module = importlib.import_module(f"tenant_privacy.matching.{info.name}")
+        for name, value in vars(module).items():
+            if hasattr(value, "cache_info") and value.__module__ == module.__name__:
+                cached.append(name)
+                assert value.cache_info().currsize == 0, name
+    assert "token_similarity" in cached and "_written_date" in cached
+
+
+def _edited(nid: str, rng: random.Random) -> str:
+    digits = list(nid)
+    pos = rng.randrange(len(digits))
+    match rng.choice("sidt"):
+        case "s":
+            digits[pos] = rng.choice("0123456789")
+        case "i":
+            digits.insert(pos, rng.choice("0123456789"))
+        case "d":
+            digits.pop(pos)
+        case _:
+            pos = min(pos, len(digits) - 2)
+            digits[pos], digits[pos + 1] = digits[pos + 1], digits[pos]
+    return "".join(digits)
+
+
+@pytest.mark.parametrize("prefix", ["", "19850"])
+def test_ids_one_edit_apart_are_always_candidates(prefix: str) -> None:
+    """A mistyped national id still meets its original: every pair of ids one
+    substitution, insertion, deletion or transposition apart shares a block,
+    also when hundreds of ids begin alike (ids that start with a birth date)."""
+    from tenant_privacy.matching.blocking import ids_one_edit_apart
+    from tenant_privacy.matching.normalize import NormalizedRecord
+
+    rng = random.Random(5)
+    ids: list[str] = []
+    for _ in range(300):
+        length = rng.choice([6, 7, 9, 11]) - len(prefix)
+        nid = prefix + "".join(rng.choice("0123456789") for _ in range(max(length, 3)))
+        ids += [nid, _edited(nid, rng)]
+    records = [NormalizedRecord(id=k, national_id=nid) for k, nid in enumerate(ids)]
+    found = set(candidate_pairs(records))
+    near = {
+        (i, j)
+        for i, j in itertools.combinations(range(len(ids)), 2)
+        if ids_one_edit_apart(ids[i], ids[j])
+    }
+    assert len(near) >= 250
+    assert near <= found
+    # and the id blocks add no pairs of unrelated ids
+    assert all(ids[i] == ids[j] or (i, j) in near for i, j in found)
