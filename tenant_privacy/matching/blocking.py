@@ -155,24 +155,30 @@ def _near_id_pairs(
     key: str, members: list[int], records: Sequence[NormalizedRecord]
 ) -> Iterator[tuple[int, int]]:
     """Pairs of ``members`` (filed under the id half ``key``) whose ids are one
-    edit apart. A crowded half (ids that begin with a birth date) is first split
-    by the deletion neighbourhood of the ids' other part, so the work stays
-    linear in the block."""
-    ids = [(m, records[m].national_id or "") for m in members]
-    groups: Iterable[list[tuple[int, str]]] = (ids,)
-    if len(ids) > MAX_BLOCK:
+    edit apart, ``(i, j)`` with ``i < j``. Each distinct id is checked once; a
+    crowded half (ids that begin with a birth date) is first split by the
+    deletion neighbourhood of the ids' other part, so the work stays linear."""
+    holders: dict[str, list[int]] = defaultdict(list)
+    for m in members:
+        holders[records[m].national_id or ""].append(m)
+    if len(holders) < 2:
+        return  # one id only: the "i:" block already pairs them
+    groups: Iterable[list[str]] = (list(holders),)
+    if len(holders) > MAX_BLOCK:
         k = len(key) - 2
-        split: dict[str, list[tuple[int, str]]] = defaultdict(list)
-        for m, nid in ids:
+        split: dict[str, list[str]] = defaultdict(list)
+        for nid in holders:
             rest = nid[k:] if key[0] == "d" else nid[:-k]
-            split[rest].append((m, nid))
+            split[rest].append(nid)
             for pos in range(len(rest)):
-                split[rest[:pos] + rest[pos + 1 :]].append((m, nid))
+                split[rest[:pos] + rest[pos + 1 :]].append(nid)
         groups = split.values()
     for group in groups:
-        for (i, x), (j, y) in combinations(group, 2):
-            if ids_one_edit_apart(x, y):
-                yield i, j
+        for x, y in combinations(group, 2):
+            if OSA.distance(x, y, score_cutoff=1) <= 1:
+                for i in holders[x]:
+                    for j in holders[y]:
+                        yield (i, j) if i < j else (j, i)
 
 
 def candidate_pairs(

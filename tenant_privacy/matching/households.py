@@ -18,24 +18,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .normalize import NormalizedRecord
 from .scoring import FIRST_CONFLICT
 from .scoring import SURNAME_AGREES
-from .scoring import has_contact
 
 __all__ = [
     "HOUSEHOLD_FREE_RATE",
     "MIN_SAMPLE",
     "HouseholdRate",
-    "household_sensitive",
 ]
 
 #: Below this share of "other given name at one address" the data has no households.
 HOUSEHOLD_FREE_RATE = 0.25
 #: Fewest same-surname, same-address pairs needed before the rate is trusted.
 MIN_SAMPLE = 50
-#: Street similarity from which an address agrees in part.
-_SOME_STREET = 0.6
 #: Street similarity from which two addresses are one.
 _SAME_STREET = 0.9
 
@@ -70,22 +65,3 @@ class HouseholdRate:
         """False only when enough pairs show a rate below HOUSEHOLD_FREE_RATE."""
         rate = self.rate
         return rate is None or rate >= HOUSEHOLD_FREE_RATE
-
-
-def household_sensitive(
-    a: NormalizedRecord, b: NormalizedRecord, evidence: Mapping[str, float]
-) -> bool:
-    """True when the household rules could have decided this pair.
-
-    That is: neither record carries personal contact data, the addresses agree
-    at least in part, and the given names or the birth dates conflict. Only such
-    pairs are scored again when the tenant turns out to be household-free.
-    """
-    if (
-        evidence.get("first_name", 1.0) >= FIRST_CONFLICT
-        and evidence.get("birth_date", 1.0) >= 0.4
-    ):
-        return False  # no conflict: both readings agree (most pairs)
-    if evidence.get("street", 0.0) < _SOME_STREET and evidence.get("postcode") != 1.0:
-        return False  # the household-free reading needs an agreeing address
-    return not (has_contact(a) or has_contact(b))

@@ -13,11 +13,11 @@ from typing import Any
 from .blocking import MAX_BLOCK
 from .blocking import candidate_pairs
 from .households import HouseholdRate
-from .households import household_sensitive
 from .normalize import NormalizedRecord
 from .normalize import normalize_record
 from .scoring import DEFAULT_THRESHOLD
 from .scoring import compare
+from .scoring import compare_readings
 from .scoring import logistic
 from .scoring import rounded
 
@@ -163,10 +163,10 @@ def _find(
         ra, rb = nrs[i], nrs[j]
         if ra.id == rb.id:
             continue
-        total, ev = compare(ra, rb)
+        total, ev, sensitive_pair = compare_readings(ra, rb)
         rate.add(ev)
         score = logistic(total)
-        if household_sensitive(ra, rb, ev):
+        if sensitive_pair:
             sensitive.append((ra, rb, score, ev))
         elif score >= limit:
             out.append(MatchPair(ra.id, rb.id, round(score, 6), rounded(ev)))

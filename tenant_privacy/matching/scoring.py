@@ -39,6 +39,7 @@ __all__ = [
     "HOUSEHOLD_CAP",
     "PRIOR",
     "compare",
+    "compare_readings",
     "name_similarity",
     "rounded",
     "score_pair",
@@ -170,7 +171,7 @@ def token_similarity(a: str, b: str) -> float:
         if long.startswith(short) or long.endswith(short):
             # a short form (Tine/Martine, Kasia/Katarzyna aside): likely one name
             sim = max(sim, SHORT_FORM)
-    if sim < 0.9 and phonetic(a) == phonetic(b) and len(a) > 2 and len(b) > 2:
+    if sim < 0.9 and len(a) > 2 and len(b) > 2 and phonetic(a) == phonetic(b):
         sim = 0.86
     return sim
 
@@ -262,7 +263,7 @@ def _street_text_similarity(sa: str, sb: str) -> float:
 
 def _house_agreement(ha: tuple[str, ...], hb: tuple[str, ...]) -> float:
     """1.0 shared house number, 0.9 one typo (12/21, 18/1), else 0.75."""
-    if set(ha) & set(hb):
+    if ha == hb or set(ha) & set(hb):
         return 1.0
     for x in ha:
         for y in hb:
@@ -274,7 +275,7 @@ def _house_agreement(ha: tuple[str, ...], hb: tuple[str, ...]) -> float:
 def _street_similarity(a: NormalizedRecord, b: NormalizedRecord) -> float:
     sa, sb = a.street or "", b.street or ""
     if sa and sb:
-        sim = _street_text_similarity(sa, sb)
+        sim = 1.0 if sa == sb else _street_text_similarity(sa, sb)
     elif not sa and not sb:
         sim = 1.0
     else:
@@ -297,6 +298,21 @@ def compare(
     agreeing address is read as a replaced value rather than a relative, and
     the address is not capped as household evidence.
     """
+    total, ev, _ = compare_readings(a, b, households=households)
+    return total, ev
+
+
+def compare_readings(
+    a: NormalizedRecord, b: NormalizedRecord, *, households: bool = True
+) -> tuple[float, dict[str, float], bool]:
+    """:func:`compare`, plus whether the other household reading could differ.
+
+    The third value is True when ``households`` decided nothing here *could*
+    be otherwise: neither record has contact data, the addresses agree, and
+    the given names or birth dates conflict. Only such pairs need scoring
+    again once a scan has measured the tenant household-free; for every other
+    pair both readings give the same log-odds and evidence.
+    """
     ev: dict[str, float] = {}
     personal = PRIOR
     household = 0.0
@@ -314,9 +330,13 @@ def compare(
     if a.last and b.last:
         ls = name_similarity(a.last, b.last)
     if a.first and a.last and b.first and b.last:
-        xf = name_similarity(a.first, b.last)
-        xl = name_similarity(a.last, b.first)
-        if xf + xl > (fs or 0.0) + (ls or 0.0) + 0.1:
+        straight = (fs or 0.0) + (ls or 0.0)
+        if straight < 1.9:
+            xf = name_similarity(a.first, b.last)
+            xl = name_similarity(a.last, b.first)
+        else:
+            xf = xl = 0.0  # crossed (at most 2.0) cannot beat straight by 0.1
+        if xf + xl > straight + 0.1:
             # swapped: which record is swapped is unknown, so the pair that
             # agrees better is read as the surname, unless it is a pair of
             # known given names (Ragnhild/Ragna) and the surname changed
@@ -351,9 +371,10 @@ def compare(
             # "Linda Dalset" with lindatveit@... against "Linda Tveit": the
             # email still carries the maiden name, a marriage, not a stranger
             surname_w = W_SURNAME_IN_EMAIL
-    if fs is not None or ls is not None:
-        parts = [x for x in (fs, ls) if x is not None]
-        ev["name"] = sum(parts) / len(parts)
+    if fs is not None:
+        ev["name"] = fs if ls is None else (fs + ls) / 2
+    elif ls is not None:
+        ev["name"] = ls
 
     # --- birth date
     bs = None
@@ -484,7 +505,10 @@ def compare(
     replaced = False
     # a household-free tenant (measured) reads another given name or birth
     # date at an agreeing address as a replaced value; nothing else changes
-    relaxed = no_contact and not households and household >= HOUSEHOLD_AGREES
+    could_relax = no_contact and household >= HOUSEHOLD_AGREES
+    relaxed = could_relax and not households
+    # the reading decides nothing unless a conflict meets an agreeing address
+    sensitive = could_relax and (birth_conflict or given_conflict)
     # --- two different birth dates: a parent and child, unless nothing else
     # differs and no contact data could tell relatives apart (below)
     if birth_conflict:
@@ -596,7 +620,7 @@ def compare(
         # a relative cannot be ruled out: never a near-certain score, so that
         # "accept all above" at a high score does not link possible twins
         total = REPLACED_CAP
-    return total, ev
+    return total, ev, sensitive
 
 
 def logistic(x: float) -> float:
@@ -622,4 +646,4 @@ def score_pair(
 
 def rounded(evidence: dict[str, float]) -> dict[str, float]:
     """``evidence`` with each similarity rounded to 3 places (display, storage)."""
-    return {k: round(v, 3) for k, v in evidence.items()}
+    return {k: v if v == 1.0 else round(v, 3) for k, v in evidence.items()}

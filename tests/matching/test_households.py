@@ -159,3 +159,27 @@ def test_incremental_reading_scores_as_the_full_scan() -> None:
             assert batch[frozenset((pair.a, pair.b))] == pair.score
         found = {frozenset((p.a, p.b)) for p in match_one(nr, others, households=False)}
         assert found == {k for k in batch if nr.id in k}
+
+
+def test_only_pairs_flagged_sensitive_change_with_the_household_reading() -> None:
+    """A full scan scores each pair once and re-scores only the flagged ones when
+    the tenant turns out household-free: every unflagged pair must score the
+    same under both readings, or the scan would miss duplicates."""
+    from tenant_privacy.matching import normalize_record
+    from tenant_privacy.matching.blocking import candidate_pairs
+    from tenant_privacy.matching.scoring import compare_readings
+    from tenant_privacy.matching.synthetic import generate_registrations
+
+    records, _ = generate_registrations(0, seed=11, n_registrations=3000)
+    records += _duplicates(30) + _families(30, 30) + REPLACED
+    nrs = [normalize_record(r) for r in records]
+    flagged = changed = 0
+    for i, j in candidate_pairs(nrs):
+        strict = compare_readings(nrs[i], nrs[j])
+        free = compare_readings(nrs[i], nrs[j], households=False)
+        if strict[:2] != free[:2]:
+            changed += 1
+            assert strict[2], (records[i], records[j])
+        flagged += strict[2]
+    assert changed > 20  # the readings do differ, so the check has teeth
+    assert flagged < 3 * changed  # and the flag is not raised on everything
