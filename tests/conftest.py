@@ -17,6 +17,17 @@ from flask.testing import FlaskClient
 
 from tests import infra
 
+
+@pytest.fixture(autouse=True)
+def plain_shell(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs in a shell with the C locale, as in CI and most containers:
+    CLI messages follow the shell's language, and a developer's Norwegian shell
+    must not change what the tests see."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
+
+
 SMALL_SEED = 30
 
 
