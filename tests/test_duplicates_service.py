@@ -315,3 +315,45 @@ def test_incremental_matching_reads_the_tenant_as_its_last_scan_measured(quiet_a
         db.session.commit()
         assert duplicates.tenant_has_households(h.scope(app, "nordlys")) is True
         assert duplicates.tenant_has_households(scope) is False
+
+
+@pytest.mark.parametrize("count", [4, 12])
+def test_incremental_matching_skips_a_common_name_as_the_scan_does(quiet_app, count):
+    """Registrations sharing only a full name: paired when the name is rare, never
+    when more than MAX_NAME_BLOCK share it, and the same whether found by a full
+    scan or by matching one record as it is saved."""
+    from tenant_privacy.matching.blocking import MAX_NAME_BLOCK
+
+    app = quiet_app
+    ids = []
+    with app.app_context():
+        for k in range(count):
+            row = Contact(tenant_key="fjord", first_name="Cecilie", last_name="Ødegård")
+            if k % 2:
+                row.phone = f"2{(k * 7919) % 10_000_000:07d}"  # a landline
+            else:
+                row.street = f"Kirkeveien {3 * k + 7}"
+                row.postcode = f"{1000 + 731 * k}"
+            db.session.add(row)
+            db.session.flush()
+            ids.append(str(row.id))
+        db.session.commit()
+
+    def pairs_among_them() -> set[frozenset[str]]:
+        return {
+            frozenset((r.a_id, r.b_id))
+            for r in h.suggestions(app, "fjord", "pending")
+            if r.a_source == r.b_source == "contact" and {r.a_id, r.b_id} <= set(ids)
+        }
+
+    h.scan(app, "fjord")
+    scanned = pairs_among_them()
+    assert bool(scanned) == (count <= MAX_NAME_BLOCK)
+    with app.app_context():  # forget the scan's pairs, then match one by one
+        db.session.execute(
+            sa.delete(MatchSuggestion).where(MatchSuggestion.tenant_key == "fjord")
+        )
+        for record_id in ids:
+            duplicates.match_record(h.scope(app, "fjord"), "contact", record_id)
+        db.session.commit()
+    assert pairs_among_them() == scanned

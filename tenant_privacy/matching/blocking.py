@@ -20,11 +20,23 @@ from .normalize import NormalizedRecord
 from .normalize import canon_token
 from .normalize import phonetic
 
-__all__ = ["MAX_BLOCK", "blocking_keys", "candidate_pairs", "build_index"]
+__all__ = [
+    "MAX_BLOCK",
+    "MAX_NAME_BLOCK",
+    "block_limit",
+    "blocking_keys",
+    "build_index",
+    "candidate_pairs",
+]
 
 #: A key shared by more records than this is sub-blocked by first-name initial;
 #: sub-blocks still above it are skipped (other keys cover real duplicates).
 MAX_BLOCK = 60
+#: The same for a name key (``n:``): a name shared by more registrations than
+#: this is common, and saying "same name" of two of them is no evidence; such
+#: pairs must meet through another key. Measured on 90,000 registrations, the
+#: pairs found only through larger name blocks were 10 to 1 false.
+MAX_NAME_BLOCK = 10
 
 _ROOTS = group_roots(canon_token)
 
@@ -137,8 +149,13 @@ def build_index(records: Sequence[NormalizedRecord]) -> dict[str, list[int]]:
     return index
 
 
+def block_limit(key: str, max_block: int = MAX_BLOCK) -> int:
+    """Most records a block under ``key`` may hold before it is split."""
+    return min(max_block, MAX_NAME_BLOCK) if key.startswith("n:") else max_block
+
+
 def _sub_blocks(
-    members: list[int], records: Sequence[NormalizedRecord]
+    members: list[int], records: Sequence[NormalizedRecord], limit: int
 ) -> Iterator[list[int]]:
     groups: dict[str, list[int]] = defaultdict(list)
     for pos in members:
@@ -147,7 +164,7 @@ def _sub_blocks(
         for tok in {t[:2] for t in tokens}:
             groups[tok].append(pos)
     for sub in groups.values():
-        if 1 < len(sub) <= MAX_BLOCK:
+        if 1 < len(sub) <= limit:
             yield sub
 
 
@@ -186,8 +203,9 @@ def candidate_pairs(
 ) -> Iterable[tuple[int, int]]:
     """Distinct position pairs ``(i, j)``, ``i < j``, that share a blocking key.
 
-    Blocks larger than ``max_block`` are split by name prefix; pieces still too
-    large are skipped so one very common key cannot explode the work.
+    Blocks larger than ``max_block`` (name blocks: :data:`MAX_NAME_BLOCK`) are
+    split by name prefix; pieces still too large are skipped so one very common
+    key cannot explode the work.
     """
     index = build_index(records)
     n = len(records) + 1
@@ -200,8 +218,9 @@ def candidate_pairs(
             seen.update(i * n + j for i, j in _near_id_pairs(key, members, records))
             continue
         blocks: Iterable[list[int]]
-        if len(members) > max_block:
-            blocks = _sub_blocks(members, records)
+        limit = block_limit(key, max_block)
+        if len(members) > limit:
+            blocks = _sub_blocks(members, records, limit)
         else:
             blocks = (members,)
         # positions in a block ascend (the index is built in record order)

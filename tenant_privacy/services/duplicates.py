@@ -28,6 +28,8 @@ from .. import matching
 from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..errors import ScanInProgress
+from ..matching.blocking import MAX_BLOCK
+from ..matching.blocking import block_limit
 from ..models import BlockingKey
 from ..models import MatchRecord
 from ..models import MatchSuggestion
@@ -426,8 +428,8 @@ def match_record(
     region = _region(scope)
     nr = mi.normalize_row(scope, scope.person_source(source_key), row, region)
     mi.write_index(scope, [nr])
-    hashes = list({key_hash(scope.tenant, k) for k in matching.blocking_keys(nr)})
-    candidates = mi.candidate_refs(scope, ref, hashes)
+    keys = {key_hash(scope.tenant, k): k for k in matching.blocking_keys(nr)}
+    candidates = mi.candidate_refs(scope, ref, keys, limits=name_block_limits(keys))
     cand_nrs = mi.load_refs(scope, candidates, region)
     pairs = matching.match_one(
         nr, cand_nrs, threshold=_threshold(), households=tenant_has_households(scope)
@@ -457,6 +459,16 @@ def match_record(
             session.delete(s)
     session.flush()
     return sorted(kept, key=lambda s: -s.score)
+
+
+def name_block_limits(keys: t.Mapping[str, str]) -> dict[str, int]:
+    """Limits of the name blocks among *keys* (hash → key), as a full scan applies.
+
+    Only name keys are capped: a full scan splits any other oversized block by
+    name prefix, which ranking the candidates by shared keys approximates.
+    """
+    limits = {h: block_limit(key) for h, key in keys.items()}
+    return {h: limit for h, limit in limits.items() if limit < MAX_BLOCK}
 
 
 def match_record_job(tenant: str, source_key: str, record_id: str) -> int:

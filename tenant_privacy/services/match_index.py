@@ -198,22 +198,39 @@ def suggestions_of(scope: TenantScope, ref: RecordRef) -> list[MatchSuggestion]:
 
 
 def candidate_refs(
-    scope: TenantScope, ref: RecordRef, hashes: list[str]
+    scope: TenantScope,
+    ref: RecordRef,
+    hashes: t.Iterable[str],
+    *,
+    limits: t.Mapping[str, int] | None = None,
 ) -> list[RecordRef]:
     """Stored records sharing a key hash with *ref*, most shared keys first.
 
+    *limits* maps a key hash to the most records its block may hold (see
+    :func:`tenant_privacy.matching.blocking.block_limit`): a fuller block adds no
+    candidates, as a full scan would not pair within it either (a common name).
     One query on the primary key ``(tenant_key, key_hash, ...)``; the counting is
     done here, as a ``GROUP BY`` leads SQLite to scan the tenant's whole index.
     """
-    if not hashes:
+    wanted = list(hashes)
+    if not wanted:
         return []
-    stmt = sa.select(BlockingKey.source_key, BlockingKey.record_id).where(
+    stmt = sa.select(
+        BlockingKey.key_hash, BlockingKey.source_key, BlockingKey.record_id
+    ).where(
         BlockingKey.tenant_key == scope.tenant,
-        BlockingKey.key_hash.in_(hashes),
+        BlockingKey.key_hash.in_(wanted),
     )
+    members: dict[str, list[RecordRef]] = defaultdict(list)
+    for key, source_key, record_id in scope.session.execute(stmt):
+        if (source_key, record_id) != ref:
+            members[key].append((source_key, record_id))
     shared: dict[RecordRef, int] = defaultdict(int)
-    for source_key, record_id in scope.session.execute(stmt):
-        shared[(source_key, record_id)] += 1
-    shared.pop(ref, None)
+    for key, refs in members.items():
+        limit = limits.get(key) if limits else None
+        if limit is not None and len(refs) + 1 > limit:
+            continue
+        for other in refs:
+            shared[other] += 1
     ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
     return [item[0] for item in ranked[:MAX_CANDIDATES]]

@@ -320,3 +320,34 @@ def test_ids_one_edit_apart_are_always_candidates(prefix: str) -> None:
     assert near <= found
     # and the id blocks add no pairs of unrelated ids
     assert all(ids[i] == ids[j] or (i, j) in near for i, j in found)
+
+
+def _namesakes(count: int) -> list[dict[str, object]]:
+    """``count`` registrations of one full name that share nothing else: half
+    with only a landline, half with only an address (no contact data)."""
+    out: list[dict[str, object]] = []
+    for k in range(count):
+        rec: dict[str, object] = {
+            "id": f"c{k}",
+            "first_name": "Cecilie",
+            "last_name": "Svendsen",
+        }
+        streets = ("Storgata", "Kirkeveien", "Fjordgata", "Parkveien", "Elvegata")
+        if k % 2:
+            rec["phone"] = f"2{(k * 7919) % 10_000_000:07d}"
+        else:
+            street = streets[k // 2 % len(streets)]
+            rec.update(street=f"{street} {3 * k + 7}", postcode=f"{1000 + 731 * k}")
+        out.append(rec)
+    return out
+
+
+def test_a_common_name_alone_never_links() -> None:
+    """Two registrations of a rare name with nothing to compare are a moderate
+    match; the same name shared by more than MAX_NAME_BLOCK registrations says
+    nothing, so none of them is paired on the name alone."""
+    from tenant_privacy.matching.blocking import MAX_NAME_BLOCK
+
+    rare = {frozenset((p.a, p.b)) for p in find_duplicates(_namesakes(4))}
+    assert rare >= {frozenset((f"c{i}", f"c{j}")) for i in (0, 2) for j in (1, 3)}
+    assert find_duplicates(_namesakes(MAX_NAME_BLOCK + 2)) == []
