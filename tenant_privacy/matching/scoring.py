@@ -119,6 +119,8 @@ PERSONAL_MAIL_DOMAINS = frozenset(
 FIRST_AGREES = 0.88
 #: Similarity of a name and a longer one that starts or ends with it (Tine/Martine).
 SHORT_FORM = 0.9
+#: Similarity of two known given names that sound the same (Monica/Monika).
+SPELLING_VARIANT = 0.95
 #: Most similarity of two known given names one edit apart (Anne/Anna).
 KNOWN_NAMES_ONE_EDIT = 0.82
 #: Most similarity of two known given names further apart (Maja/Maria).
@@ -151,7 +153,8 @@ def token_similarity(a: str, b: str) -> float:
     1.0 when equal; 0.95 for nicknames of one name (Kris/Kristoffer);
     0.85 for an initial against a word starting with it; 0.9 for a short form
     (a word of 3+ letters that starts or ends a longer one); two different known
-    given names (Maja/Maria, Geir/Einar) are other names, not typos: at most
+    given names (Maja/Maria, Geir/Einar) are other names, not typos, unless they
+    sound the same (Monica/Monika: 0.95): at most
     :data:`KNOWN_NAMES_ONE_EDIT` when one edit apart (Anne/Anna) and
     :data:`KNOWN_NAMES_OTHER` otherwise; else Jaro-Winkler, raised to 0.86 when
     both sound alike (same phonetic key).
@@ -164,6 +167,9 @@ def token_similarity(a: str, b: str) -> float:
         return 0.95
     sim = JaroWinkler.normalized_similarity(a, b)
     if is_given_name(a) and is_given_name(b):
+        if phonetic(a, False) == phonetic(b, False):
+            # one name spelled two ways (Monica/Monika, Carl/Karl, Stefan/Stephan)
+            return max(sim, SPELLING_VARIANT)
         cap = KNOWN_NAMES_ONE_EDIT if OSA.distance(a, b) == 1 else KNOWN_NAMES_OTHER
         return min(sim, cap)
     short, long = (a, b) if len(a) <= len(b) else (b, a)

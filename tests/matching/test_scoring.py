@@ -7,6 +7,7 @@ from typing import Any
 from tenant_privacy.matching import DEFAULT_THRESHOLD
 from tenant_privacy.matching import normalize_record
 from tenant_privacy.matching import score_pair
+from tenant_privacy.matching.scoring import FIRST_AGREES
 from tenant_privacy.matching.scoring import token_similarity
 
 HOME = {"street": "Storgata 5", "postcode": "0150", "city": "Oslo"}
@@ -366,6 +367,20 @@ def test_two_different_known_given_names_are_not_a_typo() -> None:
     # a real typo of one name still agrees
     c = {"first_name": "Mraia", "email": "maria_hansen@gmail.com", **shared}
     assert matches(c, b)
+
+
+def test_one_given_name_spelled_two_ways_agrees() -> None:
+    from tenant_privacy.matching.scoring import SPELLING_VARIANT
+
+    for a, b in [("monica", "monika"), ("carl", "karl"), ("stefan", "stephan")]:
+        assert token_similarity(a, b) >= SPELLING_VARIANT
+    # other names that look alike stay other names
+    for a, b in [("anne", "anna"), ("maja", "maria"), ("ellen", "elin")]:
+        assert token_similarity(a, b) < FIRST_AGREES
+    # Monica on the household landline with her birth date is Monika
+    x = {"full_name": "MONICA KNUDSEN", "phone": "54700517", "birth_date": "1964-10-31"}
+    y = {"first_name": "Monika", "last_name": "Knudsen", "phone": "547 00 517"}
+    assert matches(x, y)
 
 
 def test_shared_landline_is_personal_only_when_the_given_names_agree() -> None:
