@@ -56,8 +56,8 @@ def _given_keys(tokens: Sequence[str]) -> set[str]:
 def blocking_keys(nr: NormalizedRecord) -> set[str]:
     """The string keys ``nr`` is filed under; records sharing a key are compared.
 
-    Prefixes: ``e:`` email, ``p:`` phone (E.164), ``i:`` national id (``d:`` the id
-    with one digit left out, so a typo still blocks), ``h:`` house
+    Prefixes: ``e:`` email, ``p:`` phone (E.164), ``i:`` national id (``d:`` and
+    ``t:`` its first and last halves, so a typo still blocks), ``h:`` house
     number + street prefix + a name initial (a mistyped postcode),
     ``b:`` birth date + a name initial, ``n:`` sorted phonetic given+surname,
     ``z:`` postcode + a name prefix + the other name's initial,
@@ -123,7 +123,7 @@ def id_half_keys(nid: str) -> set[str]:
     whole (pigeonhole). Ids of lengths n and n + 1 meet at ``k = n // 2``,
     so each id is filed under its own ``k`` and its longer neighbour's.
     Two keys for an odd length, four for an even one; blocks sharing such a
-    key are then filtered to ids really one edit apart (:func:`ids_one_edit_apart`).
+    key are then filtered to ids really one edit apart (OSA distance 1).
     """
     n = len(nid)
     keys = set()
@@ -132,12 +132,6 @@ def id_half_keys(nid: str) -> set[str]:
             keys.add(f"d:{nid[:k]}")
             keys.add(f"t:{nid[-k:]}")
     return keys
-
-
-def ids_one_edit_apart(a: str | None, b: str | None) -> bool:
-    """True for two different ids one substitution, insertion, deletion or
-    transposition of neighbours apart."""
-    return bool(a) and bool(b) and a != b and OSA.distance(a, b, score_cutoff=1) <= 1
 
 
 def build_index(records: Sequence[NormalizedRecord]) -> dict[str, list[int]]:
