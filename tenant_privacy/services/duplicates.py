@@ -276,10 +276,11 @@ def run_scan(
         session.execute(sa.delete(model).where(model.tenant_key == tenant))
     _checkpoint(session, commit, scan)
     nrs: list[matching.NormalizedRecord] = []
+    prints: dict[RecordRef, str] = {}
     for source in scope.registry.person_sources():
         for rows in _batches(scope, source):
             batch = [mi.normalize_row(scope, source, row, region) for row in rows]
-            mi.write_index(scope, batch)
+            prints.update(mi.write_index(scope, batch))
             nrs.extend(batch)
             scan.progress = min(len(nrs), scan.total)
             _checkpoint(session, commit, scan)
@@ -288,7 +289,6 @@ def run_scan(
     result = matching.scan_duplicates(nrs, threshold=_threshold())
     pairs = result.pairs
     scan.household_rate = result.household_rate
-    prints = {mi.split_ref(nr.id): fingerprint(nr) for nr in nrs}
     del nrs
     stored = _store_scan_pairs(scope, pairs, prints)
     scan.status = "done"
@@ -326,20 +326,19 @@ def _store_scan_pairs(
         link.ref: link.subject_id
         for link in session.scalars(scope.select(SubjectRecord))
     }
-    seen: set[int] = set()
+    kept: set[MatchSuggestion] = set()  # by identity: new rows have no id yet
     for pair in pairs:
         a, b = mi.split_ref(pair.a), mi.split_ref(pair.b)
         if a in subjects and subjects.get(a) == subjects.get(b):
             continue
         row = _store_pair(scope, pair, prints, existing)
         if row is not None:
-            session.flush()
-            seen.add(row.id)
+            kept.add(row)
     for row in list(existing.values()):
-        if row.status == PENDING and row.id not in seen:
+        if row.status == PENDING and row not in kept:
             session.delete(row)
-    session.flush()
-    return len(seen)
+    session.flush()  # one flush: the inserts go out as one batch
+    return len(kept)
 
 
 def run_scan_job(tenant: str, scan_id: int) -> int:
@@ -427,14 +426,13 @@ def match_record(
         return []
     region = _region(scope)
     nr = mi.normalize_row(scope, scope.person_source(source_key), row, region)
-    mi.write_index(scope, [nr])
+    prints = mi.write_index(scope, [nr])
     keys = {key_hash(scope.tenant, k): k for k in matching.blocking_keys(nr)}
     candidates = mi.candidate_refs(scope, ref, keys, limits=name_block_limits(keys))
     cand_nrs = mi.load_refs(scope, candidates, region)
     pairs = matching.match_one(
         nr, cand_nrs, threshold=_threshold(), households=tenant_has_households(scope)
     )
-    prints = {ref: fingerprint(nr)}
     prints.update({mi.split_ref(c.id): fingerprint(c) for c in cand_nrs})
     existing = {_pair_key(s): s for s in mine}
     kept: list[MatchSuggestion] = []

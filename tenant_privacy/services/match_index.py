@@ -42,16 +42,20 @@ def key_hash(tenant: str, key: str) -> str:
     return hashlib.sha256(f"{tenant}\x1f{key}".encode()).hexdigest()[:32]
 
 
+#: The fields a fingerprint covers, in declaration order (the id excluded).
+_IDENTITY_FIELDS = tuple(
+    f.name for f in dataclasses.fields(matching.NormalizedRecord) if f.name != "id"
+)
+
+
 def fingerprint(nr: matching.NormalizedRecord) -> str:
     """sha256 of the normalised identity fields (the id excluded)."""
     values: list[t.Any] = []
-    for f in dataclasses.fields(nr):
-        if f.name == "id":
-            continue
-        value = getattr(nr, f.name)
+    for name in _IDENTITY_FIELDS:
+        value = getattr(nr, name)
         if isinstance(value, frozenset | set):
             value = sorted(value)
-        values.append([f.name, value])
+        values.append([name, value])
     return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
 
 
@@ -130,14 +134,21 @@ def index_rows(
     return ref, fingerprint(nr), rows
 
 
-def write_index(scope: TenantScope, nrs: t.Sequence[matching.NormalizedRecord]) -> None:
-    """Insert blocking keys and fingerprints of *nrs* (their old rows must be gone)."""
+def write_index(
+    scope: TenantScope, nrs: t.Sequence[matching.NormalizedRecord]
+) -> dict[RecordRef, str]:
+    """Insert blocking keys and fingerprints of *nrs* (their old rows must be gone).
+
+    Returns the fingerprint of each record written.
+    """
     keys: list[dict[str, str]] = []
     prints: list[dict[str, t.Any]] = []
+    written: dict[RecordRef, str] = {}
     now = utcnow()
     for nr in nrs:
         ref, fp, rows = index_rows(scope.tenant, nr)
         keys.extend(rows)
+        written[ref] = fp
         prints.append(
             {
                 "tenant_key": scope.tenant,
@@ -151,6 +162,7 @@ def write_index(scope: TenantScope, nrs: t.Sequence[matching.NormalizedRecord]) 
         scope.session.execute(sa.insert(BlockingKey.__table__), keys)
     if prints:
         scope.session.execute(sa.insert(MatchRecord.__table__), prints)
+    return written
 
 
 def forget(scope: TenantScope, ref: RecordRef) -> bool:
