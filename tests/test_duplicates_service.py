@@ -357,3 +357,25 @@ def test_incremental_matching_skips_a_common_name_as_the_scan_does(quiet_app, co
             duplicates.match_record(h.scope(app, "fjord"), "contact", record_id)
         db.session.commit()
     assert pairs_among_them() == scanned
+
+
+def test_scan_phase_tells_reading_from_comparing(quiet_app, monkeypatch):
+    """The page says what a running scan does: while records are read its count
+    advances; once all are read it compares (the count stays at the total)."""
+    app = quiet_app
+    monkeypatch.setattr(duplicates, "SCAN_BATCH", 10)
+    seen: list[str] = []
+    with app.app_context():
+        scope = h.scope(app, "fjord")
+        scan = duplicates.start_scan(scope, "operator")
+        db.session.commit()
+        assert duplicates.scan_phase(scan) == "queued"
+        duplicates.run_scan(
+            scope,
+            scan,
+            progress=lambda done, total: seen.append(duplicates.scan_phase(scan)),
+        )
+        db.session.commit()
+        assert duplicates.scan_phase(scan) == "done"
+    assert len(seen) > 2
+    assert set(seen[:-1]) == {"reading"} and seen[-1] == "comparing"

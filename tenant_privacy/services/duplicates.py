@@ -65,6 +65,7 @@ __all__ = [
     "reopen_for_merge",
     "run_scan",
     "run_scan_job",
+    "scan_phase",
     "start_scan",
 ]
 
@@ -163,6 +164,17 @@ def is_stale(scan: ScanJob) -> bool:
     if seen.tzinfo is None:  # SQLite hands back naive UTC datetimes
         seen = seen.replace(tzinfo=dt.UTC)
     return utcnow() - seen > limit
+
+
+def scan_phase(scan: ScanJob) -> str:
+    """What *scan* is doing: "queued", "reading" (records are read, normalised
+    and indexed: progress counts them), "comparing" (all read; pairs are scored
+    and suggestions saved), "done", "failed", or "stale" (see :func:`is_stale`)."""
+    if is_stale(scan):
+        return "stale"
+    if scan.status == "running":
+        return "reading" if (scan.progress or 0) < (scan.total or 0) else "comparing"
+    return str(scan.status)
 
 
 def active_scan(scope: TenantScope) -> ScanJob | None:

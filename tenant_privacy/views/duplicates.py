@@ -133,6 +133,19 @@ def _score_arg() -> float:
     return value
 
 
+def scan_phase_label(phase: str) -> str:
+    """The page's words for a :func:`~..services.duplicates.scan_phase`."""
+    labels = {
+        "queued": gettext("queued"),
+        "reading": gettext("reading records"),
+        "comparing": gettext("comparing records"),
+        "done": gettext("done"),
+        "failed": gettext("failed"),
+        "stale": gettext("stopped without finishing"),
+    }
+    return labels.get(phase, phase)
+
+
 def register(bp: Blueprint) -> None:
     """Add the duplicate review pages."""
 
@@ -157,6 +170,7 @@ def register(bp: Blueprint) -> None:
             pages=pages,
             scan=scan,
             scan_stale=scan is not None and duplicates.is_stale(scan),
+            scan_phase=scan_phase_label(duplicates.scan_phase(scan)) if scan else "",
         )
 
     @bp.post("/duplicates/scan", endpoint="scan_start")
@@ -188,8 +202,11 @@ def register(bp: Blueprint) -> None:
         from ..models import ScanJob
 
         scan = request_scope().get(ScanJob, id=scan_id)
+        phase = duplicates.scan_phase(scan)
         return jsonify(
             status=scan.status,
+            phase=phase,
+            phase_label=scan_phase_label(phase),
             progress=scan.progress,
             total=scan.total,
             suggestions=scan.suggestions,
