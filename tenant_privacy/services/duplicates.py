@@ -338,19 +338,41 @@ def _store_scan_pairs(
         link.ref: link.subject_id
         for link in session.scalars(scope.select(SubjectRecord))
     }
-    kept: set[MatchSuggestion] = set()  # by identity: new rows have no id yet
+    kept: set[MatchSuggestion] = set()
+    new_rows: list[dict[str, t.Any]] = []
+    now = utcnow()
     for pair in pairs:
-        a, b = mi.split_ref(pair.a), mi.split_ref(pair.b)
+        a, b, _ = _ordered(mi.split_ref(pair.a), mi.split_ref(pair.b))
         if a in subjects and subjects.get(a) == subjects.get(b):
             continue
-        row = _store_pair(scope, pair, prints, existing)
-        if row is not None:
-            kept.add(row)
+        if (a, b) in existing:
+            row = _store_pair(scope, pair, prints, existing)
+            if row is not None:
+                kept.add(row)
+            continue
+        # a pair never suggested before: one bulk insert below, no ORM object
+        new_rows.append(
+            {
+                "tenant_key": scope.tenant,
+                "a_source": a[0],
+                "a_id": a[1],
+                "b_source": b[0],
+                "b_id": b[1],
+                "score": float(pair.score),
+                "evidence": dict(pair.evidence),
+                "status": PENDING,
+                "a_fingerprint": prints[a],
+                "b_fingerprint": prints[b],
+                "created_at": now,
+            }
+        )
     for row in list(existing.values()):
         if row.status == PENDING and row not in kept:
             session.delete(row)
-    session.flush()  # one flush: the inserts go out as one batch
-    return len(kept)
+    session.flush()
+    if new_rows:
+        session.execute(sa.insert(MatchSuggestion.__table__), new_rows)
+    return len(kept) + len(new_rows)
 
 
 def run_scan_job(tenant: str, scan_id: int) -> int:
