@@ -459,11 +459,15 @@ _STREET_SUFFIXES = (
     ("veg", "vn"),
 )
 
+_STREET_SUFFIX_ENDS = tuple(suffix for suffix, _ in _STREET_SUFFIXES)
+
 
 @lru_cache(maxsize=100_000)
 def _street_token(token: str) -> str:
     if token in _STREET_WORDS:
         return _STREET_WORDS[token]
+    if not token.endswith(_STREET_SUFFIX_ENDS):
+        return token  # most words: no Norwegian street suffix
     for suffix, short in _STREET_SUFFIXES:
         if token.endswith(suffix) and len(token) > len(suffix) + 2:
             return token[: -len(suffix)] + short
