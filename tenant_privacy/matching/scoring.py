@@ -332,9 +332,9 @@ def compare_readings(
     # swap plus a typo still agrees on both names.
     fs = ls = None
     if a.first and b.first:
-        fs = name_similarity(a.first, b.first)
+        fs = 1.0 if a.first == b.first else name_similarity(a.first, b.first)
     if a.last and b.last:
-        ls = name_similarity(a.last, b.last)
+        ls = 1.0 if a.last == b.last else name_similarity(a.last, b.last)
     if a.first and a.last and b.first and b.last:
         straight = (fs or 0.0) + (ls or 0.0)
         if straight < 1.9:
