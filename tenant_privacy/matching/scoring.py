@@ -222,6 +222,16 @@ def _email_names_other_surname(a: NormalizedRecord, b: NormalizedRecord) -> bool
     return False
 
 
+def _local_is_the_name(local: str, a: NormalizedRecord, b: NormalizedRecord) -> bool:
+    """True when an email local part spells nothing but the two records' names
+    ("ola.hansen", "hansenola"; an initial may remain): every Ola Hansen can have
+    it at some provider, so sharing it across providers says little."""
+    rest = "".join(ch for ch in local if ch.isalpha())
+    for word in sorted({*a.first, *a.last, *b.first, *b.last}, key=len, reverse=True):
+        rest = rest.replace(word, "")
+    return len(rest) <= 1
+
+
 def is_family_email(local_part: str) -> bool:
     """True for a household's shared address ("familien.hansen", "fam.berg")."""
     return local_part.startswith(FAMILY_EMAIL_PREFIXES)
@@ -429,8 +439,11 @@ def compare_readings(
             if la == lb and len(la) >= 5:
                 # "ola.hansen" exists at every provider; digits make it personal
                 ev["email"] = 0.8
-                digits = any(ch.isdigit() for ch in la)
-                contact += W_EMAIL_LOCAL_DIGITS if digits else W_EMAIL_LOCAL
+                if any(ch.isdigit() for ch in la):
+                    contact += W_EMAIL_LOCAL_DIGITS
+                elif not _local_is_the_name(la, a, b):
+                    # a handle of one's own ("skiguru", "ohansen"), not "ola.hansen"
+                    contact += W_EMAIL_LOCAL
             else:
                 s = JaroWinkler.normalized_similarity(la, lb)
                 if s >= 0.93 and da == db:

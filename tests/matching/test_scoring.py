@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+
 from tenant_privacy.matching import DEFAULT_THRESHOLD
 from tenant_privacy.matching import normalize_record
 from tenant_privacy.matching import score_pair
@@ -476,3 +478,37 @@ def test_an_identical_national_id_is_never_capped_as_a_replaced_value() -> None:
         {**base, "birth_date": "1907-10-10", **HOME},
     )
     assert s > 0.99
+
+
+def test_a_name_as_email_handle_at_two_providers_adds_nothing() -> None:
+    """ "ola.hansen" exists at every provider: sharing it across providers is no
+    evidence; a handle of one's own, or one with digits, is."""
+    from tenant_privacy.matching.scoring import W_EMAIL_LOCAL
+    from tenant_privacy.matching.scoring import W_EMAIL_LOCAL_DIGITS
+    from tenant_privacy.matching.scoring import compare
+
+    def log_odds(local: str) -> float:
+        a = normalize_record(
+            {
+                "id": 1,
+                "first_name": "Ola",
+                "last_name": "Hansen",
+                "email": f"{local}@gmail.com",
+            }
+        )
+        b = normalize_record(
+            {
+                "id": 2,
+                "first_name": "Ola",
+                "last_name": "Hansen",
+                "email": f"{local}@online.no",
+            }
+        )
+        total, evidence = compare(a, b)
+        assert evidence["email"] == 0.8
+        return total
+
+    name = log_odds("ola.hansen")
+    assert log_odds("hansen_ola") == log_odds("o.hansen") == name
+    assert log_odds("skiguru") == pytest.approx(name + W_EMAIL_LOCAL)
+    assert log_odds("ola.hansen77") == pytest.approx(name + W_EMAIL_LOCAL_DIGITS)
