@@ -75,6 +75,10 @@ REJECTED = "rejected"
 
 #: Records read, normalised and indexed per transaction of a scan.
 SCAN_BATCH = 1000
+#: The tenant lock under which suggestions change: the one linking takes, so that
+#: a scan saving its pairs, a record matched on save and an officer's decision
+#: never interleave (a lost decision, a pair inserted twice).
+GROUPING_LOCK = "linking"
 RecordRef = tuple[str, str]
 ProgressFn = t.Callable[[int, int], None]
 
@@ -333,6 +337,7 @@ def _store_scan_pairs(
 ) -> int:
     """Upsert the scan's pairs; drop pending ones it no longer finds; return pending."""
     session = scope.session
+    tenant_lock(scope, GROUPING_LOCK)
     existing = {_pair_key(s): s for s in session.scalars(scope.select(MatchSuggestion))}
     subjects = {
         link.ref: link.subject_id
@@ -370,9 +375,14 @@ def _store_scan_pairs(
         if row.status == PENDING and row not in kept:
             session.delete(row)
     session.flush()
-    if new_rows:
-        session.execute(sa.insert(MatchSuggestion.__table__), new_rows)
+    _insert_new_suggestions(session, new_rows)
     return len(kept) + len(new_rows)
+
+
+def _insert_new_suggestions(session: orm.Session, rows: list[dict[str, t.Any]]) -> None:
+    """Insert suggestion rows never stored before, in one statement."""
+    if rows:
+        session.execute(sa.insert(MatchSuggestion.__table__), rows)
 
 
 def run_scan_job(tenant: str, scan_id: int) -> int:
@@ -447,6 +457,7 @@ def match_record(
     Returns the record's pending suggestions, best first.
     """
     session = scope.session
+    tenant_lock(scope, GROUPING_LOCK)
     ref: RecordRef = (source_key, str(record_id))
     indexed = mi.forget(scope, ref)
     row = mi.fetch(scope, ref)
@@ -545,6 +556,7 @@ def accept(
     """
     from . import linking
 
+    tenant_lock(scope, GROUPING_LOCK)
     s = suggestion(scope, suggestion_id)
     if s.status == ACCEPTED:
         raise MergeConflict(f"suggestion {s.id} is already accepted")
@@ -573,6 +585,7 @@ def reject(scope: TenantScope, actor: str, suggestion_id: int | str) -> MatchSug
     :raises NotFound: unknown suggestion in this tenant.
     :raises MergeConflict: the suggestion was already accepted (undo the link first).
     """
+    tenant_lock(scope, GROUPING_LOCK)
     s = suggestion(scope, suggestion_id)
     if s.status == ACCEPTED:
         raise MergeConflict(f"suggestion {s.id} is accepted; undo the link first")
@@ -631,6 +644,7 @@ def accept_above(scope: TenantScope, actor: str, min_score: float) -> int:
     """
     from . import linking
 
+    tenant_lock(scope, GROUPING_LOCK)
     rows = list(scope.session.scalars(_above(scope, min_score)))
     for s in rows:
         a, b = refs_of(s)

@@ -99,7 +99,8 @@ def _clean_refs(refs: Sequence[t.Any]) -> list[RecordRef]:
 
 
 def _serialise(scope: TenantScope) -> None:
-    """Take the tenant's linking lock until the transaction ends."""
+    """Take the tenant's linking lock until the transaction ends (the lock under
+    which suggestions change too: ``duplicates.GROUPING_LOCK``)."""
     tenant_lock(scope, "linking")
 
 
