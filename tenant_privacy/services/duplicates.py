@@ -122,17 +122,11 @@ def _store_pair(
     fp_a, fp_b = prints[a], prints[b]
     row = existing.get((a, b))
     if row is None:
-        row = MatchSuggestion(
-            tenant_key=scope.tenant,
-            a_source=a[0],
-            a_id=a[1],
-            b_source=b[0],
-            b_id=b[1],
-            status=PENDING,
-        )
+        row = MatchSuggestion(**_new_suggestion(scope.tenant, a, b, pair, prints))
         scope.session.add(row)
         existing[(a, b)] = row
-    elif row.status == REJECTED and (row.a_fingerprint, row.b_fingerprint) == (
+        return row
+    if row.status == REJECTED and (row.a_fingerprint, row.b_fingerprint) == (
         fp_a,
         fp_b,
     ):
@@ -145,6 +139,29 @@ def _store_pair(
         row.decided_at = None
         row.decided_by = None
     return row
+
+
+def _new_suggestion(
+    tenant: str,
+    a: RecordRef,
+    b: RecordRef,
+    pair: matching.MatchPair,
+    prints: t.Mapping[RecordRef, str],
+) -> dict[str, t.Any]:
+    """Column values of a pending suggestion of *pair* (refs ordered: a < b)."""
+    return {
+        "tenant_key": tenant,
+        "a_source": a[0],
+        "a_id": a[1],
+        "b_source": b[0],
+        "b_id": b[1],
+        "score": float(pair.score),
+        "evidence": dict(pair.evidence),
+        "status": PENDING,
+        "a_fingerprint": prints[a],
+        "b_fingerprint": prints[b],
+        "created_at": utcnow(),
+    }
 
 
 def _same_subject(scope: TenantScope, a: RecordRef, b: RecordRef) -> bool:
@@ -345,7 +362,6 @@ def _store_scan_pairs(
     }
     kept: set[MatchSuggestion] = set()
     new_rows: list[dict[str, t.Any]] = []
-    now = utcnow()
     for pair in pairs:
         a, b, _ = _ordered(mi.split_ref(pair.a), mi.split_ref(pair.b))
         if a in subjects and subjects.get(a) == subjects.get(b):
@@ -356,21 +372,7 @@ def _store_scan_pairs(
                 kept.add(row)
             continue
         # a pair never suggested before: one bulk insert below, no ORM object
-        new_rows.append(
-            {
-                "tenant_key": scope.tenant,
-                "a_source": a[0],
-                "a_id": a[1],
-                "b_source": b[0],
-                "b_id": b[1],
-                "score": float(pair.score),
-                "evidence": dict(pair.evidence),
-                "status": PENDING,
-                "a_fingerprint": prints[a],
-                "b_fingerprint": prints[b],
-                "created_at": now,
-            }
-        )
+        new_rows.append(_new_suggestion(scope.tenant, a, b, pair, prints))
     for row in list(existing.values()):
         if row.status == PENDING and row not in kept:
             session.delete(row)
