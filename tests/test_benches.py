@@ -1,0 +1,86 @@
+"""The benchmarks under ``bench/`` still run and print their figures.
+
+Each script runs in a subprocess at a tiny size (its figures mean nothing there);
+the test checks that every JSON line it promises comes out, well formed. A bench
+that no longer runs after an API change would otherwise only show at ``make bench``.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import typing as t
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_bench(*args: str, timeout: float = 300) -> list[dict[str, t.Any]]:
+    """Run ``python bench/<args>`` from the project root; its JSON lines."""
+    done = subprocess.run(
+        [sys.executable, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
+
+def _is_fraction(value: t.Any) -> bool:
+    return isinstance(value, float | int) and 0.0 <= value <= 1.0
+
+
+def test_matching_bench_prints_quality_scale_and_incremental_lines() -> None:
+    lines = run_bench("bench/matching.py", "--smoke", "--no-peers")
+    ours = {d["dataset"]: d for d in lines if d.get("matcher") == "tenant_privacy"}
+    assert {"norwegian-600", "norwegian-stress-600", "faker-norway-600"} <= set(ours)
+    for d in ours.values():
+        for part in ("pairwise", "closure"):
+            assert all(_is_fraction(v) for v in d[part].values()), d
+        assert d["seconds"] >= 0 and d["suggested"] > 0
+    # a matcher that finds nothing would still print lines: the figures must be real
+    assert ours["norwegian-600"]["closure"]["f1"] > 0.9
+    scale = [d for d in lines if d["bench"] == "matching-scale"]
+    assert [d["records"] for d in scale] == [1000]
+    assert scale[0]["peak_rss_mb"] > 0
+    (incremental,) = [d for d in lines if d["bench"] == "matching-incremental"]
+    assert incremental["stored"] == 1000 and incremental["median_ms"] > 0
+
+
+def test_faker_norway_bench_prints_its_figures() -> None:
+    (line,) = run_bench("bench/faker_norway.py", "--sizes", "600")
+    assert line["records"] == 600 and line["true_pairs"] > 0
+    assert line["closure"]["f1"] > 0.9
+
+
+def test_incremental_bench_times_matches_through_the_database() -> None:
+    (line,) = run_bench("bench/incremental.py", "--records", "1000", "--runs", "5")
+    assert line["records"] == 1000 and line["runs"] == 5
+    assert line["blocking_keys"] > 1000 and line["scan_suggestions"] > 0
+    assert 0 < line["median_ms"] <= line["max_ms"]
+
+
+@pytest.mark.postgres
+def test_audit_bench_appends_and_verifies_on_both_databases(postgres_server) -> None:
+    lines = run_bench(
+        "bench/audit.py",
+        "--pg-url",
+        postgres_server.create_database(),
+        "--appends",
+        "30",
+        "--verify-events",
+        "500",
+        "--repeat",
+        "1",
+    )
+    appends = [d for d in lines if d["bench"] == "audit_append"]
+    assert {d["db"] for d in appends} == {"sqlite", "postgresql"}
+    assert all(d["chain_verified"] for d in appends)
+    verifies = [d for d in lines if d["bench"] == "audit_verify"]
+    assert {d["db"] for d in verifies} == {"sqlite", "postgresql"}
