@@ -472,7 +472,7 @@ def main() -> None:
     ap.add_argument(
         "--smoke",
         action="store_true",
-        help="tiny sizes, FEBRL1 only: checks that the bench runs (figures mean nothing)",
+        help="tiny sizes, FEBRL1 only: the bench runs (its figures mean nothing)",
     )
     ap.add_argument("--no-peers", action="store_true")
     ap.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)

@@ -122,6 +122,4 @@ def test_a_record_matched_while_a_scan_saves_its_pairs(pg_app, monkeypatch) -> N
         rows = s.scalars(
             sa.select(MatchSuggestion).where(MatchSuggestion.tenant_key == "fjord")
         ).all()
-        assert [(r.status, {r.a_id, r.b_id}) for r in rows] == [
-            ("pending", twin_ids)
-        ]
+        assert [(r.status, {r.a_id, r.b_id}) for r in rows] == [("pending", twin_ids)]

@@ -31,6 +31,7 @@ from rapidfuzz.fuzz import token_sort_ratio
 
 from .normalize import NICK_GROUPS
 from .normalize import NormalizedRecord
+from .normalize import canon_token
 from .normalize import is_given_name
 from .normalize import phonetic
 
@@ -226,7 +227,8 @@ def _local_is_the_name(local: str, a: NormalizedRecord, b: NormalizedRecord) -> 
     """True when an email local part spells nothing but the two records' names
     ("ola.hansen", "hansenola"; an initial may remain): every Ola Hansen can have
     it at some provider, so sharing it across providers says little."""
-    rest = "".join(ch for ch in local if ch.isalpha())
+    # spelled as the names are ("bjoern.olsen" holds "bjorn" and "olsen")
+    rest = canon_token("".join(ch for ch in local if ch.isalpha()))
     for word in sorted({*a.first, *a.last, *b.first, *b.last}, key=len, reverse=True):
         rest = rest.replace(word, "")
     return len(rest) <= 1
@@ -323,11 +325,11 @@ def compare_readings(
 ) -> tuple[float, dict[str, float], bool]:
     """:func:`compare`, plus whether the other household reading could differ.
 
-    The third value is True when ``households`` decided nothing here *could*
-    be otherwise: neither record has contact data, the addresses agree, and
-    the given names or birth dates conflict. Only such pairs need scoring
-    again once a scan has measured the tenant household-free; for every other
-    pair both readings give the same log-odds and evidence.
+    The third value is True only when ``households`` can change this pair's
+    log-odds: neither record has contact data, the addresses agree, and the
+    given names or birth dates conflict. Only such pairs need scoring again
+    once a scan has measured the tenant household-free; for every other pair
+    both readings give the same log-odds and evidence.
     """
     ev: dict[str, float] = {}
     personal = PRIOR
@@ -442,7 +444,7 @@ def compare_readings(
                 if any(ch.isdigit() for ch in la):
                     contact += W_EMAIL_LOCAL_DIGITS
                 elif not _local_is_the_name(la, a, b):
-                    # a handle of one's own ("skiguru", "ohansen"), not "ola.hansen"
+                    # a handle of one's own ("skiguru"), not "ola.hansen"
                     contact += W_EMAIL_LOCAL
             else:
                 s = JaroWinkler.normalized_similarity(la, lb)

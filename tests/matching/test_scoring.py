@@ -510,5 +510,12 @@ def test_a_name_as_email_handle_at_two_providers_adds_nothing() -> None:
 
     name = log_odds("ola.hansen")
     assert log_odds("hansen_ola") == log_odds("o.hansen") == name
+    # the handle is read as the names are spelled ("bjoern" is Bjørn)
+    bjorn = {"first_name": "Bjørn", "last_name": "Olsen"}
+    a = normalize_record({"id": 1, **bjorn, "email": "bjoern.olsen@gmail.com"})
+    b = normalize_record({"id": 2, **bjorn, "email": "bjoern.olsen@online.no"})
+    c = normalize_record({"id": 3, **bjorn, "email": "bjoernfan@gmail.com"})
+    d = normalize_record({"id": 4, **bjorn, "email": "bjoernfan@online.no"})
+    assert compare(c, d)[0] == pytest.approx(compare(a, b)[0] + W_EMAIL_LOCAL)
     assert log_odds("skiguru") == pytest.approx(name + W_EMAIL_LOCAL)
     assert log_odds("ola.hansen77") == pytest.approx(name + W_EMAIL_LOCAL_DIGITS)
