@@ -247,6 +247,10 @@ _AMBIGUOUS_TYPES = {
 
 
 _NOT_DIAL = re.compile(r"[^\d+]")
+#: A remark in parentheses: "(privat)", "(jobb)", "(mob.)".
+_PHONE_REMARK = re.compile(r"\([^)]*[^\W\d_][^)]*\)")
+#: What separates several numbers in one field.
+_PHONE_LIST = re.compile(r"\s*(?:[/;,|]|\b(?:eller|or|og|and)\b)\s*", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s().\-/]")
 
 
@@ -264,11 +268,21 @@ def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
 
     ``kind`` is "mobile", "fixed" or "unknown" (kind decides how identifying a
     shared number is). "+47 912 34 567", "0047 91234567" and "91 23 45 67" all give
-    ("+4791234567", "mobile"). Returns None when the text is not a phone number.
+    ("+4791234567", "mobile"). Remarks in parentheses ("(privat)") and the
+    trunk zero of "+47 (0) ..." are dropped; a field holding several numbers
+    ("912 34 567 / 22 33 44 55") gives its first mobile, else its first number.
+    Returns None when the text is not a phone number.
     """
     text = str(raw).strip()
     if not text:
         return None
+    if "(" in text:
+        text = _PHONE_REMARK.sub(" ", text).replace("(0)", " ").strip()
+    parts = _PHONE_LIST.split(text)
+    if len(parts) > 1 and all(len(_NOT_DIAL.sub("", p)) >= 5 for p in parts):
+        numbers = [n for n in (normalize_phone(p, region) for p in parts) if n]
+        mobiles = [n for n in numbers if n[1] == "mobile"]
+        return (mobiles or numbers or [None])[0]
     if text.endswith(".0") and text[:-2].isdigit():
         text = text[:-2]  # a number that went through a spreadsheet as a float
     digits = _NOT_DIAL.sub("", text)

@@ -34,6 +34,13 @@ def test_aa_spelling_of_a_ring() -> None:
         "91234567",
         "+4791234567",
         "(+47) 912 34 567",
+        "+47 (0) 912 34 567",
+        "91 23 45 67 (privat)",
+        "mob: 912 34 567",
+        # several numbers in one field: the mobile wins
+        "22 33 44 55 / 912 34 567",
+        "912 34 567, 22 33 44 55",
+        "22 33 44 55 (jobb) eller 912 34 567 (mob)",
     ],
 )
 def test_phone_formats_give_e164(raw: str) -> None:
@@ -46,6 +53,10 @@ def test_landline_is_marked_fixed() -> None:
 
 def test_garbage_phone_is_none() -> None:
     assert normalize_phone("n/a", "NO") is None
+    assert normalize_phone("12/34", "NO") is None
+    # a list of landlines gives the first
+    landlines = normalize_phone("22 33 44 55 / 23 45 67 89", "NO")
+    assert landlines == ("+4722334455", "fixed")
 
 
 def test_email_lowercased_and_stripped() -> None:
