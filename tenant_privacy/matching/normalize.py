@@ -320,16 +320,37 @@ def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
     return e164, kind
 
 
+_ANGLE_ADDRESS = re.compile(r"<([^<>@]+@[^<>]+)>")
+_EMAIL_LIST = re.compile(r"[\s;,]+")
+
+
 def normalize_email(raw: Any) -> str | None:
-    """Lower-case, strip and sanity-check an email; None if it has no "@" part."""
+    """Lower-case, strip and sanity-check an email; None if it has no "@" part.
+
+    "Ola Nordmann <Ola@X.no>" gives "ola@x.no"; a field holding several
+    addresses ("ola@x.no; ola@y.no") gives the first that is one.
+    """
     if raw is None:
         return None
-    text = str(raw).strip().strip("<>").strip().lower()
+    text = str(raw).strip().lower()
+    if "<" in text and (angle := _ANGLE_ADDRESS.search(text)):
+        text = angle.group(1)
+    text = text.strip("<> ")
+    if text.count("@") < 2 and ";" not in text and "," not in text:
+        return _one_email(text)  # one address (a stray space stays: no guessing)
+    for part in _EMAIL_LIST.split(text):
+        if (email := _one_email(part.strip("<>"))) is not None:
+            return email
+    return None
+
+
+def _one_email(text: str) -> str | None:
     if text.startswith("mailto:"):
         text = text[7:]
     if text.count("@") != 1:
         return None
     local, domain = text.split("@")
+    domain = domain.rstrip(".")
     if not local or "." not in domain:
         return None
     return f"{local}@{domain}"
@@ -337,13 +358,12 @@ def normalize_email(raw: Any) -> str | None:
 
 _DATE_PATTERNS = (
     re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})"),
-    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
-    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$"),
 )
-_DMY = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{4})$")
-
-
-_DMY_SHORT = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2})$")
+_DMY = re.compile(r"^(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{4})$")
+_DMY_SHORT = re.compile(r"^(\d{1,2})[./\- ](\d{1,2})[./\- ](\d{2})$")
+#: Earliest year read from eight digits as YYYYMMDD (else DDMMYYYY is tried).
+_EARLIEST_YEAR = 1880
 _D_MONTH_Y = re.compile(r"^(\d{1,2})\.?\s+([a-z]+)\.?\s+(\d{4})$")
 _MONTHS = {
     name: number
@@ -415,6 +435,15 @@ def _written_date(text: str) -> str | tuple[int, int, int] | None:
         if hit:
             y, m, d = (int(g) for g in hit.groups())
             return _iso(y, m, d)
+    if text.isdigit() and len(text) == 8:
+        # YYYYMMDD, or DDMMYYYY as Norwegian systems export it ("07031985")
+        y, m, d = int(text[:4]), int(text[4:6]), int(text[6:])
+        if y >= _EARLIEST_YEAR and (iso := _iso(y, m, d)):
+            return iso
+        return _iso(int(text[4:]), int(text[2:4]), int(text[:2]))
+    if text.isdigit() and len(text) == 6:
+        # DDMMYY, the first half of a Norwegian national id ("070385")
+        return int(text[:2]), int(text[2:4]), int(text[4:])
     if hit := _DMY.match(text):
         d, m, y = (int(g) for g in hit.groups())
         return _iso(y, m, d)
@@ -533,9 +562,17 @@ def _clean_code(raw: Any) -> str | None:
     return _NOT_CODE.sub("", fold_text(text)) or None
 
 
+#: A numeric postcode with a country prefix or the town after it: "N-0150",
+#: "NO 0150", "0150 Oslo".
+_POSTCODE_DECORATED = re.compile(r"^(?:[a-z]{1,2}[- ]?)?(\d{3,5})(?:[\s,]+\D.*)?$")
+
+
 def _postcode(raw: Any, country: str | None) -> str | None:
     """Clean postcode; a Norwegian one that lost its leading zero (a spreadsheet
-    import turned "0150" into 150) gets it back."""
+    import turned "0150" into 150) gets it back; "N-0150" and "0150 Oslo" give
+    "0150"."""
+    if isinstance(raw, str) and (hit := _POSTCODE_DECORATED.match(raw.strip().lower())):
+        raw = hit.group(1)
     code = _clean_code(raw)
     if code and country == "NO" and code.isdigit() and len(code) < 4:
         code = code.zfill(4)

@@ -153,6 +153,23 @@ def test_spreadsheet_imports_keep_postcodes_and_phones() -> None:
 
 
 @pytest.mark.parametrize(
+    "raw", ["N-0150", "NO-0150", "N 0150", "0150 Oslo", "0150, OSLO"]
+)
+def test_postcode_with_country_prefix_or_town_is_the_code(raw: str) -> None:
+    assert normalize_record({"id": 1, "postcode": raw}).postcode == "0150"
+
+
+def test_email_fields_as_crms_hold_them() -> None:
+    assert normalize_email("Ola Nordmann <Ola.Nordmann@Example.no>") == (
+        "ola.nordmann@example.no"
+    )
+    assert normalize_email("ola@x.no; ola.n@gmail.com") == "ola@x.no"
+    assert normalize_email("n/a; ola@x.no") == "ola@x.no"
+    assert normalize_email("ola@x.no.") == "ola@x.no"
+    assert normalize_email("ola(at)x.no") is None
+
+
+@pytest.mark.parametrize(
     "raw, iso",
     [
         ("07.03.85", "1985-03-07"),
@@ -160,6 +177,12 @@ def test_spreadsheet_imports_keep_postcodes_and_phones() -> None:
         ("7 March 1985", "1985-03-07"),
         ("07.03.2085", None),  # in the future: no birth date
         ("31.02.1990", None),
+        ("07031985", "1985-03-07"),  # DDMMYYYY as Norwegian systems export it
+        ("19850307", "1985-03-07"),  # YYYYMMDD still wins where it is a date
+        ("070385", "1985-03-07"),  # DDMMYY, as in a national id
+        ("310285", None),
+        ("07 03 1985", "1985-03-07"),
+        ("1985.03.07", "1985-03-07"),
     ],
 )
 def test_birth_dates_as_people_write_them(raw: str, iso: str | None) -> None:
