@@ -567,6 +567,10 @@ def _clean_code(raw: Any) -> str | None:
 _POSTCODE_DECORATED = re.compile(r"^(?:[a-z]{1,2}[- ]?)?(\d{3,5})(?:[\s,]+\D.*)?$")
 
 
+#: The end of a street field that also holds postcode and town: ", 0150 Oslo".
+_TOWN_TAIL = re.compile(r"[,\s]+(\d{4})\s+([^\W\d_][^\d]*)$")
+
+
 def _postcode(raw: Any, country: str | None) -> str | None:
     """Clean postcode; a Norwegian one that lost its leading zero (a spreadsheet
     import turned "0150" into 150) gets it back; "N-0150" and "0150 Oslo" give
@@ -677,8 +681,21 @@ def normalize_record(
         parsed = normalize_phone(str(raw_phone), phone_region)
         if parsed is not None:
             phone, kind = parsed
-    street = normalize_street(record.get("street"))
-    city_tokens = canon_text(record.get("city"))
+    raw_street, raw_postcode, raw_city = (
+        record.get("street"),
+        record.get("postcode"),
+        record.get("city"),
+    )
+    if isinstance(raw_street, str) and (tail := _TOWN_TAIL.search(raw_street)):
+        # the whole address in one field: "Storgata 5, 0150 Oslo"
+        head = raw_street[: tail.start()]
+        if any(ch.isalpha() for ch in head) and (
+            not raw_postcode or _postcode(raw_postcode, "NO") == tail.group(1)
+        ):
+            raw_street, raw_postcode = head, tail.group(1)
+            raw_city = raw_city or tail.group(2)
+    street = normalize_street(raw_street)
+    city_tokens = canon_text(raw_city)
     company_tokens = canon_text(record.get("company"))
     nid = record.get("national_id")
     return NormalizedRecord(
@@ -692,7 +709,7 @@ def normalize_record(
         birth_date=normalize_birth_date(record.get("birth_date")),
         street=(street[0] or None) if street else None,
         house=street[1] if street else (),
-        postcode=_postcode(record.get("postcode"), country or region),
+        postcode=_postcode(raw_postcode, country or region),
         city=" ".join(city_tokens) or None,
         country=country,
         national_id=_clean_code(nid),

@@ -199,3 +199,23 @@ def test_titles_and_remarks_are_no_part_of_a_name(full_name: str) -> None:
     # Faker's no_NO names come with "Dr." and "Prof."; CRMs add remarks
     nr = normalize_record({"id": 1, "full_name": full_name})
     assert nr.first == ("ole",) and nr.last == ("hansen",)
+
+
+@pytest.mark.parametrize(
+    "street", ["Storgata 5, 0150 Oslo", "Storgata 5 0150 OSLO", "STORGT. 5, 0150 OSLO"]
+)
+def test_the_whole_address_in_the_street_field(street: str) -> None:
+    """An import that put street, postcode and town in one field compares as the
+    record that has them apart."""
+    whole = normalize_record({"id": 1, "street": street})
+    apart = normalize_record(
+        {"id": 2, "street": "Storgata 5", "postcode": "0150", "city": "Oslo"}
+    )
+    assert (whole.street, whole.house, whole.postcode, whole.city) == (
+        apart.street,
+        apart.house,
+        apart.postcode,
+        apart.city,
+    )
+    # a house number of four digits with no town after it is left alone
+    assert normalize_record({"id": 3, "street": "1234 Main Street"}).postcode is None
