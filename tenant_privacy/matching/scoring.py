@@ -593,7 +593,10 @@ def compare_readings(
             not conflict
             and fs is not None
             and fs >= FIRST_AGREES
-            and not (mobiles_differ or emails_differ)
+            and not mobiles_differ
+            # two private emails speak against one person, unless both records
+            # name the same employer: then the landline is the work line
+            and (not emails_differ or ev.get("company", 0.0) >= 0.9)
         ):
             contact += W_LANDLINE_SAME_NAME
         else:

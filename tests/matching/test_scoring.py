@@ -385,6 +385,17 @@ def test_one_given_name_spelled_two_ways_agrees() -> None:
     assert matches(x, y)
 
 
+def test_a_shared_landline_at_one_employer_is_the_work_line() -> None:
+    # two private emails, but the same employer and its direct line: one person
+    a = {"first_name": "Markus", "last_name": "Skogberg", "phone": "56 20 74 24"}
+    b = {**a, "phone": "56207424", "company": "Antonsen RFH"}
+    a_private = {**a, "email": "mskogberg@icloud.com", "company": "Antonsen RFH"}
+    b_private = {**b, "email": "skogberg.markus@hotmail.com"}
+    assert matches(a_private, b_private)
+    # without the employer the two private emails read as two people
+    assert not matches({**a_private, "company": None}, {**b_private, "company": None})
+
+
 def test_shared_landline_is_personal_only_when_the_given_names_agree() -> None:
     # one person who gives a landline (work direct line) in both registrations
     a = {"first_name": "Ola", "last_name": "Hansen", "phone": "22 33 44 55"}
