@@ -249,6 +249,8 @@ _AMBIGUOUS_TYPES = {
 _NOT_DIAL = re.compile(r"[^\d+]")
 #: A remark in parentheses: "(privat)", "(jobb)", "(mob.)".
 _PHONE_REMARK = re.compile(r"\([^)]*[^\W\d_][^)]*\)")
+#: Text that may separate several numbers in one field (checked before the regex).
+_PHONE_LIST_MARKS = ("/", ";", ",", "|", " eller ", " og ", " or ", " and ")
 #: What separates several numbers in one field.
 _PHONE_LIST = re.compile(r"\s*(?:[/;,|]|\b(?:eller|or|og|and)\b)\s*", re.IGNORECASE)
 _SEPARATORS = re.compile(r"[\s().\-/]")
@@ -278,7 +280,8 @@ def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
         return None
     if "(" in text:
         text = _PHONE_REMARK.sub(" ", text).replace("(0)", " ").strip()
-    parts = _PHONE_LIST.split(text)
+    listed = any(mark in text for mark in _PHONE_LIST_MARKS)
+    parts = _PHONE_LIST.split(text) if listed else [text]
     if len(parts) > 1 and all(len(_NOT_DIAL.sub("", p)) >= 5 for p in parts):
         numbers = [n for n in (normalize_phone(p, region) for p in parts) if n]
         mobiles = [n for n in numbers if n[1] == "mobile"]
@@ -575,7 +578,11 @@ def _postcode(raw: Any, country: str | None) -> str | None:
     """Clean postcode; a Norwegian one that lost its leading zero (a spreadsheet
     import turned "0150" into 150) gets it back; "N-0150" and "0150 Oslo" give
     "0150"."""
-    if isinstance(raw, str) and (hit := _POSTCODE_DECORATED.match(raw.strip().lower())):
+    if (
+        isinstance(raw, str)
+        and not raw.isdigit()
+        and (hit := _POSTCODE_DECORATED.match(raw.strip().lower()))
+    ):
         raw = hit.group(1)
     code = _clean_code(raw)
     if code and country == "NO" and code.isdigit() and len(code) < 4:
@@ -686,7 +693,11 @@ def normalize_record(
         record.get("postcode"),
         record.get("city"),
     )
-    if isinstance(raw_street, str) and (tail := _TOWN_TAIL.search(raw_street)):
+    if (
+        isinstance(raw_street, str)
+        and raw_street[-1:].isalpha()  # a town name ends it, not a house number
+        and (tail := _TOWN_TAIL.search(raw_street))
+    ):
         # the whole address in one field: "Storgata 5, 0150 Oslo"
         head = raw_street[: tail.start()]
         if any(ch.isalpha() for ch in head) and (
