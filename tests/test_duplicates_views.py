@@ -189,3 +189,69 @@ def test_a_stale_scan_is_marked_failed_and_a_new_one_runs(app, officer):
         ).first()
         assert newest.id != stale and newest.status == "done"
         assert newest.heartbeat_at is not None
+
+
+def _chain(app) -> tuple[int, dict[str, str]]:
+    """A father linked with a registration of his, and a suggestion that pairs
+    that registration with his namesake son: linking it would join them all."""
+    import datetime as dt
+
+    from demo.models import Contact
+    from tenant_privacy.models import MatchSuggestion
+    from tenant_privacy.services import linking
+
+    def contact(**fields: object) -> str:
+        row = Contact(tenant_key="fjord", first_name="Kjell", last_name="Sandvik")
+        for name, value in fields.items():
+            setattr(row, name, value)
+        db.session.add(row)
+        db.session.flush()
+        return str(row.id)
+
+    with app.app_context():
+        father = contact(birth_date=dt.date(1950, 3, 1), phone="22 11 33 44")
+        his = contact(phone="22113344", street="Fjordveien 9")
+        son = contact(birth_date=dt.date(1985, 6, 2), street="Fjordveien 9")
+        scope = h.scope(app, "fjord")
+        linking.link_records(scope, "user:1", [("contact", father), ("contact", his)])
+        s = MatchSuggestion(
+            tenant_key="fjord",
+            a_source="contact",
+            a_id=his,
+            b_source="contact",
+            b_id=son,
+            score=0.62,
+            evidence={"name": 1.0},
+            status="pending",
+            a_fingerprint="x",
+            b_fingerprint="y",
+        )
+        db.session.add(s)
+        db.session.commit()
+        return s.id, {"father": father, "his": his, "son": son}
+
+
+def test_review_page_warns_what_else_linking_joins(app, officer):
+    from tenant_privacy.services.link_preview import link_preview
+
+    suggestion_id, ids = _chain(app)
+    with app.app_context():
+        scope = h.scope(app, "fjord")
+        from tenant_privacy.models import MatchSuggestion
+
+        preview = link_preview(scope, db.session.get(MatchSuggestion, suggestion_id))
+    assert preview.joined == (("contact", ids["father"]),)
+    assert [(c.left, c.right, c.fields) for c in preview.conflicts] == [
+        (("contact", ids["father"]), ("contact", ids["son"]), ("birth_date",))
+    ]
+    page = officer.get(f"/privacy/duplicates/{suggestion_id}").get_data(as_text=True)
+    assert 'id="tp-link-joined"' in page and 'id="tp-link-conflicts"' in page
+    assert f"contact:{ids['father']}" in page and "Birth date" in page
+
+
+def test_review_page_of_two_lone_records_shows_no_join_warning(app, officer):
+    h.scan(app, "fjord")
+    top = h.suggestions(app, "fjord")[0]
+    page = officer.get(f"/privacy/duplicates/{top.id}").get_data(as_text=True)
+    assert 'id="tp-link-joined"' not in page
+    assert 'id="tp-link-conflicts"' not in page

@@ -95,12 +95,6 @@ def _threshold() -> float | None:
     return None if value is None else float(value)
 
 
-def _region(scope: TenantScope) -> str:
-    from .tenants import settings_of
-
-    return str(settings_of(scope.session, scope.tenant).phone_region or "NO")
-
-
 # -- suggestions ----------------------------------------------------------------------
 def _pair_key(s: MatchSuggestion) -> tuple[RecordRef, RecordRef]:
     return (s.a_source, s.a_id), (s.b_source, s.b_id)
@@ -301,7 +295,7 @@ def run_scan(
     """
     session = scope.session
     tenant = scope.tenant
-    region = _region(scope)
+    region = mi.tenant_region(scope)
     scan.status = "running"
     scan.total = _count(scope)
     scan.progress = 0
@@ -471,7 +465,7 @@ def match_record(
                 session.delete(s)
         session.flush()
         return []
-    region = _region(scope)
+    region = mi.tenant_region(scope)
     nr = mi.normalize_row(scope, scope.person_source(source_key), row, region)
     prints = mi.write_index(scope, [nr])
     keys = {key_hash(scope.tenant, k): k for k in matching.blocking_keys(nr)}

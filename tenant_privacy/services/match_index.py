@@ -77,6 +77,13 @@ def identity_select(scope: TenantScope, source: PersonSource) -> sa.Select[t.Any
     return stmt.options(*options) if options else stmt
 
 
+def tenant_region(scope: TenantScope) -> str:
+    """The tenant's default phone region ("NO" unless its settings say otherwise)."""
+    from .tenants import settings_of
+
+    return str(settings_of(scope.session, scope.tenant).phone_region or "NO")
+
+
 def normalize_row(
     scope: TenantScope, source: PersonSource, row: t.Any, region: str
 ) -> matching.NormalizedRecord:

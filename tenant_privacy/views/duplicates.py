@@ -19,6 +19,8 @@ from ..errors import ScanInProgress
 from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import duplicates
+from ..services.link_preview import LinkPreview
+from ..services.link_preview import link_preview
 from .context import render
 from .context import request_actor
 from .context import request_scope
@@ -238,6 +240,7 @@ def register(bp: Blueprint) -> None:
                     "css": agreement(similarity),
                 }
             )
+        preview = link_preview(scope, s) if s.status != "accepted" else LinkPreview()
         return render(
             "tenant_privacy/suggestion.html",
             s=s,
@@ -247,6 +250,18 @@ def register(bp: Blueprint) -> None:
             b_ref=b_ref,
             lines=lines,
             subject_url=_subject_url(scope, s),
+            joined=[
+                {"ref": f"{r[0]}:{r[1]}", "name": _name(_identity(scope, r))}
+                for r in preview.joined
+            ],
+            conflicts=[
+                {
+                    "left": f"{c.left[0]}:{c.left[1]}",
+                    "right": f"{c.right[0]}:{c.right[1]}",
+                    "fields": ", ".join(labels[f] for f in c.fields),
+                }
+                for c in preview.conflicts
+            ],
         )
 
     @bp.post("/duplicates/<int:suggestion_id>/accept", endpoint="suggestion_accept")
