@@ -468,7 +468,7 @@ def match_record(
     region = mi.tenant_region(scope)
     nr = mi.normalize_row(scope, scope.person_source(source_key), row, region)
     prints = mi.write_index(scope, [nr])
-    keys = {key_hash(scope.tenant, k): k for k in matching.blocking_keys(nr)}
+    keys = mi.key_hashes(scope.tenant, nr)
     candidates = mi.candidate_refs(scope, ref, keys, limits=name_block_limits(keys))
     cand_nrs = mi.load_refs(scope, candidates, region)
     pairs = matching.match_one(

@@ -17,6 +17,7 @@ from .. import matching
 from ..matching.scoring import FIRST_CONFLICT
 from ..models import SubjectRecord
 from . import match_index as mi
+from .duplicates import refs_of
 
 if t.TYPE_CHECKING:
     from ..models import MatchSuggestion
@@ -77,8 +78,6 @@ def link_preview(scope: TenantScope, suggestion: MatchSuggestion) -> LinkPreview
     whose given names, birth dates or national ids clearly differ; the
     suggestion's own pair is left out (the page compares it field by field).
     """
-    from .duplicates import refs_of
-
     a, b = refs_of(suggestion)
     side_a, side_b = _group(scope, a), _group(scope, b)
     if a in side_b or (len(side_a) == 1 and len(side_b) == 1):

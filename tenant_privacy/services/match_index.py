@@ -124,11 +124,16 @@ def coerce_ids(source: PersonSource, ids: t.Iterable[str]) -> list[t.Any]:
 
 
 # -- index rows -----------------------------------------------------------------------
+def key_hashes(tenant: str, nr: matching.NormalizedRecord) -> dict[str, str]:
+    """The stored hash of each blocking key of *nr*, as ``{hash: key}``."""
+    return {key_hash(tenant, key): key for key in matching.blocking_keys(nr)}
+
+
 def index_rows(
     tenant: str, nr: matching.NormalizedRecord
 ) -> tuple[RecordRef, str, list[dict[str, str]]]:
     ref = split_ref(nr.id)
-    hashes = {key_hash(tenant, key) for key in matching.blocking_keys(nr)}
+    hashes = key_hashes(tenant, nr)
     rows = [
         {
             "tenant_key": tenant,
