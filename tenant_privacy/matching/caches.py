@@ -25,6 +25,7 @@ _CACHED = (
     normalize._street_token,
     normalize._street_parts,
     normalize._written_date,
+    normalize._provider_domain,
     scoring.token_similarity,
     scoring.name_similarity,
     scoring._street_text_similarity,

@@ -15,6 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 import phonenumbers
+from rapidfuzz.distance import OSA
 
 from .given_names import build_ambiguous_names
 from .given_names import build_given_names
@@ -26,6 +27,8 @@ __all__ = [
     "canon_token",
     "fold_text",
     "normalize_birth_date",
+    "MAIL_PROVIDERS",
+    "mailbox",
     "normalize_email",
     "normalize_phone",
     "normalize_record",
@@ -357,6 +360,59 @@ def _one_email(text: str) -> str | None:
     if not local or "." not in domain:
         return None
     return f"{local}@{domain}"
+
+
+#: Consumer mail providers (an address there is a private one, not a work one).
+MAIL_PROVIDERS = frozenset(
+    (
+        "gmail.com googlemail.com hotmail.com hotmail.no outlook.com live.no "
+        "live.com msn.com yahoo.com yahoo.no icloud.com me.com online.no "
+        "frisurf.no broadpark.no getmail.no altibox.no telenor.no c2i.net "
+        "proton.me protonmail.com gmx.com gmx.de web.de aol.com "
+        # real domains one typo from a bigger provider: never "corrected"
+        "mail.com email.com ymail.com rocketmail.com gmx.net mac.com "
+        "hotmail.se hotmail.dk hotmail.de hotmail.co.uk live.se live.dk "
+        "yahoo.se yahoo.dk outlook.dk"
+    ).split()
+)
+#: Domains a provider also delivers for: one mailbox under two names.
+_DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
+#: Providers whose names are long enough that one typo cannot be another real
+#: domain's spelling ("gmial.com", "hotmial.com", "onlline.no").
+_TYPO_TARGETS = tuple(d for d in MAIL_PROVIDERS if len(d) >= 8)
+
+
+def mailbox(email: str) -> str:
+    """The mailbox a normalised address delivers to, for matching.
+
+    A "+tag" sub-address is dropped ("ola+crm@x.no" is "ola@x.no": every major
+    provider delivers both to one inbox), googlemail.com is gmail.com, and an
+    unknown domain one typo from exactly one big consumer provider is read as
+    that provider ("gmial.com" -> "gmail.com"). Dots in a Gmail local part are
+    kept: an address written with and without them is rarely the same person's
+    habit, and treating them as equal would join generated or mistyped
+    addresses of different people.
+    """
+    local, _, domain = email.partition("@")
+    if "+" in local and local[0] != "+":
+        local = local.split("+", 1)[0]
+    if domain not in MAIL_PROVIDERS:
+        domain = _provider_domain(domain)
+    else:
+        domain = _DOMAIN_ALIASES.get(domain, domain)
+    return f"{local}@{domain}"
+
+
+@lru_cache(maxsize=20_000)
+def _provider_domain(domain: str) -> str:
+    """``domain``, or the one consumer provider it is a single typo of."""
+    near = [
+        d
+        for d in _TYPO_TARGETS
+        if abs(len(d) - len(domain)) <= 1
+        and OSA.distance(d, domain, score_cutoff=1) <= 1
+    ]
+    return _DOMAIN_ALIASES.get(near[0], near[0]) if len(near) == 1 else domain
 
 
 _DATE_PATTERNS = (
@@ -709,12 +765,13 @@ def normalize_record(
     city_tokens = canon_text(raw_city)
     company_tokens = canon_text(record.get("company"))
     nid = record.get("national_id")
+    email = normalize_email(record.get("email"))
     return NormalizedRecord(
         id=record.get("id"),
         first=first,
         last=last,
         first_groups=frozenset(groups),
-        email=normalize_email(record.get("email")),
+        email=mailbox(email) if email else None,
         phone=phone,
         phone_kind=kind,
         birth_date=normalize_birth_date(record.get("birth_date")),

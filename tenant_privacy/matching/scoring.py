@@ -29,6 +29,7 @@ from rapidfuzz.fuzz import ratio
 from rapidfuzz.fuzz import token_set_ratio
 from rapidfuzz.fuzz import token_sort_ratio
 
+from .normalize import MAIL_PROVIDERS
 from .normalize import NICK_GROUPS
 from .normalize import NormalizedRecord
 from .normalize import canon_token
@@ -104,18 +105,12 @@ W_POSTCODE_TYPO = 0.3
 W_POSTCODE_DIFF = -0.5
 W_COMPANY = 0.5
 W_COUNTRY_DIFF = -1.0
+#: A registration without any name that shares a personal email or a mobile
+#: with another: log-odds +1 (score 0.73), a suggestion for a human to judge.
+W_NAMELESS_SHARED = 2.0
 
 #: First-name similarity below this is a conflict (different people).
 FIRST_CONFLICT = 0.7
-#: Consumer mail providers: an address there is a private one (not work).
-PERSONAL_MAIL_DOMAINS = frozenset(
-    (
-        "gmail.com googlemail.com hotmail.com hotmail.no outlook.com live.no "
-        "live.com msn.com yahoo.com yahoo.no icloud.com me.com online.no "
-        "frisurf.no broadpark.no getmail.no altibox.no telenor.no c2i.net "
-        "proton.me protonmail.com gmx.com gmx.de web.de aol.com"
-    ).split()
-)
 #: First-name similarity from which given names agree (a typo or nickname).
 FIRST_AGREES = 0.88
 #: Similarity of a name and a longer one that starts or ends with it (Tine/Martine).
@@ -128,6 +123,15 @@ KNOWN_NAMES_ONE_EDIT = 0.82
 KNOWN_NAMES_OTHER = 0.6
 #: Local parts of a household's shared email address start with one of these.
 FAMILY_EMAIL_PREFIXES = ("familien", "familie", "family", "fam.", "fam_", "fam-")
+#: Local parts of an organisation's shared (role) address, not one person's.
+ROLE_EMAIL_LOCALS = frozenset(
+    (
+        "post postmottak postkasse firmapost info kontakt contact mail epost "
+        "faktura invoice regnskap accounting admin office kontor salg sales "
+        "support service kundeservice booking resepsjon hei hello team "
+        "noreply no-reply"
+    ).split()
+)
 #: Surname similarity from which surnames agree (a typo at most).
 SURNAME_AGREES = 0.85
 #: First-name similarity used when one given name is a part of the other.
@@ -232,6 +236,13 @@ def _local_is_the_name(local: str, a: NormalizedRecord, b: NormalizedRecord) -> 
     for word in sorted({*a.first, *a.last, *b.first, *b.last}, key=len, reverse=True):
         rest = rest.replace(word, "")
     return len(rest) <= 1
+
+
+def is_personal_address(email: str) -> bool:
+    """True when ``email`` belongs to one person: neither a household's shared
+    address ("familien.hansen@...") nor an organisation's ("post@firma.no")."""
+    local = email.partition("@")[0]
+    return not is_family_email(local) and local not in ROLE_EMAIL_LOCALS
 
 
 def is_family_email(local_part: str) -> bool:
@@ -458,10 +469,7 @@ def compare_readings(
                     # family's shared address) that differ
                     emails_differ = not (
                         is_family_email(la) or is_family_email(lb)
-                    ) and (
-                        da == db
-                        or (da in PERSONAL_MAIL_DOMAINS and db in PERSONAL_MAIL_DOMAINS)
-                    )
+                    ) and (da == db or (da in MAIL_PROVIDERS and db in MAIL_PROVIDERS))
 
     # --- phone
     mobiles_differ = False
@@ -521,6 +529,15 @@ def compare_readings(
         ev["company"] = cs
         if cs >= 0.9:
             personal += W_COMPANY
+
+    # --- a registration without any name (a newsletter sign-up, a web-form
+    # lead) that shares a personal email or a mobile with another: the address
+    # or number is all that identifies the person there, and nothing contradicts
+    if (not a.has_name or not b.has_name) and (
+        shared_mobile
+        or (ev.get("email") == 1.0 and a.email and is_personal_address(a.email))
+    ):
+        personal += W_NAMELESS_SHARED
 
     no_contact = not has_contact(a) and not has_contact(b)
     replaced = False

@@ -530,3 +530,56 @@ def test_a_name_as_email_handle_at_two_providers_adds_nothing() -> None:
     assert compare(c, d)[0] == pytest.approx(compare(a, b)[0] + W_EMAIL_LOCAL)
     assert log_odds("skiguru") == pytest.approx(name + W_EMAIL_LOCAL)
     assert log_odds("ola.hansen77") == pytest.approx(name + W_EMAIL_LOCAL_DIGITS)
+
+
+def test_a_sub_address_or_a_mistyped_provider_is_the_same_email() -> None:
+    kari = {"first_name": "Kari", "last_name": "Nordmann"}
+    assert matches(
+        {**kari, "email": "kari.nordmann@gmail.com"},
+        {**kari, "email": "Kari.Nordmann+crm@gmial.com"},
+    )
+    assert not matches(
+        {**kari, "email": "kari.nordmann@gmail.com"},
+        {**kari, "email": "kari.nordmann@hotmail.com"},
+    )
+
+
+@pytest.mark.parametrize(
+    "shared",
+    [{"email": "kari.lie@gmail.com"}, {"phone": "+47 912 34 567"}],
+)
+def test_a_registration_without_a_name_sharing_a_personal_contact(
+    shared: dict[str, str],
+) -> None:
+    """A newsletter sign-up or a web-form lead with only an email or a mobile is
+    the person who gave it: a moderate suggestion, never near-certain."""
+    s = score(shared, {"first_name": "Kari", "last_name": "Lie", **shared})
+    assert DEFAULT_THRESHOLD <= s < 0.9
+    assert DEFAULT_THRESHOLD <= score(shared, shared) < 0.9
+
+
+@pytest.mark.parametrize(
+    "shared",
+    [
+        {"email": "post@firma.no"},  # an organisation's address
+        {"email": "familien.lie@gmail.com"},  # a household's
+        {"phone": "22 33 44 55"},  # a landline
+    ],
+)
+def test_a_registration_without_a_name_sharing_a_common_contact(
+    shared: dict[str, str],
+) -> None:
+    assert not matches(shared, {"first_name": "Kari", "last_name": "Lie", **shared})
+
+
+def test_a_registration_without_a_name_but_another_birth_date() -> None:
+    shared = {"email": "kari.lie@gmail.com"}
+    assert not matches(
+        {**shared, "birth_date": "2010-01-01"},
+        {
+            "first_name": "Kari",
+            "last_name": "Lie",
+            **shared,
+            "birth_date": "1970-05-05",
+        },
+    )
