@@ -583,3 +583,41 @@ def test_a_registration_without_a_name_but_another_birth_date() -> None:
             "birth_date": "1970-05-05",
         },
     )
+
+
+def test_one_mistyped_letter_in_an_email_with_agreeing_names() -> None:
+    kari = {"first_name": "Kari", "last_name": "Nordmann"}
+    assert matches(
+        {**kari, "email": "kari.nordman@gmail.com"},
+        {**kari, "email": "kari.nordmann@gmail.com"},
+    )
+    assert matches(
+        {**kari, "email": "kari.nrodmann@online.no"},
+        {**kari, "email": "kari.nordmann@online.no"},
+    )
+
+
+@pytest.mark.parametrize(
+    "other",
+    [
+        "kari.nordmann1@gmail.com",  # namesakes number their addresses
+        "kari_nordmann@gmail.com",  # or pick another separator
+        "kari.nordman@hotmail.com",  # another provider: another mailbox
+    ],
+)
+def test_namesakes_email_addresses_are_no_typo(other: str) -> None:
+    kari = {"first_name": "Kari", "last_name": "Nordmann"}
+    assert not matches(
+        {**kari, "email": "kari.nordmann@gmail.com"}, {**kari, "email": other}
+    )
+
+
+def test_two_swapped_digits_of_a_mobile_with_agreeing_names() -> None:
+    kari = {"first_name": "Kari", "last_name": "Nordmann"}
+    assert matches({**kari, "phone": "912 34 567"}, {**kari, "phone": "912 34 576"})
+    # one digit off is a family plan's next number as often as a typo
+    assert not matches({**kari, "phone": "912 34 567"}, {**kari, "phone": "912 34 568"})
+    # a landline is a household's line: two swapped digits add nothing
+    landline = {**kari, "phone": "22 33 44 55"}
+    swapped = score(landline, {**kari, "phone": "22 33 45 45"})
+    assert swapped == score(landline, {**kari, "phone": "22 71 80 99"})
