@@ -306,11 +306,12 @@ def _street_text_similarity(sa: str, sb: str) -> float:
     sim = max(token_sort_ratio(sa, sb), 0.95 * token_set_ratio(sa, sb)) / 100.0
     # words run together or split apart ("wellingtonb street", "brentwoodvlge")
     ja, jb = sa.replace(" ", ""), sb.replace(" ", "")
-    joined = ratio(ja, jb) / 100.0
-    if min(len(ja), len(jb)) >= 8:
+    best = max(sim, ratio(ja, jb) / 100.0)
+    if best < 0.92 and min(len(ja), len(jb)) >= 8:
         # one side carries an extra locality: its street part still agrees
-        joined = max(joined, 0.92 * partial_ratio(ja, jb) / 100.0)
-    return max(sim, joined)
+        # (worth at most 0.92, so only looked at when the rest scored lower)
+        best = max(best, 0.92 * partial_ratio(ja, jb) / 100.0)
+    return best
 
 
 def _house_agreement(ha: tuple[str, ...], hb: tuple[str, ...]) -> float:
