@@ -168,6 +168,34 @@ def test_undo_must_go_in_reverse_order(people) -> None:
     check_invariants(scope.session, "fjord")
 
 
+@pytest.mark.postgres
+def test_undo_order_on_postgresql(pg_app) -> None:
+    """The blocker search streams later merges from a server-side cursor on
+    PostgreSQL; leaving it early must not disturb the undo that follows."""
+    from demo.models import db
+
+    with pg_app.app_context():
+        scope = scope_of(pg_app, "fjord")
+        a, b, c = (add_contact("fjord", "Kari", f"Nordmann{n}") for n in "abc")
+        for ref in (a, b, c):
+            scope.subject_of(ref)
+        db.session.commit()
+        first = linking.link_records(scope, ACTOR, [b, c])
+        second = linking.link_records(scope, ACTOR, [a, b])
+        for _ in range(3):  # later merges that do not block: streamed past
+            extra = add_contact("fjord", "Ola", "Hansen")
+            other = add_contact("fjord", "Ola", "Hansen")
+            linking.link_records(scope, ACTOR, [extra, other])
+        db.session.commit()
+        assert linking.undo_blocker(scope, first).id == second.id
+        with pytest.raises(MergeConflict):
+            linking.undo_merge(scope, ACTOR, first.id)
+        linking.undo_merge(scope, ACTOR, second.id)
+        linking.undo_merge(scope, ACTOR, first.id)
+        db.session.commit()
+        check_invariants(scope.session, "fjord")
+
+
 def test_unlink_splits_one_record_and_can_be_undone(people) -> None:
     scope, (a, b, c, _d) = people
     linking.link_records(scope, ACTOR, [a, b, c])

@@ -22,13 +22,13 @@ from .given_names import build_given_names
 from .nicknames import build_groups
 
 __all__ = [
+    "MAIL_PROVIDERS",
     "NormalizedRecord",
     "canon_text",
     "canon_token",
     "fold_text",
-    "normalize_birth_date",
-    "MAIL_PROVIDERS",
     "mailbox",
+    "normalize_birth_date",
     "normalize_email",
     "normalize_phone",
     "normalize_record",
@@ -377,21 +377,22 @@ MAIL_PROVIDERS = frozenset(
 )
 #: Domains a provider also delivers for: one mailbox under two names.
 _DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
-#: Providers whose names are long enough that one typo cannot be another real
-#: domain's spelling ("gmial.com", "hotmial.com", "onlline.no").
+#: Providers whose names are long enough that a domain one typo away is rarely
+#: a real one ("gmial.com", "hotmial.com", "onlne.no"); the real ones we know
+#: of are in MAIL_PROVIDERS and so never corrected.
 _TYPO_TARGETS = tuple(d for d in MAIL_PROVIDERS if len(d) >= 8)
 
 
 def mailbox(email: str) -> str:
     """The mailbox a normalised address delivers to, for matching.
 
-    A "+tag" sub-address is dropped ("ola+crm@x.no" is "ola@x.no": every major
-    provider delivers both to one inbox), googlemail.com is gmail.com, and an
-    unknown domain one typo from exactly one big consumer provider is read as
-    that provider ("gmial.com" -> "gmail.com"). Dots in a Gmail local part are
-    kept: an address written with and without them is rarely the same person's
-    habit, and treating them as equal would join generated or mistyped
-    addresses of different people.
+    A "+tag" sub-address is dropped ("ola+crm@x.no" is "ola@x.no": Gmail,
+    Outlook, iCloud and most others deliver both to one inbox), googlemail.com
+    is gmail.com, and an unknown domain one typo from exactly one big consumer
+    provider is read as that provider ("gmial.com" -> "gmail.com"). Dots in a
+    Gmail local part are kept: an address written with and without them is
+    rarely the same person's habit, and treating them as equal would join
+    generated or mistyped addresses of different people.
     """
     local, _, domain = email.partition("@")
     if "+" in local and local[0] != "+":

@@ -393,15 +393,20 @@ def undo_blocker(scope: TenantScope, merge: MergeRecord) -> MergeRecord | None:
     """
     records = set(moved_refs(merge))
     subjects = {int(p[2]) for p in merge.previous}
+    # newest first, fetched in batches: the blocker is usually among the last
+    # few merges, so a tenant with thousands of later merges is not loaded whole
     later = scope.session.scalars(
         scope.select(MergeRecord)
         .where(MergeRecord.id > merge.id, MergeRecord.undone_at.is_(None))
         .order_by(MergeRecord.id.desc())
-        .execution_options(populate_existing=True)
+        .execution_options(populate_existing=True, yield_per=100)
     )
-    for other in later:
-        if records & set(moved_refs(other)) or subjects & {
-            int(p[2]) for p in other.previous
-        }:
-            return other
-    return None
+    try:
+        for other in later:
+            if records & set(moved_refs(other)) or subjects & {
+                int(p[2]) for p in other.previous
+            }:
+                return other
+        return None
+    finally:
+        later.close()
