@@ -722,4 +722,8 @@ def score_pair(
 
 def rounded(evidence: dict[str, float]) -> dict[str, float]:
     """``evidence`` with each similarity rounded to 3 places (display, storage)."""
-    return {k: v if v == 1.0 else round(v, 3) for k, v in evidence.items()}
+    out = evidence.copy()  # most values are 1.0: copied, not rebuilt
+    for k, v in evidence.items():
+        if v != 1.0:
+            out[k] = round(v, 3)
+    return out
