@@ -27,6 +27,8 @@ __all__ = [
     "canon_text",
     "canon_token",
     "fold_text",
+    "is_placeholder_email",
+    "is_placeholder_phone",
     "mailbox",
     "normalize_birth_date",
     "normalize_email",
@@ -190,12 +192,23 @@ def _name_tokens(value: Any) -> tuple[str, ...]:
     return _name_words(str(value))
 
 
+#: Words typed where the name is not known ("Ukjent", "Ikke oppgitt", "xxx"); a
+#: name made of nothing else is no name. "N.N." and "N/A" too (below).
+NAME_PLACEHOLDERS = frozenset(
+    "ukjent ukjend unknown nn xxx xx x test dummy ikke oppgitt mangler ingen none "
+    "null navn name fornavn etternavn firstname lastname".split()
+)
+_PLACEHOLDER_INITIALS = frozenset({("n", "n"), ("n", "a")})
+
+
 @lru_cache(maxsize=200_000)
 def _name_words(text: str) -> tuple[str, ...]:
     if "(" in text:  # "Ole Hansen (privat)"
         text = _PARENTHESES.sub(" ", text)
     tokens = tuple(t for t in canon_text(text) if t)
     kept = tuple(t for t in tokens if t not in NAME_NOISE)
+    if tokens in _PLACEHOLDER_INITIALS or all(t in NAME_PLACEHOLDERS for t in tokens):
+        return ()
     return kept or tokens
 
 
@@ -414,6 +427,38 @@ def _provider_domain(domain: str) -> str:
         and OSA.distance(d, domain, score_cutoff=1) <= 1
     ]
     return _DOMAIN_ALIASES.get(near[0], near[0]) if len(near) == 1 else domain
+
+
+#: Local parts and domains typed where no address is known ("ingen@ingen.no",
+#: "x@firma.no", "noreply@firma.no"): such an address identifies nobody.
+_PLACEHOLDER_LOCALS = frozenset(
+    "ingen none noemail no-email nomail no-mail ikke ikkeoppgitt ikke.oppgitt "
+    "mangler ukjent unknown dummy fake test x xx xxx na n.a noreply no-reply "
+    "donotreply do-not-reply".split()
+)
+_PLACEHOLDER_DOMAINS = frozenset(
+    "ingen.no none.no none.com noemail.com noemail.no nomail.com nomail.no "
+    "ukjent.no unknown.com test.com test.no fake.com dummy.com mangler.no ikke.no "
+    "invalid.invalid".split()
+)
+
+
+def is_placeholder_email(email: str) -> bool:
+    """True for an address typed where none is known ("ingen@ingen.no")."""
+    local, _, domain = email.partition("@")
+    return local in _PLACEHOLDER_LOCALS or domain in _PLACEHOLDER_DOMAINS
+
+
+def is_placeholder_phone(e164: str) -> bool:
+    """True for a number typed where none is known: one digit repeated
+    ("99999999", "00000000") or a run up or down ("12345678", "98765432")."""
+    digits = e164[3:] if e164.startswith("+47") else e164.lstrip("+")
+    if len(digits) < 6:
+        return False
+    if len(set(digits)) == 1:
+        return True
+    steps = {int(y) - int(x) for x, y in zip(digits, digits[1:], strict=False)}
+    return steps == {1} or steps == {-1}
 
 
 _DATE_PATTERNS = (
@@ -767,6 +812,10 @@ def normalize_record(
     company_tokens = canon_text(record.get("company"))
     nid = record.get("national_id")
     email = normalize_email(record.get("email"))
+    if email and is_placeholder_email(email):
+        email = None
+    if phone and is_placeholder_phone(phone):
+        phone = kind = None
     return NormalizedRecord(
         id=record.get("id"),
         first=first,

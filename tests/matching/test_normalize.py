@@ -249,3 +249,34 @@ def test_the_whole_address_in_the_street_field(street: str) -> None:
     )
     # a house number of four digits with no town after it is left alone
     assert normalize_record({"id": 3, "street": "1234 Main Street"}).postcode is None
+
+
+@pytest.mark.parametrize("name", ["Ukjent", "N.N.", "N/A", "Ikke oppgitt", "xxx"])
+def test_a_placeholder_name_is_no_name(name: str) -> None:
+    nr = normalize_record({"id": 1, "first_name": name, "last_name": name})
+    assert not nr.has_name
+    # a real name that merely contains such a word stays
+    assert normalize_record({"id": 1, "full_name": f"Kari {name}"}).first
+
+
+@pytest.mark.parametrize(
+    "email", ["ingen@ingen.no", "noreply@firma.no", "x@gmail.com", "kari@test.no"]
+)
+def test_a_placeholder_email_is_no_email(email: str) -> None:
+    assert normalize_record({"id": 1, "email": email}).email is None
+
+
+@pytest.mark.parametrize(
+    "phone, placeholder",
+    [
+        ("99 99 99 99", True),
+        ("00000000", True),
+        ("12345678", True),
+        ("98765432", True),
+        ("912 34 567", False),
+        ("901 23 456", False),  # a run only when it does not wrap round
+    ],
+)
+def test_a_placeholder_phone_is_no_phone(phone: str, placeholder: bool) -> None:
+    nr = normalize_record({"id": 1, "phone": phone})
+    assert (nr.phone is None) is placeholder

@@ -621,3 +621,14 @@ def test_two_swapped_digits_of_a_mobile_with_agreeing_names() -> None:
     landline = {**kari, "phone": "22 33 44 55"}
     swapped = score(landline, {**kari, "phone": "22 33 45 45"})
     assert swapped == score(landline, {**kari, "phone": "22 71 80 99"})
+
+
+def test_two_strangers_with_the_same_placeholder_contact_data() -> None:
+    """What staff type when they do not know a value is no shared contact."""
+    ola = {"first_name": "Ola", "last_name": "Hansen"}
+    filler = {"email": "ingen@ingen.no", "phone": "99999999"}
+    assert score({**ola, **filler}, {**ola, **filler}) == score(ola, ola)
+    assert not matches(
+        {"first_name": "Ukjent", "last_name": "Ukjent", "city": "Oslo"},
+        {"first_name": "Ukjent", "last_name": "Ukjent", "city": "Oslo"},
+    )
