@@ -453,12 +453,14 @@ def is_placeholder_phone(e164: str) -> bool:
     """True for a number typed where none is known: one digit repeated
     ("99999999", "00000000") or a run up or down ("12345678", "98765432")."""
     digits = e164[3:] if e164.startswith("+47") else e164.lstrip("+")
-    if len(digits) < 6:
+    if len(digits) < 6 or not digits.isdigit():
         return False
-    if len(set(digits)) == 1:
-        return True
-    steps = {int(y) - int(x) for x, y in zip(digits, digits[1:], strict=False)}
-    return steps == {1} or steps == {-1}
+    step = int(digits[1]) - int(digits[0])
+    if step not in (-1, 0, 1):
+        return False  # most real numbers: decided by their first two digits
+    return all(
+        int(y) - int(x) == step for x, y in zip(digits[1:], digits[2:], strict=False)
+    )
 
 
 _DATE_PATTERNS = (
