@@ -581,6 +581,8 @@ _STREET_WORDS = {
     "v": "vn",
     "plass": "pl",
     "plassen": "pl",
+    "postboks": "pb",  # "Postboks 123", "Boks 123", "Pb. 123"
+    "boks": "pb",
     "street": "st",
     "str": "st",
     "road": "rd",

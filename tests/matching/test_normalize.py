@@ -280,3 +280,9 @@ def test_a_placeholder_email_is_no_email(email: str) -> None:
 def test_a_placeholder_phone_is_no_phone(phone: str, placeholder: bool) -> None:
     nr = normalize_record({"id": 1, "phone": phone})
     assert (nr.phone is None) is placeholder
+
+
+@pytest.mark.parametrize("street", ["Postboks 123", "Boks 123", "Pb. 123", "PB 123"])
+def test_post_office_box_spellings_agree(street: str) -> None:
+    nr = normalize_record({"id": 1, "street": street})
+    assert (nr.street, nr.house) == ("pb", ("123",))
