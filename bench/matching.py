@@ -98,6 +98,7 @@ def quality(pairs: list[tuple[str, str]], truth: set[Pair]) -> dict[str, Any]:
 
 Matched = tuple[list[tuple[str, str]], dict[str, Any]]
 Loaded = tuple[Any, ...]
+Matcher = Callable[[list[dict[str, Any]], set[Pair]], Matched]
 
 
 class Stopwatch:
@@ -144,7 +145,7 @@ def compare_matchers(
     dataset: str,
     records: list[dict[str, Any]],
     truth: set[Pair],
-    matchers: dict[str, Any],
+    matchers: dict[str, Matcher],
     rounds: int,
 ) -> None:
     """Run every matcher ``rounds`` times, alternating, and print one line each.
@@ -152,10 +153,10 @@ def compare_matchers(
     Alternating rounds keep a busy minute on a shared machine from favouring one
     matcher; "seconds" (wall) and "cpu_seconds" are medians of the rounds,
     "seconds_runs" and "cpu_seconds_runs" every round, after one untimed
-    warm-up each on 200 records. The quality figures
-    are those of the last round. A matcher that fails prints its error and
-    leaves the rounds. With ours and recordlinkage both run,
-    a last line gives our median time as a share of recordlinkage's.
+    warm-up each on 200 records. The quality figures are those of the last
+    round. A matcher that fails prints its error and leaves the rounds. When
+    ours and recordlinkage both ran every round, a last line gives our median
+    time as a share of recordlinkage's.
     """
     runs: dict[str, list[float]] = {name: [] for name in matchers}
     cpu: dict[str, list[float]] = {name: [] for name in matchers}
@@ -204,7 +205,9 @@ def compare_matchers(
             line["seconds_runs"] = [round(t, 3) for t in runs[name]]
             line["cpu_seconds_runs"] = [round(t, 3) for t in cpu[name]]
         emit(line)
-    if runs.get("tenant_privacy") and runs.get("recordlinkage"):
+    if all(
+        m in matchers and m not in failed for m in ("tenant_privacy", "recordlinkage")
+    ):
         ours, theirs = runs["tenant_privacy"], runs["recordlinkage"]
         ours_cpu, theirs_cpu = cpu["tenant_privacy"], cpu["recordlinkage"]
         emit(
