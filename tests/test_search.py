@@ -136,3 +136,43 @@ def test_subjects_by_email_normalises(people) -> None:
         assert [refs for refs in found.values()] == [[contact]]
         with pytest.raises(InvalidInput):
             search.subjects_by_email(scope_of(app, "fjord"), "nope")
+
+
+@pytest.fixture
+def one_mailbox(any_db_app):
+    """Kari's gmail inbox written four ways in fjord, a typo'd domain, a
+    namesake's address that merely contains hers, and the same in nordlys."""
+    from demo.models import db
+
+    app = any_db_app
+    with app.app_context():
+        same = [
+            add_contact("fjord", "Kari", "Lie", email="kari.lie@gmail.com"),
+            add_lead("fjord", "Kari", "Lie", email="Kari.Lie+nyhetsbrev@gmail.com"),
+            add_lead("fjord", "K", "Lie", email="Kari Lie <KARI.LIE@googlemail.com>"),
+        ]
+        other = [
+            add_contact("fjord", "Kari", "Lie", email="kari.lie@gmial.com"),
+            add_contact("fjord", "Anne", "Lie", email="anne.kari.lie@gmail.com"),
+            add_contact("nordlys", "Kari", "Lie", email="kari.lie@gmail.com"),
+        ]
+        db.session.commit()
+    return app, same, other
+
+
+@pytest.mark.parametrize(
+    "query", ["kari.lie@gmail.com", "kari.lie+crm@gmail.com", "KARI.LIE@googlemail.com"]
+)
+def test_an_address_finds_every_registration_reaching_its_mailbox(
+    one_mailbox, query
+) -> None:
+    """A sub-address or googlemail.com reaches the same inbox for certain; a
+    mistyped domain is only a guess and must never widen a disclosure."""
+    app, same, other = one_mailbox
+    with app.test_request_context():
+        scope = scope_of(app, "fjord")
+        assert search.refs_by_email(scope, query) == sorted(same)
+        hits = search.search_people(scope, query)
+        exact = {ref for hit in hits if hit.score == 1.0 for ref in hit.refs}
+        assert set(same) <= exact
+        assert not exact & set(other)

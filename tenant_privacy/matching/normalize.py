@@ -396,21 +396,23 @@ _DOMAIN_ALIASES = {"googlemail.com": "gmail.com"}
 _TYPO_TARGETS = tuple(d for d in MAIL_PROVIDERS if len(d) >= 8)
 
 
-def mailbox(email: str) -> str:
+def mailbox(email: str, *, guess: bool = True) -> str:
     """The mailbox a normalised address delivers to, for matching.
 
     A "+tag" sub-address is dropped ("ola+crm@x.no" is "ola@x.no": Gmail,
     Outlook, iCloud and most others deliver both to one inbox), googlemail.com
-    is gmail.com, and an unknown domain one typo from exactly one big consumer
-    provider is read as that provider ("gmial.com" -> "gmail.com"). Dots in a
-    Gmail local part are kept: an address written with and without them is
-    rarely the same person's habit, and treating them as equal would join
-    generated or mistyped addresses of different people.
+    is gmail.com, and (only with ``guess``) an unknown domain one typo from
+    exactly one big consumer provider is read as that provider ("gmial.com" ->
+    "gmail.com"). Without ``guess`` only those certain equivalences apply: what
+    a lookup that discloses or erases data may use. Dots in a Gmail local part
+    are kept: an address written with and without them is rarely the same
+    person's habit, and treating them as equal would join generated or
+    mistyped addresses of different people.
     """
     local, _, domain = email.partition("@")
     if "+" in local and local[0] != "+":
         local = local.split("+", 1)[0]
-    if domain not in MAIL_PROVIDERS:
+    if guess and domain not in MAIL_PROVIDERS:
         domain = _provider_domain(domain)
     else:
         domain = _DOMAIN_ALIASES.get(domain, domain)

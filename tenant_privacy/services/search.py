@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from ..errors import InvalidInput
 from ..i18n import gettext
 from ..matching.normalize import canon_text
+from ..matching.normalize import mailbox
 from ..matching.normalize import normalize_email
 from ..matching.normalize import normalize_phone
 from . import audit
@@ -172,14 +173,39 @@ def _ref(source: PersonSource, row: t.Any) -> RecordRef:
     return (source.key, str(getattr(row, source.id_column)))
 
 
+def _same_mailbox(value: str | None, box: str) -> bool:
+    """True when the stored address *value* reaches the mailbox *box* for
+    certain (as written, with a "+tag", or at googlemail.com for gmail.com)."""
+    email = normalize_email(value)
+    return email is not None and mailbox(email, guess=False) == box
+
+
+def _mailbox_filter(column: t.Any, box: str) -> t.Any:
+    """A SQL pre-filter for addresses that may reach *box*: they contain its
+    local part followed by "@" or "+" (then checked by :func:`_same_mailbox`)."""
+    local = _like_escape(box.partition("@")[0])
+    lowered = sa.func.lower(column)
+    return sa.or_(
+        lowered.like(f"%{local}@%", escape="\\"),
+        lowered.like(f"%{local}+%", escape="\\"),
+    )
+
+
 def _by_email(scope: TenantScope, source: PersonSource, query: str) -> list[_Found]:
-    column = source.column(source.identity["email"])
-    wanted = normalize_email(query) or query.strip().lower()
-    pattern = _like_escape(wanted) + "%"
+    attr = source.identity["email"]
+    column = source.column(attr)
+    address = normalize_email(query)
+    wanted = address or query.strip().lower()
+    where = sa.func.lower(column).like(_like_escape(wanted) + "%", "\\")
+    box = None
+    if address is not None:
+        # a whole address also finds the registrations reaching its mailbox
+        box = mailbox(address, guess=False)
+        where = sa.or_(where, _mailbox_filter(column, box))
     found = []
-    for row in _rows(scope, source, sa.func.lower(column).like(pattern, "\\"), set()):
-        value = normalize_email(getattr(row, source.identity["email"])) or ""
-        if value == wanted:
+    for row in _rows(scope, source, where, set()):
+        value = normalize_email(getattr(row, attr)) or ""
+        if value == wanted or (box and value and mailbox(value, guess=False) == box):
             score = 1.0
         elif value.startswith(wanted):
             score = 0.9 if "@" in wanted else 0.8
@@ -348,22 +374,28 @@ def _group(scope: TenantScope, found: list[_Found], limit: int) -> list[SearchHi
 
 
 def refs_by_email(scope: TenantScope, address: str) -> list[RecordRef]:
-    """Every person record of this tenant whose email is *address* (normalised).
+    """Every person record of this tenant whose email reaches *address*'s mailbox.
+
+    Addresses are compared normalised (case, spaces, "Name <address>") and as
+    the mailbox they certainly reach: "kari+crm@gmail.com" and
+    "kari@googlemail.com" are "kari@gmail.com". A mistyped domain is never
+    read as another: what this finds may be disclosed or erased.
 
     :raises InvalidInput: if *address* is not an email address.
     """
     wanted = normalize_email(address)
     if wanted is None:
         raise InvalidInput(gettext("That is not an email address."))
+    box = mailbox(wanted, guess=False)
     refs: list[RecordRef] = []
     for source in scope.registry.person_sources():
         attr = source.identity.get("email")
         if attr is None:
             continue
-        where = _contains(sa.func.lower(source.column(attr)), wanted)
+        where = _mailbox_filter(source.column(attr), box)
         stmt = scope.source_select(source).where(where)
         for row in scope.session.scalars(stmt):
-            if normalize_email(getattr(row, attr)) == wanted:
+            if _same_mailbox(getattr(row, attr), box):
                 refs.append(_ref(source, row))
     return sorted(refs)
 
