@@ -84,3 +84,20 @@ def test_audit_bench_appends_and_verifies_on_both_databases(postgres_server) -> 
     assert all(d["chain_verified"] for d in appends)
     verifies = [d for d in lines if d["bench"] == "audit_verify"]
     assert {d["db"] for d in verifies} == {"sqlite", "postgresql"}
+
+
+def test_search_bench_times_every_kind_of_query() -> None:
+    lines = run_bench("bench/search.py", "--records", "1000", "--queries", "3")
+    kinds = {d["query"]: d for d in lines}
+    assert set(kinds) == {
+        "name",
+        "name_misspelt",
+        "email",
+        "email_start",
+        "phone",
+        "refs_by_email",
+    }
+    for d in kinds.values():
+        assert d["records"] == 1000 and 0 < d["median_ms"] <= d["max_ms"]
+    # the queries are taken from stored registrations: each finds someone
+    assert all(kinds[k]["mean_hits"] >= 1 for k in ("name", "email", "phone"))

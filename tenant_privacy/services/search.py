@@ -27,6 +27,9 @@ from ..matching.normalize import normalize_email
 from ..matching.normalize import normalize_phone
 from . import audit
 from . import tenants
+from .sql_fold import digits_sql
+from .sql_fold import fold_sql
+from .sql_fold import prepare as prepare_sql
 
 if t.TYPE_CHECKING:
     from ..registry import PersonSource
@@ -53,27 +56,6 @@ NAME_CUTOFF = 70.0
 
 NAME_FIELDS = ("first_name", "last_name", "full_name")
 _PHONE_CHARS = re.compile(r"^[\d\s+\-().\/]+$")
-_PHONE_STRIP = (" ", "-", "(", ")", ".", "/", "+")
-# Letters folded in SQL, upper and lower case (SQLite's lower() is ASCII-only).
-_SQL_LETTERS = (
-    ("Ø", "o"),
-    ("ø", "o"),
-    ("Ö", "o"),
-    ("ö", "o"),
-    ("Æ", "a"),
-    ("æ", "a"),
-    ("Ä", "a"),
-    ("ä", "a"),
-    ("Å", "a"),
-    ("å", "a"),
-    ("Ü", "u"),
-    ("ü", "u"),
-    ("É", "e"),
-    ("é", "e"),
-    ("È", "e"),
-    ("è", "e"),
-)
-_SQL_DIGRAPHS = (("aa", "a"), ("ae", "a"), ("oe", "o"), ("ue", "u"))
 
 
 @dataclass
@@ -112,29 +94,6 @@ def _contains(expr: t.Any, text: str) -> t.Any:
     return expr.like(f"%{_like_escape(text)}%", escape="\\")
 
 
-def fold_sql(expr: t.Any) -> t.Any:
-    """A SQL expression folding *expr* like :func:`canon_text` does (approximately).
-
-    Nordic and common accented letters become ASCII, the text lower case, and
-    "aa", "ae", "oe", "ue" one vowel, so ``LIKE`` on canonical tokens finds
-    "Bjørn" for "bjoern" and "Sæther" for "sather".
-    """
-    out = sa.func.coalesce(expr, "")
-    for src, dst in _SQL_LETTERS:
-        out = sa.func.replace(out, src, dst)
-    out = sa.func.lower(out)
-    for src, dst in _SQL_DIGRAPHS:
-        out = sa.func.replace(out, src, dst)
-    return out
-
-
-def _digits_sql(expr: t.Any) -> t.Any:
-    out = sa.func.coalesce(expr, "")
-    for char in _PHONE_STRIP:
-        out = sa.func.replace(out, char, "")
-    return out
-
-
 def _canon(value: t.Any) -> str:
     return " ".join(canon_text(str(value))) if value else ""
 
@@ -167,6 +126,10 @@ def _rows(
             seen.add(key)
             rows.append(row)
     return rows
+
+
+def _dialect(scope: TenantScope) -> str:
+    return scope.session.get_bind().dialect.name
 
 
 def _ref(source: PersonSource, row: t.Any) -> RecordRef:
@@ -228,7 +191,7 @@ def _by_phone(
     else:
         wanted, tail = "", digits
     tail = tail[-8:]
-    where = _contains(_digits_sql(source.column(attr)), tail)
+    where = _contains(digits_sql(source.column(attr), _dialect(scope)), tail)
     found = []
     for row in _rows(scope, source, where, set()):
         raw = getattr(row, attr)
@@ -256,19 +219,24 @@ def _by_name(scope: TenantScope, source: PersonSource, query: str) -> list[_Foun
     joined: t.Any = sa.func.coalesce(source.column(attrs[0]), "")
     for attr in attrs[1:]:
         joined = joined + " " + sa.func.coalesce(source.column(attr), "")
-    haystack = fold_sql(joined)
+    haystack = fold_sql(joined, _dialect(scope))
     prefixes = [tok[:3] for tok in tokens]
-    stages = [
-        sa.and_(*[_contains(haystack, tok) for tok in tokens]),
-        sa.and_(*[_contains(haystack, p) for p in prefixes]),
-        sa.or_(*[_contains(haystack, p) for p in prefixes]),
-    ]
-    seen: set[t.Any] = set()
-    rows: list[t.Any] = []
-    for where in stages:
-        if len(rows) >= CANDIDATES:
-            break
-        rows.extend(_rows(scope, source, where, seen))
+    # one pass reads the rows holding every token's start, those holding every
+    # whole token first; a second, only when that finds few, any token's start
+    # (a typo early in one word)
+    every_token = sa.and_(*[_contains(haystack, tok) for tok in tokens])
+    id_col = source.column(source.id_column)
+    first = (
+        scope.source_select(source)
+        .where(sa.and_(*[_contains(haystack, p) for p in prefixes]))
+        .order_by(sa.case((every_token, 0), else_=1), id_col)
+        .limit(CANDIDATES)
+    )
+    rows = list(scope.session.scalars(first))
+    if len(rows) < CANDIDATES:
+        seen = {getattr(row, source.id_column) for row in rows}
+        any_start = sa.or_(*[_contains(haystack, p) for p in prefixes])
+        rows.extend(_rows(scope, source, any_start, seen))
     wanted = " ".join(tokens)
     found = []
     for row in rows:
@@ -315,6 +283,7 @@ def search_people(
     if limit < 1:
         raise InvalidInput("limit must be positive")
     region = tenants.settings_of(scope.session, scope.tenant).phone_region or "NO"
+    prepare_sql(scope.session)
     digits = re.sub(r"\D", "", text)
     is_email = "@" in text
     is_phone = not is_email and bool(_PHONE_CHARS.match(text)) and len(digits) >= 5
