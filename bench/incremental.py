@@ -13,51 +13,20 @@ Prints one JSON line: ``{"records": ..., "scan_s": ..., "median_ms": ...,
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
-import os
 import pathlib
 import random
 import statistics
 import sys
-import tempfile
 import time
-import typing as t
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-TENANT = "bench"
-
-
-def _date(value: t.Any) -> dt.date | None:
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value)) if value else None
-    except ValueError:
-        return None
-
-
-def _contact_row(rec: dict[str, t.Any]) -> dict[str, t.Any]:
-    first, last = rec.get("first_name"), rec.get("last_name")
-    if not first and not last:
-        parts = str(rec.get("full_name") or "x").split()
-        first, last = parts[0], " ".join(parts[1:]) or parts[0]
-    birth = rec.get("birth_date")
-    return {
-        "tenant_key": TENANT,
-        "first_name": first or "",
-        "last_name": last or "",
-        "email": rec.get("email"),
-        "phone": rec.get("phone"),
-        "birth_date": _date(birth),
-        "street": rec.get("street"),
-        "postcode": rec.get("postcode"),
-        "city": rec.get("city"),
-        "created_at": dt.datetime(2024, 1, 1),
-        "origin": "import",
-    }
+from bench_tenant import TENANT  # noqa: E402
+from bench_tenant import contact_row  # noqa: E402
+from bench_tenant import demo_app  # noqa: E402
+from bench_tenant import fill_tenant  # noqa: E402
 
 
 def main() -> None:
@@ -70,43 +39,22 @@ def main() -> None:
 
     import sqlalchemy as sa
 
-    from demo import create_app
     from demo.models import Contact
     from demo.models import Lead
-    from demo.models import Tenant
     from demo.models import db
     from tenant_privacy.matching.synthetic import generate_registrations
     from tenant_privacy.models import BlockingKey
-    from tenant_privacy.models import TenantSettings
     from tenant_privacy.services import duplicates
 
-    folder = tempfile.mkdtemp(prefix="tp-bench-")
-    path = args.db or os.path.join(folder, "bench.sqlite3")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "INSTANCE_PATH": folder,
-            "TENANT_PRIVACY_AUTO_MATCH": False,
-            "TENANT_PRIVACY_JOBS_INLINE": True,
-        }
-    )
+    app = demo_app(args.db, TENANT_PRIVACY_JOBS_INLINE=True)
     extra = args.runs
     records, _truth = generate_registrations(
         0, seed=11, n_registrations=args.records + extra
     )
     stored, fresh = records[: args.records], records[args.records :]
     with app.app_context():
-        db.create_all()
+        fill_tenant([contact_row(r) for r in stored])
         state = app.extensions["tenant_privacy"]
-        state.extension.create_all()
-        if db.session.get(Tenant, TENANT) is None:
-            db.session.add(Tenant(key=TENANT, name="Bench AS"))
-            db.session.add(TenantSettings(tenant_key=TENANT, enabled=True))
-            db.session.flush()
-            db.session.execute(
-                sa.insert(Contact.__table__), [_contact_row(r) for r in stored]
-            )
-            db.session.commit()
         scope = state.scope(TENANT)
 
         def count_keys() -> int:
@@ -148,7 +96,7 @@ def main() -> None:
                     phone=src.phone,
                 )
             else:
-                row = _contact_row(fresh[i])
+                row = contact_row(fresh[i])
                 lead = Lead(
                     tenant_key=TENANT,
                     first_name=row["first_name"],

@@ -1,7 +1,7 @@
 """Person search and ``--email`` lookups in a tenant of 100,000 registrations.
 
 Builds the demo host on a SQLite file, loads one tenant with synthetic
-registrations (as ``bench/incremental.py`` does) and times
+registrations (``bench/bench_tenant.py``, as ``bench/incremental.py`` does) and times
 :func:`tenant_privacy.services.search.search_people` for the kinds of query an
 officer types (a full name, a misspelt name, a whole email address, the start of
 one, a phone number) and :func:`~tenant_privacy.services.search.refs_by_email`,
@@ -17,21 +17,20 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import pathlib
 import random
 import statistics
 import sys
-import tempfile
 import time
 import typing as t
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
-from incremental import TENANT  # noqa: E402
-from incremental import _contact_row  # noqa: E402
+from bench_tenant import TENANT  # noqa: E402
+from bench_tenant import contact_row  # noqa: E402
+from bench_tenant import demo_app  # noqa: E402
+from bench_tenant import fill_tenant  # noqa: E402
 
 
 def _misspelt(name: str, rng: random.Random) -> str:
@@ -85,38 +84,17 @@ def main() -> None:
     parser.add_argument("--db", default=None, help="SQLite file (default: temp)")
     args = parser.parse_args()
 
-    import sqlalchemy as sa
-
-    from demo import create_app
-    from demo.models import Contact
-    from demo.models import Tenant
     from demo.models import db
     from tenant_privacy.errors import InvalidInput
     from tenant_privacy.matching.synthetic import generate_registrations
-    from tenant_privacy.models import TenantSettings
     from tenant_privacy.services import search
 
-    folder = tempfile.mkdtemp(prefix="tp-bench-")
-    path = args.db or os.path.join(folder, "bench.sqlite3")
-    app = create_app(
-        {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
-            "INSTANCE_PATH": folder,
-            "TENANT_PRIVACY_AUTO_MATCH": False,
-        }
-    )
+    app = demo_app(args.db)
     records, _truth = generate_registrations(0, seed=11, n_registrations=args.records)
-    rows = [_contact_row(r) for r in records]
+    rows = [contact_row(r) for r in records]
     with app.app_context():
-        db.create_all()
+        fill_tenant(rows)
         state = app.extensions["tenant_privacy"]
-        state.extension.create_all()
-        if db.session.get(Tenant, TENANT) is None:
-            db.session.add(Tenant(key=TENANT, name="Bench AS"))
-            db.session.add(TenantSettings(tenant_key=TENANT, enabled=True))
-            db.session.flush()
-            db.session.execute(sa.insert(Contact.__table__), rows)
-            db.session.commit()
         scope = state.scope(TENANT)
 
         def people(query: str) -> int:
