@@ -34,6 +34,7 @@ from .normalize import NICK_GROUPS
 from .normalize import NormalizedRecord
 from .normalize import canon_token
 from .normalize import is_given_name
+from .normalize import is_placeholder_email
 from .normalize import phonetic
 
 __all__ = [
@@ -134,8 +135,7 @@ ROLE_EMAIL_LOCALS = frozenset(
     (
         "post postmottak postkasse firmapost info kontakt contact mail epost "
         "faktura invoice regnskap accounting admin office kontor salg sales "
-        "support service kundeservice booking resepsjon hei hello team "
-        "noreply no-reply"
+        "support service kundeservice booking resepsjon hei hello team"
     ).split()
 )
 #: Surname similarity from which surnames agree (a typo at most).
@@ -263,9 +263,14 @@ def _local_is_the_name(local: str, a: NormalizedRecord, b: NormalizedRecord) -> 
 
 def is_personal_address(email: str) -> bool:
     """True when ``email`` belongs to one person: neither a household's shared
-    address ("familien.hansen@...") nor an organisation's ("post@firma.no")."""
+    address ("familien.hansen@...") nor an organisation's ("post@firma.no"),
+    nor a placeholder ("noreply@firma.no", see :func:`is_placeholder_email`)."""
     local = email.partition("@")[0]
-    return not is_family_email(local) and local not in ROLE_EMAIL_LOCALS
+    return (
+        not is_family_email(local)
+        and local not in ROLE_EMAIL_LOCALS
+        and not is_placeholder_email(email)
+    )
 
 
 def is_family_email(local_part: str) -> bool:

@@ -49,7 +49,7 @@ __all__ = [
 MIN_QUERY = 2
 #: Longest accepted query.
 MAX_QUERY = 200
-#: Candidate rows read per source and stage before ranking.
+#: Candidate rows read per source and pass before ranking.
 CANDIDATES = 500
 #: Lowest fuzzy name score (0-100) that counts as a hit.
 NAME_CUTOFF = 70.0
@@ -136,16 +136,17 @@ def _ref(source: PersonSource, row: t.Any) -> RecordRef:
     return (source.key, str(getattr(row, source.id_column)))
 
 
-def _same_mailbox(value: str | None, box: str) -> bool:
-    """True when the stored address *value* reaches the mailbox *box* for
+def _reaches(email: str | None, box: str) -> bool:
+    """True when the normalised address *email* reaches the mailbox *box* for
     certain (as written, with a "+tag", or at googlemail.com for gmail.com)."""
-    email = normalize_email(value)
-    return email is not None and mailbox(email, guess=False) == box
+    if not email:
+        return False
+    return mailbox(email, guess=False) == box
 
 
 def _mailbox_filter(column: t.Any, box: str) -> t.Any:
     """A SQL pre-filter for addresses that may reach *box*: they contain its
-    local part followed by "@" or "+" (then checked by :func:`_same_mailbox`)."""
+    local part followed by "@" or "+" (then checked by :func:`_reaches`)."""
     local = _like_escape(box.partition("@")[0])
     lowered = sa.func.lower(column)
     return sa.or_(
@@ -168,7 +169,7 @@ def _by_email(scope: TenantScope, source: PersonSource, query: str) -> list[_Fou
     found = []
     for row in _rows(scope, source, where, set()):
         value = normalize_email(getattr(row, attr)) or ""
-        if value == wanted or (box and value and mailbox(value, guess=False) == box):
+        if value == wanted or (box and _reaches(value, box)):
             score = 1.0
         elif value.startswith(wanted):
             score = 0.9 if "@" in wanted else 0.8
@@ -364,7 +365,7 @@ def refs_by_email(scope: TenantScope, address: str) -> list[RecordRef]:
         where = _mailbox_filter(source.column(attr), box)
         stmt = scope.source_select(source).where(where)
         for row in scope.session.scalars(stmt):
-            if _same_mailbox(getattr(row, attr), box):
+            if _reaches(normalize_email(getattr(row, attr)), box):
                 refs.append(_ref(source, row))
     return sorted(refs)
 
