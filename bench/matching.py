@@ -3,6 +3,8 @@
 Run from the project root::
 
     .venv/bin/python bench/matching.py [--quick]
+    .venv/bin/python bench/matching.py --data path/to/myset   # myset.records.jsonl
+                                                          # + myset.pairs.csv
 
 Prints one JSON line per measurement. Peers (recordlinkage, splink) run when
 importable (``pip install recordlinkage splink``, the ``bench`` extra); otherwise
@@ -50,21 +52,28 @@ def emit(obj: dict[str, Any]) -> None:
     print(json.dumps(obj, ensure_ascii=False), flush=True)
 
 
-def load_febrl(
-    name: str, *, national_id: bool
+def load_data_set(
+    prefix: Path, *, national_id: bool = True
 ) -> tuple[list[dict[str, Any]], set[Pair]]:
-    """Records and true pairs of one FEBRL data set, optionally without national_id."""
+    """Records and true pairs of a data set in the FEBRL files' form.
+
+    ``PREFIX.records.jsonl`` holds one record a line (the matching contract of
+    DESIGN.md section 4), ``PREFIX.pairs.csv`` the true pairs (``id_a,id_b``,
+    header first). Without ``national_id`` the field is dropped on reading.
+    """
     records = []
-    with open(FEBRL / f"{name}.records.jsonl", encoding="utf-8") as fh:
+    with open(f"{prefix}.records.jsonl", encoding="utf-8") as fh:
         for line in fh:
+            if not line.strip():
+                continue
             rec = json.loads(line)
             if not national_id:
                 rec.pop("national_id", None)
             records.append(rec)
-    with open(FEBRL / f"{name}.pairs.csv", encoding="utf-8") as fh:
+    with open(f"{prefix}.pairs.csv", encoding="utf-8") as fh:
         rows = csv.reader(fh)
         next(rows)
-        truth = {frozenset(row) for row in rows}
+        truth = {frozenset(row) for row in rows if row}
     return records, truth
 
 
@@ -123,8 +132,7 @@ class Stopwatch:
 
 
 def match_ours(records: list[dict[str, Any]], truth: set[Pair]) -> Matched:
-    """find_duplicates from cold caches (as a fresh scan in a fresh worker)."""
-    clear_caches()
+    """find_duplicates, timed (the caller empties the caches first)."""
     with Stopwatch() as watch:
         pairs = find_duplicates(records)
     return [(p.a, p.b) for p in pairs], watch.figures()
@@ -153,10 +161,11 @@ def compare_matchers(
     Alternating rounds keep a busy minute on a shared machine from favouring one
     matcher; "seconds" (wall) and "cpu_seconds" are medians of the rounds,
     "seconds_runs" and "cpu_seconds_runs" every round, after one untimed
-    warm-up each on 200 records. The quality figures are those of the last
-    round. A matcher that fails prints its error and leaves the rounds. When
-    ours and recordlinkage both ran every round, a last line gives our median
-    time as a share of recordlinkage's.
+    warm-up each on 200 records. Every timed run starts from empty normaliser
+    caches. The quality figures are those of the last round. A matcher that
+    fails prints its error and leaves the rounds. When ours and recordlinkage
+    both ran every round, a last line gives our median time as a share of
+    recordlinkage's.
     """
     runs: dict[str, list[float]] = {name: [] for name in matchers}
     cpu: dict[str, list[float]] = {name: [] for name in matchers}
@@ -170,6 +179,10 @@ def compare_matchers(
         for name, match in matchers.items():
             if name in failed:
                 continue
+            # every matcher starts cold, as a fresh scan in a fresh worker:
+            # the peers' frames come from our normaliser, whose memo caches
+            # the previous matcher's run would otherwise have filled for them
+            clear_caches()
             try:
                 last[name] = match(records, truth)
             except Exception as exc:  # noqa: BLE001 - a peer failing must not stop us
@@ -281,6 +294,8 @@ _PEER_FIELDS = (
 
 
 def _frame(records: list[dict[str, Any]]) -> Any:
+    """The peers' input: our normalised values (inside their timed run, printed
+    apart as "frame_seconds" so that their matching alone can be read off)."""
     import pandas as pd
 
     rows = []
@@ -313,7 +328,8 @@ def match_recordlinkage(records: list[dict[str, Any]], truth: set[Pair]) -> Matc
     import recordlinkage as rl
 
     with Stopwatch() as watch:
-        df = _frame(records).set_index("unique_id")
+        with Stopwatch() as framing:
+            df = _frame(records).set_index("unique_id")
         cols = _present(df)
         df["fi"] = df["first_name"].str[:1]
         df["li"] = df["last_name"].str[:1]
@@ -341,7 +357,11 @@ def match_recordlinkage(records: list[dict[str, Any]], truth: set[Pair]) -> Matc
         ecm = rl.ECMClassifier(binarize=None)
         matches = ecm.fit_predict(features)
         pairs = [(str(a), str(b)) for a, b in matches]
-    return pairs, {"candidates": len(links), **watch.figures()}
+    return pairs, {
+        "candidates": len(links),
+        "frame_seconds": round(framing.seconds, 3),
+        **watch.figures(),
+    }
 
 
 def match_splink(records: list[dict[str, Any]], truth: set[Pair]) -> Matched:
@@ -356,7 +376,8 @@ def match_splink(records: list[dict[str, Any]], truth: set[Pair]) -> Matched:
 
     logging.getLogger("splink").setLevel(logging.ERROR)
     with Stopwatch() as watch:
-        df = _frame(records)
+        with Stopwatch() as framing:
+            df = _frame(records)
         cols = _present(df)
         comparisons = [cl.NameComparison("first_name"), cl.NameComparison("last_name")]
         if "birth_date" in cols:
@@ -400,7 +421,7 @@ def match_splink(records: list[dict[str, Any]], truth: set[Pair]) -> Matched:
                 strict=True,
             )
         )
-    return pairs, watch.figures()
+    return pairs, {"frame_seconds": round(framing.seconds, 3), **watch.figures()}
 
 
 PEERS = {"recordlinkage": match_recordlinkage, "splink": match_splink}
@@ -461,25 +482,38 @@ def scale_child(n: int) -> None:
 PEER_LIMITS = (180, 8 * 1024**3)
 
 
-def peer_child(matcher: str, n: int) -> None:
-    """Inside a fresh process with a memory limit: one peer on norwegian-n."""
-    records, truth = generate_registrations(0, seed=1, n_registrations=n)
-    compare_matchers(f"norwegian-{n}", records, truth, {matcher: PEERS[matcher]}, 1)
+#: Peers race us in-process on sets up to this size; above it they run bounded.
+PEER_MAX_RECORDS = 10000
 
 
-def run_peers_bounded(n: int) -> None:
-    """Peers on norwegian-n in child processes, stopped at :data:`PEER_LIMITS`."""
+def _peer_set(kind: str, arg: str) -> tuple[str, list[dict[str, Any]], set[Pair]]:
+    """The set a bounded peer child runs on: ``norwegian N`` or ``data PREFIX``."""
+    if kind == "data":
+        prefix = Path(arg)
+        return (prefix.name, *load_data_set(prefix))
+    n = int(arg)
+    return (f"norwegian-{n}", *generate_registrations(0, seed=1, n_registrations=n)[:2])
+
+
+def peer_child(matcher: str, kind: str, arg: str) -> None:
+    """Inside a fresh process with a memory limit: one peer on one set."""
+    label, records, truth = _peer_set(kind, arg)
+    compare_matchers(label, records, truth, {matcher: PEERS[matcher]}, 1)
+
+
+def run_peers_bounded(label: str, kind: str, arg: str) -> None:
+    """Peers on one set in child processes, stopped at :data:`PEER_LIMITS`."""
     seconds, memory = PEER_LIMITS
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
     for matcher in ("recordlinkage", "splink"):
-        base = {"bench": "matching", "dataset": f"norwegian-{n}", "matcher": matcher}
+        base = {"bench": "matching", "dataset": label, "matcher": matcher}
         start = time.perf_counter()
         try:
             done = subprocess.run(
-                [sys.executable, __file__, "--peer-child", matcher, str(n)],
+                [sys.executable, __file__, "--peer-child", matcher, kind, arg],
                 check=False,
                 timeout=seconds,
                 preexec_fn=limit,
@@ -575,56 +609,75 @@ def main() -> None:
         metavar="DATA_SET",
         help="only these data sets (e.g. febrl3 norwegian-7000); no scale runs",
     )
+    ap.add_argument(
+        "--data",
+        nargs="+",
+        metavar="PREFIX",
+        type=Path,
+        help="only these data sets of your own: PREFIX.records.jsonl and "
+        "PREFIX.pairs.csv, as the FEBRL files (with peers; no scale runs)",
+    )
     ap.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--peer-child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--peer-child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.scale_child:
         scale_child(args.scale_child)
         return
     if args.peer_child:
-        peer_child(args.peer_child[0], int(args.peer_child[1]))
+        peer_child(*args.peer_child)
         return
     peers = {} if args.no_peers else PEERS
     rounds = 1 if args.smoke else args.rounds
 
-    # (label, loader, with peers): loaded only when selected
-    sets: list[tuple[str, Callable[[], Loaded], bool]] = []
+    # (label, loader, where the peers run at scale): loaded only when selected;
+    # peers race us on every set up to PEER_MAX_RECORDS
+    sets: list[tuple[str, Callable[[], Loaded], tuple[str, str] | None]] = []
     for name in ("febrl1",) if args.smoke else ("febrl1", "febrl3"):
         if (FEBRL / f"{name}.records.jsonl").exists():
             for nid in (True, False):
                 label = f"{name}{'' if nid else '-no-national-id'}"
-                sets.append((label, partial(load_febrl, name, national_id=nid), True))
+                load = partial(load_data_set, FEBRL / name, national_id=nid)
+                sets.append((label, load, None))
     sizes = [600] if args.smoke else [7000] if args.quick else [7000, 90000]
     # an independent generator (Faker no_NO, written apart from ours) so that
     # tuning to our own generator shows
     from faker_norway import generate as generate_faker_norway
 
     for n in sizes:
-        # peers are bounded: skipped above 10k registrations (minutes each)
         ours = partial(generate_registrations, 0, seed=1, n_registrations=n)
-        sets.append((f"norwegian-{n}", ours, n <= 10000))
+        # peers above 10k: bounded, on this set only (minutes each)
+        sets.append((f"norwegian-{n}", ours, ("norwegian", str(n))))
         # the same generator with twins and same-name sons ten times too common
-        sets.append((f"norwegian-stress-{n}", partial(ours, stress=True), n <= 10000))
+        sets.append((f"norwegian-stress-{n}", partial(ours, stress=True), None))
     for n in sizes:
         sets.append(
-            (f"faker-norway-{n}", partial(generate_faker_norway, n, seed=7), n <= 10000)
+            (f"faker-norway-{n}", partial(generate_faker_norway, n, seed=7), None)
         )
     if args.only:
         sets = [s for s in sets if s[0] in args.only]
         if not sets:
             ap.error("--only: no such data set")
-    for label, load, with_peers in sets:
+    if args.data:
+        sets = []
+        for prefix in args.data:
+            for part in ("records.jsonl", "pairs.csv"):
+                if not Path(f"{prefix}.{part}").is_file():
+                    ap.error(f"--data: {prefix}.{part} is not a file")
+            load = partial(load_data_set, prefix)
+            sets.append((prefix.name, load, ("data", str(prefix))))
+    for label, load, at_scale in sets:
         recs, truth = load()[:2]
         matchers = {"tenant_privacy": match_ours}
-        if with_peers:
+        racing = len(recs) <= PEER_MAX_RECORDS
+        if racing:
             matchers.update(peers)
         # above 10k one round of ours only: the figure there is scale, not a race
-        compare_matchers(label, recs, truth, matchers, rounds if with_peers else 1)
-        if with_peers:
+        compare_matchers(label, recs, truth, matchers, rounds if racing else 1)
+        if racing:
             continue
-        if peers and label == "norwegian-90000":
+        if peers and at_scale:
             # the peers at scale, each in a child stopped at PEER_LIMITS
-            run_peers_bounded(90000)
+            run_peers_bounded(label, *at_scale)
         else:
             for peer in peers:
                 emit(
@@ -635,7 +688,7 @@ def main() -> None:
                         "skipped": "bounded: above 10k, peers run on norwegian-90000",
                     }
                 )
-    if args.only:
+    if args.only or args.data:
         return
     if args.smoke:
         run_scale([1000])

@@ -53,6 +53,37 @@ def test_matching_bench_prints_quality_scale_and_incremental_lines() -> None:
     assert incremental["stored"] == 1000 and incremental["median_ms"] > 0
 
 
+def test_matching_bench_runs_on_a_data_set_of_ones_own(tmp_path: Path) -> None:
+    from tenant_privacy.matching.synthetic import generate_registrations
+
+    records, truth = generate_registrations(0, seed=3, n_registrations=400)[:2]
+    prefix = tmp_path / "mine"
+    with open(f"{prefix}.records.jsonl", "w", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r, default=str) + "\n" for r in records)
+    pairs = sorted(tuple(sorted(p)) for p in truth)
+    with open(f"{prefix}.pairs.csv", "w", encoding="utf-8") as fh:
+        fh.write("id_a,id_b\n" + "".join(f"{a},{b}\n" for a, b in pairs))
+    args = ("bench/matching.py", "--data", str(prefix), "--no-peers", "--rounds", "1")
+    (line,) = run_bench(*args)
+    assert line["dataset"] == "mine" and line["records"] == 400
+    assert line["true_pairs"] == len(truth) > 0
+    assert line["closure"]["f1"] > 0.9
+
+
+def test_matching_bench_refuses_a_data_set_without_its_pairs(tmp_path: Path) -> None:
+    (tmp_path / "half.records.jsonl").write_text("{}\n", encoding="utf-8")
+    done = subprocess.run(
+        [sys.executable, "bench/matching.py", "--data", str(tmp_path / "half")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 2
+    assert "half.pairs.csv is not a file" in done.stderr
+
+
 def test_faker_norway_bench_prints_its_figures() -> None:
     (line,) = run_bench("bench/faker_norway.py", "--sizes", "600")
     assert line["records"] == 600 and line["true_pairs"] > 0
