@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -18,6 +19,7 @@ from tenant_privacy.models import MergeRecord
 from tenant_privacy.models import ScanJob
 from tenant_privacy.services import duplicates
 from tenant_privacy.services import linking
+from tenant_privacy.services import match_index
 from tests import duplicates_helpers as h
 from tests.conftest import seed
 
@@ -97,6 +99,67 @@ def test_rejected_pair_stays_rejected_until_a_record_changes(quiet_app):
     (row,) = [r for r in h.suggestions(app, "fjord") if r.id == target.id]
     assert row.status == "pending"
     assert row.decided_at is None
+
+
+def _reject_first_contact_pair(app) -> MatchSuggestion:
+    h.scan(app, "fjord")
+    target = next(r for r in h.suggestions(app, "fjord") if r.a_source == "contact")
+    with app.app_context():
+        duplicates.reject(h.scope(app, "fjord"), "user:1", target.id)
+        db.session.commit()
+    return target
+
+
+def test_a_new_matcher_version_does_not_reopen_a_rejected_pair(quiet_app, monkeypatch):
+    app = quiet_app
+    target = _reject_first_contact_pair(app)
+    # the next version normalises the same host values differently
+    normalize = match_index.matching.normalize_record
+
+    def next_version(record, **kw):
+        nr = normalize(record, **kw)
+        return dataclasses.replace(nr, company=(nr.company or "") + " as")
+
+    monkeypatch.setattr(match_index.matching, "normalize_record", next_version)
+    h.scan(app, "fjord")
+    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == target.id]
+    assert row.status == "rejected"
+    with app.app_context():
+        # and on save of one of its records, unchanged, it stays rejected too
+        found = duplicates.match_record(h.scope(app, "fjord"), "contact", target.a_id)
+        db.session.commit()
+        assert target.id not in {s.id for s in found}
+    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == target.id]
+    assert row.status == "rejected"
+
+
+def test_a_rejection_stored_by_an_earlier_build_is_recognised(quiet_app):
+    app = quiet_app
+    target = _reject_first_contact_pair(app)
+    refs = [(target.a_source, target.a_id), (target.b_source, target.b_id)]
+    with app.app_context():
+        scope = h.scope(app, "fjord")
+        nrs = {
+            match_index.split_ref(nr.id): nr
+            for nr in match_index.load_refs(scope, refs, "NO")
+        }
+        # earlier builds stored a digest of the normalised identity
+        legacy = [match_index.legacy_fingerprint(nrs[ref]) for ref in refs]
+        row = db.session.get(MatchSuggestion, target.id)
+        row.a_fingerprint, row.b_fingerprint = legacy
+        db.session.commit()
+    h.scan(app, "fjord")
+    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == target.id]
+    assert row.status == "rejected"
+    # recognised once, then stamped with today's fingerprints
+    assert row.a_fingerprint.startswith("r:") and row.b_fingerprint.startswith("r:")
+    with app.app_context():
+        row = db.session.get(MatchSuggestion, target.id)
+        row.a_fingerprint = "0" * 64  # an earlier build's print of other values
+        db.session.commit()
+    h.scan(app, "fjord")
+    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == target.id]
+    assert row.status == "pending"
 
 
 def test_same_person_in_two_tenants_is_never_suggested(quiet_app):

@@ -2,10 +2,11 @@
 
 A *scan* reads every person record of one tenant, files each under hashed blocking
 keys (:class:`~tenant_privacy.models.BlockingKey`), remembers a fingerprint of its
-normalised identity (:class:`~tenant_privacy.models.MatchRecord`), runs
-:func:`~tenant_privacy.matching.find_duplicates` and stores the pairs as
+identity values as the host holds them (:class:`~tenant_privacy.models.MatchRecord`),
+runs :func:`~tenant_privacy.matching.find_duplicates` and stores the pairs as
 :class:`~tenant_privacy.models.MatchSuggestion` rows. A rejected pair stays rejected
-until one of its two records changes (its fingerprint differs).
+until one of its two records changes (its fingerprint differs): a new version of
+the matcher, which may normalise the same values differently, does not re-open it.
 
 :func:`match_record` matches one new or changed registration against the stored
 blocking keys without a rescan. Our tables hold hashes and ids only, never personal
@@ -120,10 +121,13 @@ def _store_pair(
         scope.session.add(row)
         existing[(a, b)] = row
         return row
-    if row.status == REJECTED and (row.a_fingerprint, row.b_fingerprint) == (
-        fp_a,
-        fp_b,
+    if (
+        row.status == REJECTED
+        and mi.same_record(scope, row.a_fingerprint, a, fp_a)
+        and mi.same_record(scope, row.b_fingerprint, b, fp_b)
     ):
+        # an earlier build's fingerprints are recognised once, then replaced
+        row.a_fingerprint, row.b_fingerprint = fp_a, fp_b
         return None
     row.score = float(pair.score)
     row.evidence = dict(pair.evidence)
@@ -306,9 +310,9 @@ def run_scan(
     prints: dict[RecordRef, str] = {}
     for source in scope.registry.person_sources():
         for rows in _batches(scope, source):
-            batch = [mi.normalize_row(scope, source, row, region) for row in rows]
+            batch = [mi.read_row(scope, source, row, region) for row in rows]
             prints.update(mi.write_index(scope, batch))
-            nrs.extend(batch)
+            nrs.extend(read.nr for read in batch)
             scan.progress = min(len(nrs), scan.total)
             _checkpoint(session, commit, scan)
             if progress is not None:
@@ -466,15 +470,18 @@ def match_record(
         session.flush()
         return []
     region = mi.tenant_region(scope)
-    nr = mi.normalize_row(scope, scope.person_source(source_key), row, region)
-    prints = mi.write_index(scope, [nr])
-    keys = mi.key_hashes(scope.tenant, nr)
+    read = mi.read_row(scope, scope.person_source(source_key), row, region)
+    prints = mi.write_index(scope, [read])
+    keys = mi.key_hashes(scope.tenant, read.nr)
     candidates = mi.candidate_refs(scope, ref, keys, limits=name_block_limits(keys))
-    cand_nrs = mi.load_refs(scope, candidates, region)
+    cand_reads = mi.read_refs(scope, candidates, region)
     pairs = matching.match_one(
-        nr, cand_nrs, threshold=_threshold(), households=tenant_has_households(scope)
+        read.nr,
+        [c.nr for c in cand_reads],
+        threshold=_threshold(),
+        households=tenant_has_households(scope),
     )
-    prints.update({mi.split_ref(c.id): fingerprint(c) for c in cand_nrs})
+    prints.update({mi.split_ref(c.nr.id): c.fingerprint for c in cand_reads})
     existing = {_pair_key(s): s for s in mine}
     kept: list[MatchSuggestion] = []
     for pair in pairs:

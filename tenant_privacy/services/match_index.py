@@ -3,8 +3,8 @@
 Host rows are read through a :class:`~tenant_privacy.store.scope.TenantScope` and
 normalised; each record is filed under keyed hashes of its blocking keys
 (:class:`~tenant_privacy.models.BlockingKey`) and remembered by a fingerprint of its
-normalised identity (:class:`~tenant_privacy.models.MatchRecord`). Neither table
-holds personal values. Functions flush (or execute) and never commit.
+identity as the host holds it (:class:`~tenant_privacy.models.MatchRecord`). Neither
+table holds personal values. Functions flush (or execute) and never commit.
 """
 
 from __future__ import annotations
@@ -42,14 +42,40 @@ def key_hash(tenant: str, key: str) -> str:
     return hashlib.sha256(f"{tenant}\x1f{key}".encode()).hexdigest()[:32]
 
 
-#: The fields a fingerprint covers, in declaration order (the id excluded).
+#: The start of a fingerprint of the host's values (:func:`fingerprint`); builds
+#: before it stored :func:`legacy_fingerprint` (64 hex digits, no prefix).
+FINGERPRINT_PREFIX = "r:"
+
+
+def fingerprint(identity: t.Mapping[str, t.Any]) -> str:
+    """A digest of a record's identity values exactly as the host holds them.
+
+    ``identity`` is the record's matching-contract mapping (its ``id`` is left
+    out). The digest changes when one of those values is edited, and never when
+    a later version of the matcher normalises them differently: a rejected pair
+    stays rejected across upgrades. ``"r:"`` and 62 hex digits of a sha256.
+    """
+    values = sorted(
+        (name, value if value is None else str(value))
+        for name, value in identity.items()
+        if name != "id"
+    )
+    digest = hashlib.sha256(json.dumps(values).encode()).hexdigest()
+    return FINGERPRINT_PREFIX + digest[:62]
+
+
+#: The fields a legacy fingerprint covers, in declaration order (the id excluded).
 _IDENTITY_FIELDS = tuple(
     f.name for f in dataclasses.fields(matching.NormalizedRecord) if f.name != "id"
 )
 
 
-def fingerprint(nr: matching.NormalizedRecord) -> str:
-    """sha256 of the normalised identity fields (the id excluded)."""
+def legacy_fingerprint(nr: matching.NormalizedRecord) -> str:
+    """The fingerprint earlier builds stored: sha256 of the *normalised* identity.
+
+    Kept only to recognise the rejected suggestions those builds stored: it
+    changed whenever the matcher's normalisation did, which re-opened them.
+    """
     values: list[t.Any] = []
     for name in _IDENTITY_FIELDS:
         value = getattr(nr, name)
@@ -57,6 +83,27 @@ def fingerprint(nr: matching.NormalizedRecord) -> str:
             value = sorted(value)
         values.append([name, value])
     return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
+
+
+def same_record(scope: TenantScope, stored: str, ref: RecordRef, current: str) -> bool:
+    """True when a fingerprint *stored* with a suggestion still describes *ref*.
+
+    *current* is the record's :func:`fingerprint` now. A fingerprint stored by an
+    earlier build is compared with the record's normalised identity instead
+    (read again here: such rows are few, and re-stamped once recognised).
+    """
+    if stored.startswith(FINGERPRINT_PREFIX):
+        return stored == current
+    loaded = load_refs(scope, [ref], tenant_region(scope))
+    return bool(loaded) and stored == legacy_fingerprint(loaded[0])
+
+
+class ReadRecord(t.NamedTuple):
+    """One host row as the matching index reads it."""
+
+    nr: matching.NormalizedRecord
+    #: :func:`fingerprint` of the row's identity values
+    fingerprint: str
 
 
 def split_ref(ref_id: str) -> RecordRef:
@@ -84,20 +131,24 @@ def tenant_region(scope: TenantScope) -> str:
     return str(settings_of(scope.session, scope.tenant).phone_region or "NO")
 
 
-def normalize_row(
+def read_row(
     scope: TenantScope, source: PersonSource, row: t.Any, region: str
-) -> matching.NormalizedRecord:
-    return matching.normalize_record(scope.identity(source, row), region=region)
+) -> ReadRecord:
+    """The normalised record of a host row and the fingerprint of its values."""
+    identity = scope.identity(source, row)
+    return ReadRecord(
+        matching.normalize_record(identity, region=region), fingerprint(identity)
+    )
 
 
-def load_refs(
+def read_refs(
     scope: TenantScope, refs: t.Iterable[RecordRef], region: str
-) -> list[matching.NormalizedRecord]:
-    """Normalised records for *refs* of this tenant (missing ones left out)."""
+) -> list[ReadRecord]:
+    """:func:`read_row` of each of *refs* in this tenant (missing ones left out)."""
     by_source: dict[str, list[str]] = defaultdict(list)
     for source_key, record_id in refs:
         by_source[source_key].append(record_id)
-    out: list[matching.NormalizedRecord] = []
+    out: list[ReadRecord] = []
     for source_key, ids in by_source.items():
         try:
             source = scope.person_source(source_key)
@@ -107,8 +158,15 @@ def load_refs(
         rows = scope.session.scalars(
             stmt.where(source.column(source.id_column).in_(coerce_ids(source, ids)))
         )
-        out.extend(normalize_row(scope, source, row, region) for row in rows)
+        out.extend(read_row(scope, source, row, region) for row in rows)
     return out
+
+
+def load_refs(
+    scope: TenantScope, refs: t.Iterable[RecordRef], region: str
+) -> list[matching.NormalizedRecord]:
+    """Normalised records for *refs* of this tenant (missing ones left out)."""
+    return [read.nr for read in read_refs(scope, refs, region)]
 
 
 def coerce_ids(source: PersonSource, ids: t.Iterable[str]) -> list[t.Any]:
@@ -129,27 +187,24 @@ def key_hashes(tenant: str, nr: matching.NormalizedRecord) -> dict[str, str]:
     return {key_hash(tenant, key): key for key in matching.blocking_keys(nr)}
 
 
-def index_rows(
-    tenant: str, nr: matching.NormalizedRecord
-) -> tuple[RecordRef, str, list[dict[str, str]]]:
-    ref = split_ref(nr.id)
-    hashes = key_hashes(tenant, nr)
-    rows = [
+def index_rows(tenant: str, nr: matching.NormalizedRecord) -> list[dict[str, str]]:
+    """The :class:`~tenant_privacy.models.BlockingKey` rows of *nr*."""
+    source_key, record_id = split_ref(nr.id)
+    return [
         {
             "tenant_key": tenant,
             "key_hash": h,
-            "source_key": ref[0],
-            "record_id": ref[1],
+            "source_key": source_key,
+            "record_id": record_id,
         }
-        for h in sorted(hashes)
+        for h in sorted(key_hashes(tenant, nr))
     ]
-    return ref, fingerprint(nr), rows
 
 
 def write_index(
-    scope: TenantScope, nrs: t.Sequence[matching.NormalizedRecord]
+    scope: TenantScope, records: t.Sequence[ReadRecord]
 ) -> dict[RecordRef, str]:
-    """Insert blocking keys and fingerprints of *nrs* (their old rows must be gone).
+    """Insert blocking keys and fingerprints of *records* (old rows must be gone).
 
     Returns the fingerprint of each record written.
     """
@@ -157,9 +212,9 @@ def write_index(
     prints: list[dict[str, t.Any]] = []
     written: dict[RecordRef, str] = {}
     now = utcnow()
-    for nr in nrs:
-        ref, fp, rows = index_rows(scope.tenant, nr)
-        keys.extend(rows)
+    for nr, fp in records:
+        ref = split_ref(nr.id)
+        keys.extend(index_rows(scope.tenant, nr))
         written[ref] = fp
         prints.append(
             {
