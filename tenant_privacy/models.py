@@ -319,6 +319,9 @@ class ScanJob(Base):
     household_rate: orm.Mapped[float | None] = orm.mapped_column(sa.Float)
     #: last sign of life of the job running the scan (each committed batch)
     heartbeat_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+    #: tenant_privacy.matching.KEYS_VERSION of the blocking keys the scan stored;
+    #: None: written by a build before versions were kept
+    keys_version: orm.Mapped[int | None] = orm.mapped_column(sa.Integer)
 
 
 def _attach_audit_triggers() -> None:

@@ -11,6 +11,7 @@ from ..errors import ScanInProgress
 from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import duplicates
+from ..services.tenants import enabled_tenants
 from . import privacy_cli
 from .common import EXIT_NOT_FOUND
 from .common import confirm
@@ -73,6 +74,21 @@ def scan(tenant: str) -> None:
     )
 
 
+@duplicates_group.command("outdated")
+def outdated() -> None:
+    """List the enabled tenants to scan again after an upgrade, one a line.
+
+    Their stored blocking keys come from an older version of the matcher, so a
+    record saved now is not compared with every registration. For example::
+
+        for t in $(flask privacy duplicates outdated); do
+            flask privacy duplicates scan --tenant "$t"; done
+    """
+    for tenant in enabled_tenants(current_privacy.session):
+        if duplicates.index_outdated(current_privacy.scope(tenant)):
+            click.echo(tenant)
+
+
 def _parse_score(value: float | None) -> float | None:
     if value is not None and not 0.0 <= value <= 1.0:
         raise click.BadParameter(
@@ -89,6 +105,13 @@ def list_suggestions(tenant: str, min_score: float | None, limit: int) -> None:
     """List pending suggestions, best first: id, score, record, record."""
     _parse_score(min_score)
     scope = current_privacy.scope(require_tenant(tenant))
+    if duplicates.index_outdated(scope):
+        message = gettext(
+            "warning: duplicate matching was improved since this tenant's last "
+            "scan; until it is scanned again, a saved record may miss some of its "
+            "duplicates"
+        )
+        click.echo(message, err=True)
     rows, total = duplicates.pending(scope, 1, limit)
     shown = 0
     for s in rows:

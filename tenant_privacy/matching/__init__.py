@@ -10,6 +10,7 @@ See docs/matching.md for the method, weights and measured quality.
 
 from __future__ import annotations
 
+from .blocking import KEYS_VERSION
 from .blocking import MAX_BLOCK
 from .blocking import blocking_keys
 from .caches import clear_caches
@@ -33,6 +34,7 @@ __all__ = [
     "DEFAULT_THRESHOLD",
     "HOUSEHOLD_FREE_RATE",
     "HouseholdRate",
+    "KEYS_VERSION",
     "MAX_BLOCK",
     "MatchPair",
     "NormalizedRecord",

@@ -58,7 +58,9 @@ __all__ = [
     "accept_above",
     "count_above",
     "fingerprint",
+    "index_outdated",
     "key_hash",
+    "last_finished_scan",
     "match_record",
     "match_record_job",
     "pending",
@@ -301,6 +303,7 @@ def run_scan(
     tenant = scope.tenant
     region = mi.tenant_region(scope)
     scan.status = "running"
+    scan.keys_version = matching.KEYS_VERSION
     scan.total = _count(scope)
     scan.progress = 0
     for model in (BlockingKey, MatchRecord):
@@ -426,16 +429,33 @@ def tenant_has_households(scope: TenantScope) -> bool:
     (see :mod:`tenant_privacy.matching.households`); without a scan, True (the
     strict reading that keeps relatives apart).
     """
+    scan = last_finished_scan(scope)
+    if scan is None or scan.household_rate is None:
+        return True
+    return scan.household_rate >= matching.HOUSEHOLD_FREE_RATE
+
+
+def last_finished_scan(scope: TenantScope) -> ScanJob | None:
+    """The tenant's newest scan that finished ("done"), or None."""
     stmt = (
         scope.select(ScanJob)
         .filter_by(status="done")
         .order_by(ScanJob.id.desc())
         .limit(1)
     )
-    scan = scope.session.scalars(stmt).first()
-    if scan is None or scan.household_rate is None:
-        return True
-    return scan.household_rate >= matching.HOUSEHOLD_FREE_RATE
+    return scope.session.scalars(stmt).first()
+
+
+def index_outdated(scope: TenantScope) -> bool:
+    """True when the tenant's stored blocking keys are of an older matcher version.
+
+    The keys were written by the last finished scan; after an upgrade that
+    changed them (:data:`tenant_privacy.matching.KEYS_VERSION`), a record saved
+    now misses candidates filed under the old keys until the tenant is scanned
+    again. False for a tenant never scanned.
+    """
+    scan = last_finished_scan(scope)
+    return scan is not None and scan.keys_version != matching.KEYS_VERSION
 
 
 def latest_scan(scope: TenantScope) -> ScanJob | None:

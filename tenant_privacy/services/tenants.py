@@ -41,6 +41,16 @@ def is_enabled(session: orm.Session, tenant: str | None) -> bool:
     return bool(enabled)
 
 
+def enabled_tenants(session: orm.Session) -> list[str]:
+    """The keys of every tenant the module is switched on for, sorted."""
+    stmt = (
+        sa.select(TenantSettings.tenant_key)
+        .where(TenantSettings.enabled.is_(True))
+        .order_by(TenantSettings.tenant_key)
+    )
+    return list(session.scalars(stmt))
+
+
 def set_enabled(session: orm.Session, tenant: str, enabled: bool, actor: str) -> bool:
     """Switch the module on or off for *tenant*; return True if that changed anything.
 

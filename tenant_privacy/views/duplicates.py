@@ -172,6 +172,7 @@ def register(bp: Blueprint) -> None:
             pages=pages,
             scan=scan,
             scan_stale=scan is not None and duplicates.is_stale(scan),
+            index_outdated=duplicates.index_outdated(scope),
             scan_phase=scan_phase_label(duplicates.scan_phase(scan)) if scan else "",
         )
 
