@@ -53,6 +53,8 @@ def _default_config(instance_path: str) -> dict[str, t.Any]:
             pathlib.Path(__file__).parent / "translations"
         ),
         "TENANT_PRIVACY_BASE_TEMPLATE": "base.html",
+        # base.html shows flashed messages itself, the module's too
+        "TENANT_PRIVACY_SHOW_FLASHES": False,
         "TENANT_PRIVACY_JOBS_INLINE": True,
         "TENANT_PRIVACY_EXPORT_STORAGE_DIR": str(
             pathlib.Path(instance_path) / "exports"

@@ -73,6 +73,11 @@ def declare_sources(privacy: TenantPrivacy) -> None:
             "created_at",
             "origin",
         ],
+        field_labels={
+            "id": lazy_gettext("Contact no."),
+            "created_at": lazy_gettext("Registered"),
+            "origin": lazy_gettext("Origin"),
+        },
         erasure={
             "first_name": "fake_name",
             "last_name": "fake_name",
@@ -106,6 +111,10 @@ def declare_sources(privacy: TenantPrivacy) -> None:
             "message",
             "created_at",
         ],
+        field_labels={
+            "message": lazy_gettext("Message"),
+            "created_at": lazy_gettext("Received"),
+        },
         erasure={
             "first_name": "fake_name",
             "last_name": "fake_name",
@@ -121,6 +130,10 @@ def declare_sources(privacy: TenantPrivacy) -> None:
         tenant_column="tenant_key",
         identity={"full_name": "name", "email": "email"},
         export_fields=["id", "name", "email", "role", "language"],
+        field_labels={
+            "role": lazy_gettext("Role"),
+            "language": lazy_gettext("Language"),
+        },
         erasure={"name": "fake_name", "email": "fake_email"},
     )
     privacy.related_source(
@@ -130,6 +143,12 @@ def declare_sources(privacy: TenantPrivacy) -> None:
         tenant_column="tenant_key",
         person_refs={"contact": "contact_id"},
         export_fields=["id", "number", "amount", "due_date", "paid"],
+        field_labels={
+            "number": lazy_gettext("Invoice number"),
+            "amount": lazy_gettext("Amount"),
+            "due_date": lazy_gettext("Due date"),
+            "paid": lazy_gettext("Paid"),
+        },
         retain={
             "amount": BOOKKEEPING,
             "number": BOOKKEEPING,
@@ -143,6 +162,10 @@ def declare_sources(privacy: TenantPrivacy) -> None:
         tenant_column="tenant_key",
         person_refs={"contact": "contact_id"},
         export_fields=["id", "body", "created_at"],
+        field_labels={
+            "body": lazy_gettext("Text"),
+            "created_at": lazy_gettext("Written"),
+        },
         erasure={"body": "redact"},
     )
 

@@ -19,6 +19,7 @@ DEFAULTS: dict[str, t.Any] = {
     "BLUEPRINT_NAME": "tenant_privacy",
     "REGISTER_BLUEPRINT": True,
     "BASE_TEMPLATE": "tenant_privacy/base.html",
+    "SHOW_FLASHES": True,
     "CLI_NAME": "privacy",
     "REDIS_URL": None,
     "JOBS_INLINE": True,

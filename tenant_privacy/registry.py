@@ -47,6 +47,9 @@ class Source:
     :param export_fields: attributes exported on disclosure (default: all columns).
     :param erasure: attribute -> strategy name applied on erasure.
     :param retain: attribute -> legal reason for keeping it on erasure.
+    :param field_labels: attribute -> label shown to people (may be a lazy gettext
+        string); attributes without one show the identity field's label they hold,
+        or their name written out.
     """
 
     key: str
@@ -57,6 +60,7 @@ class Source:
     export_fields: tuple[str, ...] = ()
     erasure: t.Mapping[str, str] = field(default_factory=dict)
     retain: t.Mapping[str, str] = field(default_factory=dict)
+    field_labels: t.Mapping[str, t.Any] = field(default_factory=dict)
 
     def column(self, name: str) -> t.Any:
         """The model attribute called *name* (a SQL expression usable in queries)."""
@@ -146,6 +150,8 @@ class SourceRegistry:
         need(source.id_column, "id column")
         for name in source.export_fields:
             need(name, "export field")
+        for name in source.field_labels:
+            need(name, "labelled field")
         for name, strategy in source.erasure.items():
             need(name, "erasure field")
             if strategy not in STRATEGIES:

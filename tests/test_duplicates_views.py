@@ -9,6 +9,7 @@ import pytest
 from demo.models import db
 from tenant_privacy.models import ScanJob
 from tests import duplicates_helpers as h
+from tests.conftest import seed
 
 OFFICER = "officer@fjord.test"
 
@@ -29,6 +30,19 @@ def test_review_page_lists_suggestions_best_first(app, officer):
     assert scores and scores == sorted(scores, reverse=True)
     assert 'name="csrf_token"' in page
     assert "tp-progress" in page
+
+
+@pytest.mark.parametrize("host_shows_flashes", [True, False])
+def test_a_flashed_message_is_shown_once(make_app, login, host_shows_flashes):
+    # the demo's base template shows flashes; with the packaged base the module does
+    config = {"TENANT_PRIVACY_SHOW_FLASHES": not host_shows_flashes}
+    if not host_shows_flashes:
+        config["TENANT_PRIVACY_BASE_TEMPLATE"] = "tenant_privacy/base.html"
+    app = seed(make_app(**config))
+    with app.test_client() as officer:
+        assert login(officer, OFFICER).status_code == 302
+        response = officer.post("/privacy/duplicates/scan", follow_redirects=True)
+        assert response.get_data(as_text=True).count("Scan started.") == 1
 
 
 def test_scan_button_runs_a_scan_and_reports_progress(app, officer):

@@ -57,3 +57,15 @@ def test_source_labels_are_translated(app):
     with app.test_request_context(headers=NB):
         assert str(registry.get("contact").label) == "Kontakter"
         assert str(registry.get("invoice").label) == "Fakturaer"
+
+
+def test_every_audit_action_has_a_bokmaal_label(app):
+    from tenant_privacy.services import audit
+
+    with app.test_request_context(headers=EN):
+        english = {a: audit.action_label(a) for a in audit.Action}
+    with app.test_request_context(headers=NB):
+        bokmaal = {a: audit.action_label(a) for a in audit.Action}
+    untranslated = [a for a in audit.Action if bokmaal[a] == english[a]]
+    assert not untranslated
+    assert bokmaal[audit.Action.SUBJECT_VIEWED] == "Oversikt sammenstilt"

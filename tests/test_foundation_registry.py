@@ -44,6 +44,7 @@ def test_a_valid_declaration_is_accepted():
         ({"identity": {"email": "mail_address"}}, ["contact", "mail_address"]),
         ({"identity": {}}, ["contact", "identity"]),
         ({"retain": {"email": "law"}, "erasure": {"email": "null"}}, ["email"]),
+        ({"field_labels": {"shoe_size": "Shoe size"}}, ["contact", "shoe_size"]),
     ],
 )
 def test_invalid_declarations_name_source_and_field(overrides, words):

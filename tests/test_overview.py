@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import re
 
 import pytest
 import sqlalchemy as sa
@@ -123,3 +125,39 @@ def test_other_tenant_and_unknown_subject_are_not_found(app, person) -> None:
         for tenant, subject_id in (("nordlys", person["subject"]), ("fjord", 999999)):
             with pytest.raises(NotFound):
                 overview.compile_overview(scope_of(app, tenant), "user:1", subject_id)
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("en", ["First name", "Email", "Contact no.", "Due date", "ID"]),
+        ("nb", ["Fornavn", "E-post", "Kontaktnr.", "Forfallsdato", "ID"]),
+    ],
+)
+def test_overview_page_labels_fields_for_people(
+    app, person, client, login, language, words
+) -> None:
+    assert login(client, "officer@fjord.test").status_code == 302
+    url = f"/privacy/subjects/{person['subject']}"
+    page = client.get(url, headers={"Accept-Language": language}).get_data(as_text=True)
+    labels = set(re.findall(r"<dt>([^<]*)</dt>", page))
+    assert set(words) <= labels
+    # column names are no labels, and a yes-or-no column says so in words
+    assert not labels & {"first_name", "due_date", "company_name", "id"}
+    # who linked and who looked are named, not shown as opaque refs
+    assert "<td>user:" not in page and "user:1" not in page
+    paid = re.findall(r"<dt>(?:Paid|Betalt)</dt><dd>([^<]*)</dd>", page)
+    assert paid and set(paid) <= ({"Yes", "No"} if language == "en" else {"Ja", "Nei"})
+
+
+def test_a_column_without_a_label_is_written_out(app) -> None:
+    from tenant_privacy.labels import column_labels
+
+    with app.test_request_context():
+        invoice = app.extensions["tenant_privacy"].extension.registry.get("invoice")
+        bare = dataclasses.replace(invoice, field_labels={})
+        assert column_labels(bare, ["id", "due_date", "contact_id"]) == {
+            "id": "ID",
+            "due_date": "Due date",
+            "contact_id": "Contact id",
+        }

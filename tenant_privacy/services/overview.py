@@ -20,6 +20,8 @@ from dataclasses import field
 
 import sqlalchemy as sa
 
+from ..labels import column_labels
+from ..labels import display_text
 from ..models import MergeRecord
 from ..models import utcnow
 from . import audit
@@ -68,6 +70,7 @@ class SourceGroup:
     :param key: the source key.
     :param label: the source's display label.
     :param kind: ``"person"`` or ``"related"``.
+    :param labels: a label for people of each exported field (column -> label).
     :param rows: one JSON-safe dict per row: ``ref`` (``"source:id"``),
         ``record_id``, ``fields`` (exported fields) and, for person rows,
         ``identity`` (matching-contract fields), for related rows ``about`` (the
@@ -77,6 +80,7 @@ class SourceGroup:
     key: str
     label: str
     kind: str
+    labels: dict[str, str] = field(default_factory=dict)
     rows: list[dict[str, t.Any]] = field(default_factory=list)
 
     @property
@@ -138,18 +142,6 @@ class Overview:
             "merges": json_safe(self.merges),
             "history": json_safe(self.history),
         }
-
-
-def _text(value: t.Any) -> str:
-    """``str(value)``; a lazy label falls back to its untranslated text when no
-    locale can be selected (a CLI run in a host whose locale selector needs a
-    request).
-    """
-    try:
-        return str(value)
-    except RuntimeError:
-        args = getattr(value, "_args", None)
-        return str(args[0]) if args else repr(value)
 
 
 def _columns(source: Source) -> list[str]:
@@ -221,7 +213,12 @@ def compile_overview(
         if not ids:
             continue
         rows = scope.records(source, ids)
-        group = SourceGroup(source.key, _text(source.label), "person")
+        group = SourceGroup(
+            source.key,
+            display_text(source.label),
+            "person",
+            column_labels(source, _columns(source)),
+        )
         for rid in sorted(rows, key=_id_order):
             row = rows[rid]
             identity = scope.identity(source, row)
@@ -240,7 +237,12 @@ def compile_overview(
         rows_ = scope.related_rows(rsource, refs)
         if not rows_:
             continue
-        group = SourceGroup(rsource.key, _text(rsource.label), "related")
+        group = SourceGroup(
+            rsource.key,
+            display_text(rsource.label),
+            "related",
+            column_labels(rsource, _columns(rsource)),
+        )
         for row in sorted(rows_, key=lambda r: _id_order(getattr(r, "id", ""))):
             about = [
                 f"{key}:{getattr(row, attr)}"

@@ -16,6 +16,7 @@ from ..i18n import gettext
 from ..proxies import current_privacy
 from ..proxies import get_tenant
 from ..services import audit
+from .context import actor_labels
 from .context import render
 from .context import request_actor
 from .guard import OFFICER
@@ -68,14 +69,6 @@ def parse_filters() -> dict[str, t.Any]:
             else None
         ),
     }
-
-
-def actor_labels(tenant: str) -> dict[str, str]:
-    """``{"user:<id>": name}`` of the tenant's staff, for display only."""
-    labels = {f"user:{a.id}": a.label or a.id for a in current_privacy.staff(tenant)}
-    labels[audit.OPERATOR] = gettext("Operator")
-    labels[audit.SYSTEM] = gettext("System")
-    return labels
 
 
 def register(bp: Blueprint) -> None:

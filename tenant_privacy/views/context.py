@@ -37,6 +37,19 @@ def request_actor() -> str:
     return audit.actor_ref(get_actor())
 
 
+def actor_labels(tenant: str) -> dict[str, str]:
+    """``{"user:<id>": name}`` of the tenant's staff, for display only.
+
+    The audit trail and merge records hold opaque actor refs; pages show names.
+    """
+    from ..services import audit
+
+    labels = {f"user:{a.id}": a.label or a.id for a in current_privacy.staff(tenant)}
+    labels[audit.OPERATOR] = i18n.gettext("Operator")
+    labels[audit.SYSTEM] = i18n.gettext("System")
+    return labels
+
+
 def render(template: str, **context: t.Any) -> str:
     """Render one of the module's pages (hosts may override it by path)."""
     from flask import render_template
@@ -55,6 +68,7 @@ def register(bp: Blueprint) -> None:
             "ngettext": i18n.ngettext,
             "csrf_token": generate_csrf,
             "tp_base_template": config_value("BASE_TEMPLATE"),
+            "tp_show_flashes": config_value("SHOW_FLASHES"),
             "tp_actor": get_actor(),
             "tp_tenant": get_tenant(),
             "tp_bp": config_value("BLUEPRINT_NAME"),

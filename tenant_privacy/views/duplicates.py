@@ -17,6 +17,7 @@ from ..errors import MergeConflict
 from ..errors import NotFound
 from ..errors import ScanInProgress
 from ..i18n import gettext
+from ..labels import identity_labels
 from ..proxies import current_privacy
 from ..services import duplicates
 from ..services.link_preview import LinkPreview
@@ -46,24 +47,6 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("country", "country"),
     ("company", "company"),
 )
-
-
-def field_labels() -> dict[str, str]:
-    """Translated labels of the identity fields."""
-    return {
-        "first_name": gettext("First name"),
-        "last_name": gettext("Last name"),
-        "full_name": gettext("Full name"),
-        "email": gettext("Email"),
-        "phone": gettext("Phone"),
-        "birth_date": gettext("Birth date"),
-        "national_id": gettext("National id"),
-        "street": gettext("Street"),
-        "postcode": gettext("Postcode"),
-        "city": gettext("City"),
-        "country": gettext("Country"),
-        "company": gettext("Company"),
-    }
 
 
 def agreement(similarity: float | None) -> str:
@@ -223,7 +206,7 @@ def register(bp: Blueprint) -> None:
         a_ref, b_ref = duplicates.refs_of(s)
         a, b = _identity(scope, a_ref), _identity(scope, b_ref)
         evidence = dict(s.evidence or {})
-        labels = field_labels()
+        labels = identity_labels()
         lines = []
         for name, key in FIELDS:
             va = (a or {}).get(name)

@@ -19,6 +19,7 @@ from ..services import audit
 from ..services import linking
 from ..services import overview as overview_service
 from ..services import search as search_service
+from .context import actor_labels
 from .context import render
 from .context import request_actor
 from .context import request_scope
@@ -89,6 +90,7 @@ def register(bp: Blueprint) -> None:
             merges=merges,
             blockers=blockers,
             events=events,
+            actor_labels=actor_labels(scope.tenant),
         )
 
     @bp.post("/subjects/<int:subject_id>/unlink", endpoint="subject_unlink")

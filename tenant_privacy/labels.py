@@ -1,0 +1,62 @@
+"""Display labels of fields: the identity fields' own, and the columns of a source."""
+
+from __future__ import annotations
+
+import typing as t
+
+from .i18n import gettext
+
+if t.TYPE_CHECKING:
+    from .registry import Source
+
+
+def display_text(value: t.Any) -> str:
+    """``str(value)``; a lazy label falls back to its untranslated text when no
+    locale can be selected (a CLI run in a host whose locale selector needs a
+    request).
+    """
+    try:
+        return str(value)
+    except RuntimeError:
+        args = getattr(value, "_args", None)
+        return str(args[0]) if args else repr(value)
+
+
+def identity_labels() -> dict[str, str]:
+    """Translated labels of the matching contract's identity fields."""
+    return {
+        "first_name": gettext("First name"),
+        "last_name": gettext("Last name"),
+        "full_name": gettext("Full name"),
+        "email": gettext("Email"),
+        "phone": gettext("Phone"),
+        "birth_date": gettext("Birth date"),
+        "national_id": gettext("National id"),
+        "street": gettext("Street"),
+        "postcode": gettext("Postcode"),
+        "city": gettext("City"),
+        "country": gettext("Country"),
+        "company": gettext("Company"),
+    }
+
+
+def column_labels(source: Source, columns: t.Iterable[str]) -> dict[str, str]:
+    """A label for people of each of *columns* of *source*.
+
+    The host's own label (``field_labels`` of the declaration) comes first; else,
+    for a column holding an identity field, that field's label; the id column is
+    "ID"; any other column is its name written out ("due_date": "Due date").
+    """
+    identity = identity_labels()
+    held = {attr: name for name, attr in getattr(source, "identity", {}).items()}
+    labels: dict[str, str] = {}
+    for column in columns:
+        if column in source.field_labels:
+            labels[column] = display_text(source.field_labels[column])
+        elif column in held:
+            labels[column] = identity[held[column]]
+        elif column == source.id_column:
+            labels[column] = gettext("ID")
+        else:
+            labels[column] = column.replace("_", " ").strip().capitalize() or column
+    return labels
