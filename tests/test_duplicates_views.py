@@ -91,6 +91,38 @@ def test_reject_hides_the_suggestion(app, officer):
     assert f'data-suggestion="{top.id}"' not in page
 
 
+def _next_link(page: str) -> str | None:
+    found = re.search(r'<a href="([^"]+)" id="tp-next"', page)
+    return found.group(1) if found else None
+
+
+def test_a_reviewer_goes_through_the_suggestions_one_by_one(app, officer):
+    h.scan(app, "fjord")
+    queue = sorted(
+        h.suggestions(app, "fjord", "pending"), key=lambda r: (-r.score, r.id)
+    )
+    assert len(queue) >= 3
+    first, second, third = queue[:3]
+    # "next" skips on in the list's order, and from the last back to the top
+    page = officer.get(f"/privacy/duplicates/{first.id}").get_data(as_text=True)
+    assert _next_link(page) == f"/privacy/duplicates/{second.id}"
+    page = officer.get(f"/privacy/duplicates/{queue[-1].id}").get_data(as_text=True)
+    assert _next_link(page) == f"/privacy/duplicates/{first.id}"
+    # rejecting opens the next pending one
+    response = officer.post(f"/privacy/duplicates/{second.id}/reject")
+    assert response.headers["Location"].endswith(f"/privacy/duplicates/{third.id}")
+    page = officer.get(f"/privacy/duplicates/{first.id}").get_data(as_text=True)
+    assert _next_link(page) == f"/privacy/duplicates/{third.id}"
+    # with nothing else pending, back to the list
+    for row in queue:
+        if row.id not in (first.id, second.id):
+            officer.post(f"/privacy/duplicates/{row.id}/reject")
+    page = officer.get(f"/privacy/duplicates/{first.id}").get_data(as_text=True)
+    assert _next_link(page) is None
+    response = officer.post(f"/privacy/duplicates/{first.id}/reject")
+    assert response.headers["Location"].endswith("/privacy/duplicates")
+
+
 def test_accept_above_asks_with_the_count_first(app, officer):
     h.scan(app, "fjord")
     pending = h.suggestions(app, "fjord", "pending")

@@ -63,6 +63,7 @@ __all__ = [
     "last_finished_scan",
     "match_record",
     "match_record_job",
+    "next_pending",
     "pending",
     "reject",
     "reopen_for_merge",
@@ -705,6 +706,33 @@ def pending(
         .limit(per_page)
     )
     return list(scope.session.scalars(stmt)), total
+
+
+def next_pending(
+    scope: TenantScope, current: MatchSuggestion
+) -> MatchSuggestion | None:
+    """The pending suggestion after *current* in the list's order, for a reviewer
+    going through them one by one.
+
+    The order is that of :func:`pending` (best first, then by id); past the last
+    one it starts again at the top. *current* itself is never returned, so a
+    reviewer who skips a suggestion moves on. None when no other is pending.
+    """
+    base = scope.select(MatchSuggestion).where(
+        MatchSuggestion.status == PENDING, MatchSuggestion.id != current.id
+    )
+    order = (MatchSuggestion.score.desc(), MatchSuggestion.id)
+    after = sa.or_(
+        MatchSuggestion.score < current.score,
+        sa.and_(
+            MatchSuggestion.score == current.score, MatchSuggestion.id > current.id
+        ),
+    )
+    for stmt in (base.where(after), base):
+        found = scope.session.scalars(stmt.order_by(*order).limit(1)).first()
+        if found is not None:
+            return found
+    return None
 
 
 def reopen_for_merge(scope: TenantScope, merge: MergeRecord) -> MatchSuggestion | None:

@@ -49,6 +49,13 @@ FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+def _suggestion_url(s: MatchSuggestion | None) -> str | None:
+    """The review page of *s*, or None."""
+    if s is None:
+        return None
+    return url_for(_endpoint("suggestion"), suggestion_id=s.id)
+
+
 def agreement(similarity: float | None) -> str:
     """CSS class of one field's similarity: agree, partial, conflict or none."""
     if similarity is None:
@@ -225,9 +232,11 @@ def register(bp: Blueprint) -> None:
                 }
             )
         preview = link_preview(scope, s) if s.status != "accepted" else LinkPreview()
+        following = duplicates.next_pending(scope, s)
         return render(
             "tenant_privacy/suggestion.html",
             s=s,
+            next_url=_suggestion_url(following),
             a=a,
             b=b,
             a_ref=a_ref,
@@ -282,7 +291,11 @@ def register(bp: Blueprint) -> None:
                 url_for(_endpoint("suggestion"), suggestion_id=suggestion_id)
             )
         flash(gettext("Suggestion rejected."), "success")
-        return redirect(url_for(_endpoint("duplicates")))
+        # on to the next one: a reviewer goes through the list one by one
+        following = duplicates.next_pending(
+            scope, duplicates.suggestion(scope, suggestion_id)
+        )
+        return redirect(_suggestion_url(following) or url_for(_endpoint("duplicates")))
 
     @bp.post("/duplicates/accept-above", endpoint="accept_above")
     def accept_above() -> t.Any:
