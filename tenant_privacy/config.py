@@ -42,6 +42,7 @@ DEFAULTS: dict[str, t.Any] = {
     "CASBIN_MODEL": None,
     "POLICY_CHECK_SECONDS": 0.0,
     "AUDIT_PAGE_SIZE": 50,
+    "AUDIT_PG_PREPARE": True,
     "SEARCH_LIMIT": 50,
 }
 

@@ -7,6 +7,7 @@ import io
 import json
 import multiprocessing
 
+import flask
 import pytest
 import sqlalchemy as sa
 from sqlalchemy import orm
@@ -350,14 +351,22 @@ def test_cli_verify_and_export(app, runner, tmp_path) -> None:
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("prepare", [True, False])
-def test_postgresql_append_prepared_or_not(pg_engine, monkeypatch, prepare) -> None:
-    monkeypatch.setattr(audit, "PG_PREPARE", prepare)
+def test_postgresql_append_prepared_or_not(pg_engine, prepare) -> None:
+    app = flask.Flask(__name__)
+    app.config["TENANT_PRIVACY_AUDIT_PG_PREPARE"] = prepare
     refs = [("contact", 'x", "y'), ("row", "\u00f8")]
-    with orm.Session(pg_engine) as s:
+    with app.app_context(), orm.Session(pg_engine) as s:
         events = _append(s, 3, subject_id=4, record_refs=refs, fields=["email"])
         _append(s, 1, tenant="nordlys")
         s.rollback()
         events = _append(s, 3, subject_id=4, record_refs=refs, fields=["email"])
+        prepared = s.scalar(
+            sa.text(
+                "SELECT count(*) FROM pg_prepared_statements "
+                "WHERE name = 'tenant_privacy_audit_append_1'"
+            )
+        )
+        assert prepared == (1 if prepare else 0)
         s.commit()
         assert [e.seq for e in events] == [1, 2, 3]
         assert events[1].prev_hash == events[0].hash

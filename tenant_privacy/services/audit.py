@@ -216,10 +216,10 @@ WITH old AS (
 SELECT seq, prev_hash, hash FROM ev
 """
 #: Planning that statement costs more than running it, so each connection prepares
-#: it once (``PREPARE``, kept in ``Connection.info``; it survives rollbacks). Set to
-#: ``False`` behind a transaction-pooling PgBouncer, which cannot keep SQL-level
-#: prepared statements: the statement is then sent (and planned) every time.
-PG_PREPARE = True
+#: it once (``PREPARE``, kept in ``Connection.info``; it survives rollbacks), unless
+#: ``TENANT_PRIVACY_AUDIT_PG_PREPARE`` is off (behind a transaction-pooling
+#: PgBouncer, which cannot keep SQL-level prepared statements): the statement is
+#: then sent (and planned) every time.
 _PG_STATEMENT = "tenant_privacy_audit_append_1"
 _PG_PREPARE = sa.text(
     f"PREPARE {_PG_STATEMENT} ({', '.join(kind for _, kind in _PG_PARAMS)}) AS"
@@ -248,8 +248,17 @@ _PG_EXECUTE_PYFORMAT = (
 )
 
 
+def _pg_prepare() -> bool:
+    """``TENANT_PRIVACY_AUDIT_PG_PREPARE`` of the current app (on outside one)."""
+    from flask import has_app_context
+
+    from ..config import config_value
+
+    return bool(config_value("AUDIT_PG_PREPARE")) if has_app_context() else True
+
+
 def _pg_append(conn: sa.Connection, params: dict[str, t.Any]) -> sa.Row[t.Any] | None:
-    if not PG_PREPARE:
+    if not _pg_prepare():
         return conn.execute(_PG_APPEND, params).first()
     if not conn.info.get(_PG_STATEMENT):
         conn.execute(_PG_PREPARE)
