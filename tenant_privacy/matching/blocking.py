@@ -10,6 +10,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from collections.abc import Iterator
 from collections.abc import Sequence
+from functools import lru_cache
 from itertools import combinations
 
 from rapidfuzz.distance import OSA
@@ -50,16 +51,13 @@ MAX_NAME_BLOCK = 10
 _ROOTS = group_roots(canon_token)
 
 
-def _given_keys(tokens: Sequence[str]) -> set[str]:
-    """Phonetic keys of a given name: its first word and its nickname roots."""
-    keys: set[str] = set()
-    if not tokens:
-        return keys
-    head = tokens[0]
-    keys.add(phonetic(head, False))
+@lru_cache(maxsize=200_000)
+def _given_keys(head: str) -> frozenset[str]:
+    """Phonetic keys of a given name's first word: its own and its nickname roots'."""
+    keys = {phonetic(head, False)}
     for gid in NICK_GROUPS.get(head, ()):
         keys.add(phonetic(_ROOTS[gid], False))
-    return keys
+    return frozenset(keys)
 
 
 def blocking_keys(nr: NormalizedRecord) -> set[str]:
@@ -98,7 +96,7 @@ def blocking_keys(nr: NormalizedRecord) -> set[str]:
             keys.add(f"b:{nr.birth_date}|{ini}")
         for tok in lasts[-1:]:
             keys.add(f"y:{nr.birth_date[:7]}|{phonetic(tok)[:3]}")
-    given = _given_keys(nr.first)
+    given = _given_keys(nr.first[0]) if nr.first else ()
     sur = {phonetic(t, False) for t in lasts if len(t) > 1}
     for g in given:
         for s in sur:

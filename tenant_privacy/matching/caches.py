@@ -9,6 +9,7 @@ run starts cold, as a fresh scan in a fresh worker does.
 
 from __future__ import annotations
 
+from . import blocking
 from . import normalize
 from . import scoring
 
@@ -26,6 +27,7 @@ _CACHED = (
     normalize._street_parts,
     normalize._written_date,
     normalize._provider_domain,
+    blocking._given_keys,
     scoring.token_similarity,
     scoring.name_similarity,
     scoring._street_text_similarity,
