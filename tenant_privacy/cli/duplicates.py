@@ -181,14 +181,18 @@ def accept(tenant: str, ids: tuple[int, ...], above: float | None, yes: bool) ->
         return
     _parse_score(above)
     scope = current_privacy.scope(tenant)
-    count = duplicates.count_above(scope, above)
+    plan = duplicates.plan_above(scope, above)
+    count = len(plan.accept)
+    if plan.hold:
+        _say_held(plan.hold)
     if count == 0:
-        click.echo(
-            gettext(
-                "no pending suggestion scores %(score)s or more; nothing changed",
-                score=above,
+        if not plan.hold:
+            click.echo(
+                gettext(
+                    "no pending suggestion scores %(score)s or more; nothing changed",
+                    score=above,
+                )
             )
-        )
         return
     confirm(
         yes,
@@ -205,7 +209,23 @@ def accept(tenant: str, ids: tuple[int, ...], above: float | None, yes: bool) ->
     except (MergeConflict, InvalidInput, NotFound) as exc:
         scope.session.rollback()
         fail(gettext("%(error)s; nothing changed", error=exc))
-    click.echo(gettext("%(count)s suggestion(s) accepted (linked)", count=done))
+    accepted = len(done.accept)
+    click.echo(gettext("%(count)s suggestion(s) accepted (linked)", count=accepted))
+    if done.hold and done.hold != plan.hold:
+        _say_held(done.hold)  # the grouping changed since the plan was shown
+
+
+def _say_held(ids: tuple[int, ...]) -> None:
+    """Tell which suggestions accept --above leaves for a person to review."""
+    click.echo(
+        gettext(
+            "%(count)s left pending for review: linking them would join records "
+            "that clearly differ in given name, birth date or national id (%(ids)s)",
+            count=len(ids),
+            ids=", ".join(str(i) for i in ids),
+        ),
+        err=True,
+    )
 
 
 @duplicates_group.command("reject")

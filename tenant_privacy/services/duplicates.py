@@ -47,6 +47,7 @@ from .match_index import key_hash
 if t.TYPE_CHECKING:
     from ..registry import PersonSource
     from ..store.scope import TenantScope
+    from .link_preview import AcceptPlan
 
 log = logging.getLogger(__name__)
 
@@ -65,6 +66,7 @@ __all__ = [
     "match_record_job",
     "next_pending",
     "pending",
+    "plan_above",
     "reject",
     "reopen_for_merge",
     "run_scan",
@@ -656,21 +658,44 @@ def count_above(scope: TenantScope, min_score: float) -> int:
     return int(scope.session.scalar(stmt) or 0)
 
 
-def accept_above(scope: TenantScope, actor: str, min_score: float) -> int:
-    """Accept every pending suggestion scoring at least *min_score*, best first.
+def plan_above(scope: TenantScope, min_score: float) -> AcceptPlan:
+    """What :func:`accept_above` would do now: the suggestions it would link and
+    those it would leave pending for review (see
+    :func:`~.link_preview.plan_accept_above`). Reads only.
 
-    All of it happens in the caller's one transaction: if one link fails, the caller
-    rolls back and nothing is linked. A pair whose records an earlier accept in the
-    same run already put together is marked accepted without a second link.
-    Returns the number of suggestions accepted.
+    :raises InvalidInput: if *min_score* is not a number in [0, 1].
+    """
+    from .link_preview import plan_accept_above
+
+    return plan_accept_above(
+        scope, list(scope.session.scalars(_above(scope, min_score)))
+    )
+
+
+def accept_above(scope: TenantScope, actor: str, min_score: float) -> AcceptPlan:
+    """Accept every pending suggestion scoring at least *min_score*, best first,
+    except those that would join records that clearly differ in who they are.
+
+    Those stay pending, for a person to decide on the review page, which shows the
+    difference: a bulk accept never chains a father and his namesake son into one
+    person through a registration matching both. All of it happens in the
+    caller's one transaction: if one link fails, the caller rolls back and nothing
+    is linked. A pair whose records an earlier accept in the same run already put
+    together is marked accepted without a second link. Returns the plan carried
+    out (``accept``: the suggestions accepted; ``hold``: those left pending).
 
     :raises InvalidInput: if *min_score* is not a number in [0, 1].
     """
     from . import linking
+    from .link_preview import plan_accept_above
 
     tenant_lock(scope, GROUPING_LOCK)
     rows = list(scope.session.scalars(_above(scope, min_score)))
+    plan = plan_accept_above(scope, rows)
+    accepted = set(plan.accept)
     for s in rows:
+        if s.id not in accepted:
+            continue
         a, b = refs_of(s)
         if not _same_subject(scope, a, b):
             linking.link_records(
@@ -683,7 +708,7 @@ def accept_above(scope: TenantScope, actor: str, min_score: float) -> int:
             )
         _decide(s, ACCEPTED, actor)
         scope.session.flush()
-    return len(rows)
+    return plan
 
 
 def pending(

@@ -13,6 +13,8 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
+import sqlalchemy as sa
+
 from .. import matching
 from ..matching.scoring import FIRST_CONFLICT
 from ..models import SubjectRecord
@@ -25,7 +27,15 @@ if t.TYPE_CHECKING:
 
 RecordRef = tuple[str, str]
 
-__all__ = ["CONFLICT_BELOW", "LinkConflict", "LinkPreview", "link_preview"]
+__all__ = [
+    "CONFLICT_BELOW",
+    "AcceptPlan",
+    "LinkConflict",
+    "LinkPreview",
+    "conflict_fields",
+    "link_preview",
+    "plan_accept_above",
+]
 
 #: Evidence below these similarities is a clear difference in who the person is.
 CONFLICT_BELOW: dict[str, float] = {
@@ -35,6 +45,8 @@ CONFLICT_BELOW: dict[str, float] = {
 }
 #: Most records of one subject that are compared (larger subjects: the first ones).
 MAX_GROUP = 50
+#: Ids per ``IN (...)`` list when reading the grouping of many records.
+CHUNK = mi.READ_CHUNK
 
 
 @dataclass(frozen=True)
@@ -90,12 +102,123 @@ def link_preview(scope: TenantScope, suggestion: MatchSuggestion) -> LinkPreview
         for right in side_b:
             if (left, right) == (a, b) or left not in records or right not in records:
                 continue  # a record that no longer exists
-            _, evidence = matching.score_pair(records[left], records[right])
-            fields = tuple(
-                name
-                for name, below in CONFLICT_BELOW.items()
-                if name in evidence and evidence[name] < below
-            )
+            fields = conflict_fields(records[left], records[right])
             if fields:
                 conflicts.append(LinkConflict(left, right, fields))
     return LinkPreview(joined, tuple(conflicts))
+
+
+def conflict_fields(
+    left: matching.NormalizedRecord, right: matching.NormalizedRecord
+) -> tuple[str, ...]:
+    """The identity fields on which two records clearly differ in who they are."""
+    _, evidence = matching.score_pair(left, right)
+    return tuple(
+        name
+        for name, below in CONFLICT_BELOW.items()
+        if name in evidence and evidence[name] < below
+    )
+
+
+@dataclass(frozen=True)
+class AcceptPlan:
+    """Which pending suggestions above a score can be linked in one go.
+
+    ``accept`` in the order they are linked (best first); ``hold`` those left
+    pending for a person to review, because linking them, after the ones before
+    them, would join records that clearly differ in who they are (a father and a
+    namesake son chained through a registration that matches both).
+    """
+
+    accept: tuple[int, ...] = ()
+    hold: tuple[int, ...] = ()
+
+
+def plan_accept_above(
+    scope: TenantScope, suggestions: t.Sequence[MatchSuggestion]
+) -> AcceptPlan:
+    """Plan accepting *suggestions* (best first) without chaining different people.
+
+    The tenant's current grouping is read once and the links are played through in
+    memory: a suggestion is held when a record of its one side (as grouped by then)
+    and a record of the other clearly differ (:data:`CONFLICT_BELOW`; its own pair
+    is left out, as on the review page). Reads only; changes nothing.
+    """
+    if not suggestions:
+        return AcceptPlan()
+    refs = {ref for s in suggestions for ref in refs_of(s)}
+    # who is one person now: each record's subject, played forward link by link
+    owner: dict[RecordRef, RecordRef] = {}
+    people: dict[RecordRef, list[RecordRef]] = {}
+    for subject_refs in _members_of_subjects(scope, refs):
+        people[subject_refs[0]] = list(subject_refs)
+        for ref in subject_refs:
+            owner[ref] = subject_refs[0]
+    for ref in refs:
+        if ref not in owner:
+            owner[ref] = ref
+            people[ref] = [ref]
+    everyone = [ref for group in people.values() for ref in group]
+    loaded = mi.load_refs(scope, everyone, mi.tenant_region(scope))
+    records = {mi.split_ref(nr.id): nr for nr in loaded}
+    accept: list[int] = []
+    hold: list[int] = []
+    for s in suggestions:
+        a, b = refs_of(s)
+        pa, pb = owner[a], owner[b]
+        if pa != pb:
+            if _differ(people[pa], people[pb], (a, b), records):
+                hold.append(s.id)
+                continue
+            if len(people[pa]) < len(people[pb]):
+                pa, pb = pb, pa
+            for ref in people[pb]:
+                owner[ref] = pa
+            people[pa].extend(people.pop(pb))
+        accept.append(s.id)
+    return AcceptPlan(tuple(accept), tuple(hold))
+
+
+def _differ(
+    side_a: list[RecordRef],
+    side_b: list[RecordRef],
+    pair: tuple[RecordRef, RecordRef],
+    records: t.Mapping[RecordRef, matching.NormalizedRecord],
+) -> bool:
+    """True when a record of *side_a* and one of *side_b* clearly differ."""
+    for left in side_a[:MAX_GROUP]:
+        for right in side_b[:MAX_GROUP]:
+            if (left, right) == pair or left not in records or right not in records:
+                continue
+            if conflict_fields(records[left], records[right]):
+                return True
+    return False
+
+
+def _members_of_subjects(
+    scope: TenantScope, refs: t.Iterable[RecordRef]
+) -> list[list[RecordRef]]:
+    """Every record of each subject that one of *refs* belongs to, one list each."""
+    by_source: dict[str, list[str]] = {}
+    for source_key, record_id in refs:
+        by_source.setdefault(source_key, []).append(record_id)
+    subject_ids: set[int] = set()
+    for source_key, ids in by_source.items():
+        for start in range(0, len(ids), CHUNK):
+            stmt = sa.select(SubjectRecord.subject_id).where(
+                SubjectRecord.tenant_key == scope.tenant,
+                SubjectRecord.source_key == source_key,
+                SubjectRecord.record_id.in_(ids[start : start + CHUNK]),
+            )
+            subject_ids.update(scope.session.scalars(stmt))
+    out: dict[int, list[RecordRef]] = {}
+    wanted = sorted(subject_ids)
+    for start in range(0, len(wanted), CHUNK):
+        stmt = (
+            scope.select(SubjectRecord)
+            .where(SubjectRecord.subject_id.in_(wanted[start : start + CHUNK]))
+            .order_by(SubjectRecord.source_key, SubjectRecord.record_id)
+        )
+        for row in scope.session.scalars(stmt):
+            out.setdefault(row.subject_id, []).append(row.ref)
+    return list(out.values())

@@ -31,6 +31,8 @@ if t.TYPE_CHECKING:
 
 RecordRef = tuple[str, str]
 
+#: Ids per ``IN (...)`` list when reading many host records at once.
+READ_CHUNK = 1000
 #: At most this many stored records (those sharing most keys) are scored against
 #: one new registration.
 MAX_CANDIDATES = 200
@@ -155,10 +157,14 @@ def read_refs(
         except NotFound:
             continue
         stmt = identity_select(scope, source)
-        rows = scope.session.scalars(
-            stmt.where(source.column(source.id_column).in_(coerce_ids(source, ids)))
-        )
-        out.extend(read_row(scope, source, row, region) for row in rows)
+        wanted = coerce_ids(source, ids)
+        # bounded IN lists: SQLite refuses more than 32,766 parameters
+        for start in range(0, len(wanted), READ_CHUNK):
+            chunk = wanted[start : start + READ_CHUNK]
+            rows = scope.session.scalars(
+                stmt.where(source.column(source.id_column).in_(chunk))
+            )
+            out.extend(read_row(scope, source, row, region) for row in rows)
     return out
 
 

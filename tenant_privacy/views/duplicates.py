@@ -49,6 +49,15 @@ FIELDS: tuple[tuple[str, str], ...] = (
 )
 
 
+def held_message(count: int) -> str:
+    """Why *count* suggestions were (or will be) left pending by accept-all-above."""
+    return gettext(
+        "%(num)s were left for you to review: linking them would join records "
+        "that clearly differ in given name, birth date or national id.",
+        num=count,
+    )
+
+
 def _suggestion_url(s: MatchSuggestion | None) -> str | None:
     """The review page of *s*, or None."""
     if s is None:
@@ -303,13 +312,15 @@ def register(bp: Blueprint) -> None:
         scope = request_scope()
         min_score = _score_arg()
         if request.form.get("confirm") != "1":
+            plan = duplicates.plan_above(scope, min_score)
             return render(
                 "tenant_privacy/accept_above_confirm.html",
                 min_score=min_score,
-                count=duplicates.count_above(scope, min_score),
+                count=len(plan.accept),
+                held=len(plan.hold),
             )
         try:
-            count = duplicates.accept_above(scope, request_actor(), min_score)
+            plan = duplicates.accept_above(scope, request_actor(), min_score)
             scope.session.commit()
         except (MergeConflict, InvalidInput, NotFound):
             scope.session.rollback()
@@ -317,5 +328,7 @@ def register(bp: Blueprint) -> None:
                 gettext("Nothing was linked: the records changed meanwhile."), "error"
             )
             return redirect(url_for(_endpoint("duplicates")))
-        flash(gettext("%(num)s suggestions accepted.", num=count), "success")
+        flash(gettext("%(num)s suggestions accepted.", num=len(plan.accept)), "success")
+        if plan.hold:
+            flash(held_message(len(plan.hold)), "warning")
         return redirect(url_for(_endpoint("duplicates")))

@@ -1,0 +1,149 @@
+"""Accept all above a score never chains two different people into one.
+
+A registration with no birth date can match a father and his namesake son, both
+at a high score; accepting both pairs in bulk would make them one person, whose
+disclosure would then hand the son's data to the father. The bulk accept links the
+first and leaves the second pending, with the reason, for a person to decide.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from demo.models import db
+from tenant_privacy.models import MatchSuggestion
+from tenant_privacy.services import duplicates
+from tenant_privacy.services import linking
+from tests.conftest import seed
+from tests.linking_helpers import add_contact
+from tests.linking_helpers import grouping
+from tests.linking_helpers import scope_of
+
+OFFICER = "officer@fjord.test"
+HOUSE = {"street": "Lia 4", "postcode": "3710", "city": "Skien"}
+
+
+def _suggest(a, b, score: float) -> int:
+    row = MatchSuggestion(
+        tenant_key="fjord",
+        a_source=a[0],
+        a_id=a[1],
+        b_source=b[0],
+        b_id=b[1],
+        score=score,
+        evidence={"name": 1.0},
+        a_fingerprint="r:x",
+        b_fingerprint="r:y",
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row.id
+
+
+@pytest.fixture
+def app(make_app):
+    """The seeded demo without automatic matching: no suggestions but ours."""
+    return seed(make_app(TENANT_PRIVACY_AUTO_MATCH=False))
+
+
+@pytest.fixture
+def family(app):
+    """Father and son, a registration matching both, and two plain duplicates."""
+    with app.app_context():
+        father = add_contact(
+            "fjord", "Ola", "Haugen", birth_date=dt.date(1950, 4, 2), **HOUSE
+        )
+        son = add_contact(
+            "fjord", "Ola", "Haugen", birth_date=dt.date(1982, 9, 30), **HOUSE
+        )
+        bridge = add_contact("fjord", "Ola", "Haugen", **HOUSE)
+        kari = add_contact("fjord", "Kari", "Berg", email="kari.berg@example.no")
+        kari2 = add_contact("fjord", "Kari", "Berg", email="kari.berg@example.no")
+        ids = {
+            "father": _suggest(bridge, father, 0.97),
+            "son": _suggest(bridge, son, 0.96),
+            "kari": _suggest(kari, kari2, 0.95),
+        }
+        db.session.commit()
+        return {
+            "father": father,
+            "son": son,
+            "bridge": bridge,
+            "kari": kari,
+            "kari2": kari2,
+            "ids": ids,
+        }
+
+
+def _status(suggestion_id: int) -> str:
+    return db.session.get(MatchSuggestion, suggestion_id).status
+
+
+def test_bulk_accept_holds_the_link_that_would_chain_father_and_son(app, family):
+    ids = family["ids"]
+    with app.app_context():
+        scope = scope_of(app, "fjord")
+        planned = duplicates.plan_above(scope, 0.9)
+        assert planned.accept == (ids["father"], ids["kari"])
+        assert planned.hold == (ids["son"],)
+        done = duplicates.accept_above(scope, "user:1", 0.9)
+        db.session.commit()
+        assert done == planned
+        assert _status(ids["father"]) == _status(ids["kari"]) == "accepted"
+        assert _status(ids["son"]) == "pending"
+        groups = grouping(db.session, "fjord")
+        assert groups[family["bridge"]] == groups[family["father"]]
+        assert groups.get(family["son"]) != groups[family["father"]]
+        assert groups[family["kari"]] == groups[family["kari2"]]
+        # held, not lost: a person can still link it on the review page
+        assert duplicates.plan_above(scope, 0.9).hold == (ids["son"],)
+
+
+def test_a_link_made_earlier_counts_too(app, family):
+    ids = family["ids"]
+    with app.app_context():
+        scope = scope_of(app, "fjord")
+        # the bridge was linked to the son by hand; now the father's pair is held
+        linking.link_records(scope, "user:1", [family["bridge"], family["son"]])
+        db.session.execute(
+            sa.update(MatchSuggestion)
+            .where(MatchSuggestion.id == ids["son"])
+            .values(status="accepted")
+        )
+        db.session.commit()
+        planned = duplicates.plan_above(scope, 0.9)
+        assert planned.hold == (ids["father"],)
+        assert planned.accept == (ids["kari"],)
+
+
+def test_the_confirmation_says_how_many_are_held(app, family, login):
+    client = app.test_client()
+    assert login(client, OFFICER).status_code == 302
+    page = client.post(
+        "/privacy/duplicates/accept-above", data={"min_score": "0.9"}
+    ).get_data(as_text=True)
+    assert 'id="tp-accept-count" data-count="2"' in page
+    assert re.search(r'id="tp-accept-held" data-count="1"', page)
+    page = client.post(
+        "/privacy/duplicates/accept-above",
+        data={"min_score": "0.9", "confirm": "1"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "2 suggestions accepted." in page
+    assert "1 were left for you to review" in page
+    with app.app_context():
+        assert _status(family["ids"]["son"]) == "pending"
+
+
+def test_cli_names_the_suggestions_it_leaves_pending(app, family):
+    runner = app.test_cli_runner()
+    args = ["privacy", "duplicates", "accept", "--tenant", "fjord"]
+    result = runner.invoke(args=[*args, "--above", "0.9", "--yes"])
+    assert result.exit_code == 0, result.output
+    assert "2 suggestion(s) accepted" in result.stdout
+    held = family["ids"]["son"]
+    assert "1 left pending for review" in result.stderr and f"({held})" in result.stderr
