@@ -97,15 +97,25 @@ def link_preview(scope: TenantScope, suggestion: MatchSuggestion) -> LinkPreview
     joined = (*side_a[1:], *side_b[1:])
     loaded = mi.load_refs(scope, [*side_a, *side_b], mi.tenant_region(scope))
     records = {mi.split_ref(nr.id): nr for nr in loaded}
-    conflicts: list[LinkConflict] = []
-    for left in side_a:
-        for right in side_b:
-            if (left, right) == (a, b) or left not in records or right not in records:
-                continue  # a record that no longer exists
+    conflicts = tuple(_conflicts(side_a, side_b, (a, b), records))
+    return LinkPreview(joined, conflicts)
+
+
+def _conflicts(
+    side_a: t.Sequence[RecordRef],
+    side_b: t.Sequence[RecordRef],
+    pair: tuple[RecordRef, RecordRef],
+    records: t.Mapping[RecordRef, matching.NormalizedRecord],
+) -> t.Iterator[LinkConflict]:
+    """Each record of *side_a* and of *side_b* (the first :data:`MAX_GROUP` of each)
+    that clearly differ; *pair* itself, and records no longer there, left out."""
+    for left in side_a[:MAX_GROUP]:
+        for right in side_b[:MAX_GROUP]:
+            if (left, right) == pair or left not in records or right not in records:
+                continue
             fields = conflict_fields(records[left], records[right])
             if fields:
-                conflicts.append(LinkConflict(left, right, fields))
-    return LinkPreview(joined, tuple(conflicts))
+                yield LinkConflict(left, right, fields)
 
 
 def conflict_fields(
@@ -167,7 +177,7 @@ def plan_accept_above(
         a, b = refs_of(s)
         pa, pb = owner[a], owner[b]
         if pa != pb:
-            if _differ(people[pa], people[pb], (a, b), records):
+            if next(_conflicts(people[pa], people[pb], (a, b), records), None):
                 hold.append(s.id)
                 continue
             if len(people[pa]) < len(people[pb]):
@@ -177,22 +187,6 @@ def plan_accept_above(
             people[pa].extend(people.pop(pb))
         accept.append(s.id)
     return AcceptPlan(tuple(accept), tuple(hold))
-
-
-def _differ(
-    side_a: list[RecordRef],
-    side_b: list[RecordRef],
-    pair: tuple[RecordRef, RecordRef],
-    records: t.Mapping[RecordRef, matching.NormalizedRecord],
-) -> bool:
-    """True when a record of *side_a* and one of *side_b* clearly differ."""
-    for left in side_a[:MAX_GROUP]:
-        for right in side_b[:MAX_GROUP]:
-            if (left, right) == pair or left not in records or right not in records:
-                continue
-            if conflict_fields(records[left], records[right]):
-                return True
-    return False
 
 
 def _members_of_subjects(
