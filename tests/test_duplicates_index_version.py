@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from demo.models import db
@@ -45,6 +47,17 @@ def test_the_review_page_asks_for_a_scan_until_one_ran(app, client, login, older
         db.session.add(failed)
         db.session.commit()
     assert NOTICE in client.get("/privacy/duplicates").get_data(as_text=True)
+    # while the new scan runs, the page shows its progress instead
+    with app.app_context():
+        running = ScanJob(tenant_key="fjord", status="running", actor="user:1")
+        running.heartbeat_at = running.created_at = dt.datetime.now(dt.UTC)
+        db.session.add(running)
+        db.session.commit()
+        running_id = running.id
+    assert NOTICE not in client.get("/privacy/duplicates").get_data(as_text=True)
+    with app.app_context():
+        db.session.delete(db.session.get(ScanJob, running_id))
+        db.session.commit()
     assert client.post("/privacy/duplicates/scan").status_code == 302
     assert NOTICE not in client.get("/privacy/duplicates").get_data(as_text=True)
 
