@@ -324,6 +324,26 @@ class ScanJob(Base):
     keys_version: orm.Mapped[int | None] = orm.mapped_column(sa.Integer)
 
 
+class AcceptJob(Base):
+    """One "accept all above a score" run of a tenant, as a job (inline or rq)."""
+
+    __tablename__ = "tenant_privacy_accept_job"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), index=True)
+    #: queued, running, done or failed
+    status: orm.Mapped[str] = orm.mapped_column(sa.String(16), default="queued")
+    min_score: orm.Mapped[float] = orm.mapped_column(sa.Float)
+    #: suggestions accepted, and left pending because they would join records
+    #: that clearly differ (see services.link_preview.plan_accept_above)
+    accepted: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+    held: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+    actor: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    finished_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+    error: orm.Mapped[str | None] = orm.mapped_column(sa.String(255))
+
+
 def _attach_audit_triggers() -> None:
     from .audit_ddl import attach
 

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 
 from demo.models import db
 from tenant_privacy.models import MatchSuggestion
+from tenant_privacy.services import bulk_accept
 from tenant_privacy.services import duplicates
 from tenant_privacy.services import linking
 from tests.conftest import seed
@@ -147,3 +148,50 @@ def test_cli_names_the_suggestions_it_leaves_pending(app, family):
     assert "2 suggestion(s) accepted" in result.stdout
     held = family["ids"]["son"]
     assert "1 left pending for review" in result.stderr and f"({held})" in result.stderr
+
+
+def test_the_page_runs_the_bulk_accept_as_a_job(app, family, login):
+    client = app.test_client()
+    assert login(client, OFFICER).status_code == 302
+    data = {"min_score": "0.9", "confirm": "1"}
+    client.post("/privacy/duplicates/accept-above", data=data)
+    with app.app_context():
+        job = bulk_accept.latest(scope_of(app, "fjord"))
+        assert (job.status, job.accepted, job.held) == ("done", 2, 1)
+        assert job.actor.startswith("user:") and job.min_score == 0.9
+    page = client.get("/privacy/duplicates").get_data(as_text=True)
+    assert 'id="tp-accept-job"' in page and "2 linked, 1 left for review" in page
+    status = client.get(f"/privacy/duplicates/accepts/{job.id}").get_json()
+    assert status == {"status": "done", "accepted": 2, "held": 1}
+
+
+def test_a_failed_bulk_accept_links_nothing_and_says_so(
+    app, family, login, monkeypatch
+):
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(linking, "link_records", boom)
+    client = app.test_client()
+    assert login(client, OFFICER).status_code == 302
+    data = {"min_score": "0.9", "confirm": "1"}
+    page = client.post(
+        "/privacy/duplicates/accept-above", data=data, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Linking failed; nothing was linked." in page
+    assert "failed, nothing was linked" in page
+    with app.app_context():
+        job = bulk_accept.latest(scope_of(app, "fjord"))
+        assert (job.status, job.error) == ("failed", "RuntimeError")
+        assert not grouping(db.session, "fjord")
+        assert {_status(i) for i in family["ids"].values()} == {"pending"}
+
+
+def test_another_tenants_job_is_not_found(app, family, login):
+    with app.app_context():
+        job = bulk_accept.start(scope_of(app, "fjord"), "user:1", 0.9)
+        db.session.commit()
+        job_id = job.id
+    client = app.test_client()
+    assert login(client, "officer@nordlys.test").status_code == 302
+    assert client.get(f"/privacy/duplicates/accepts/{job_id}").status_code == 404

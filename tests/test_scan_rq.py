@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import re
 import subprocess
 import sys
 import uuid
@@ -103,3 +104,33 @@ def test_host_commit_enqueues_incremental_match(rq_app):
         for r in h.suggestions(app, "fjord", "pending")
     }
     assert (("contact", str(contact)), ("lead", str(lead))) in pairs
+
+
+def test_accept_all_above_runs_on_an_rq_worker(rq_app, login):
+    app = rq_app
+    info = app.config["tp_test"]
+    h.scan(app, "fjord")  # the scan itself in-process
+    expected = len(
+        [r for r in h.suggestions(app, "fjord", "pending") if r.score >= 0.9]
+    )
+    assert expected > 0
+    client = app.test_client()
+    login(client, "officer@fjord.test")
+    data = {"min_score": "0.9", "confirm": "1"}
+    page = client.post(
+        "/privacy/duplicates/accept-above", data=data, follow_redirects=True
+    ).get_data(as_text=True)
+    # the request returns at once: the links are made by the worker
+    assert "Linking them in the background." in page
+    assert re.search(r'id="tp-accept-job" data-job-id="\d+" data-status="queued"', page)
+    assert "/privacy/duplicates/accepts/" in page  # the page polls the job
+    assert not h.suggestions(app, "fjord", "accepted")
+    queue = Queue(info["queue"], connection=Redis.from_url(info["redis"]))
+    assert queue.count == 1
+    _work(info["redis"], info["queue"], info["db_url"], info["instance"])
+    assert queue.failed_job_registry.count == 0
+    job_id = int(page.split('id="tp-accept-job" data-job-id="')[1].split('"')[0])
+    status = client.get(f"/privacy/duplicates/accepts/{job_id}").get_json()
+    assert status["status"] == "done", status
+    assert status["accepted"] + status["held"] == expected
+    assert len(h.suggestions(app, "fjord", "accepted")) == status["accepted"]

@@ -12,13 +12,14 @@ from flask import redirect
 from flask import request
 from flask import url_for
 
-from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..errors import NotFound
 from ..errors import ScanInProgress
 from ..i18n import gettext
 from ..labels import identity_labels
+from ..models import AcceptJob
 from ..proxies import current_privacy
+from ..services import bulk_accept
 from ..services import duplicates
 from ..services.link_preview import LinkPreview
 from ..services.link_preview import link_preview
@@ -47,6 +48,11 @@ FIELDS: tuple[tuple[str, str], ...] = (
     ("country", "country"),
     ("company", "company"),
 )
+
+
+def accepted_message(count: int) -> str:
+    """How many suggestions an accept-all-above linked."""
+    return gettext("%(num)s suggestions accepted.", num=count)
 
 
 def held_message(count: int) -> str:
@@ -162,6 +168,7 @@ def register(bp: Blueprint) -> None:
             names[s.id] = (_name(_identity(scope, a)), _name(_identity(scope, b)))
         pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
         scan = duplicates.latest_scan(scope)
+        accept_job = bulk_accept.latest(scope)
         return render(
             "tenant_privacy/duplicates.html",
             rows=rows,
@@ -172,6 +179,8 @@ def register(bp: Blueprint) -> None:
             scan=scan,
             scan_stale=scan is not None and duplicates.is_stale(scan),
             index_outdated=duplicates.index_outdated(scope),
+            accept_job=accept_job,
+            accept_job_stale=bool(accept_job and bulk_accept.is_stale(accept_job)),
             scan_phase=scan_phase_label(duplicates.scan_phase(scan)) if scan else "",
         )
 
@@ -197,6 +206,12 @@ def register(bp: Blueprint) -> None:
             return redirect(url_for(_endpoint("duplicates")))
         flash(gettext("Scan started."), "success")
         return redirect(url_for(_endpoint("duplicates")))
+
+    @bp.get("/duplicates/accepts/<int:job_id>", endpoint="accept_status")
+    def accept_status(job_id: int) -> t.Any:
+        """JSON state of one accept-all-above job: status, accepted, held."""
+        job = request_scope().get(AcceptJob, id=job_id)
+        return jsonify(status=job.status, accepted=job.accepted, held=job.held)
 
     @bp.get("/duplicates/scans/<int:scan_id>", endpoint="scan_status")
     def scan_status(scan_id: int) -> t.Any:
@@ -319,16 +334,26 @@ def register(bp: Blueprint) -> None:
                 count=len(plan.accept),
                 held=len(plan.hold),
             )
+        job = bulk_accept.start(scope, request_actor(), min_score)
+        scope.session.commit()
+        job_id = job.id
         try:
-            plan = duplicates.accept_above(scope, request_actor(), min_score)
+            bulk_accept.enqueue(job)
+        except Exception as exc:  # noqa: BLE001 - the job row says why; none linked
+            current_privacy.session.rollback()
+            failed = bulk_accept.mark_failed(request_scope(), job_id, exc)
             scope.session.commit()
-        except (MergeConflict, InvalidInput, NotFound):
-            scope.session.rollback()
-            flash(
-                gettext("Nothing was linked: the records changed meanwhile."), "error"
-            )
+            if failed.error in bulk_accept.CHANGED_MEANWHILE:
+                message = gettext("Nothing was linked: the records changed meanwhile.")
+            else:
+                message = gettext("Linking failed; nothing was linked.")
+            flash(message, "error")
             return redirect(url_for(_endpoint("duplicates")))
-        flash(gettext("%(num)s suggestions accepted.", num=len(plan.accept)), "success")
-        if plan.hold:
-            flash(held_message(len(plan.hold)), "warning")
+        job = request_scope().get(AcceptJob, id=job_id)
+        if job.status == "done":  # run inline
+            flash(accepted_message(job.accepted), "success")
+            if job.held:
+                flash(held_message(job.held), "warning")
+        else:
+            flash(gettext("Linking them in the background."), "success")
         return redirect(url_for(_endpoint("duplicates")))
