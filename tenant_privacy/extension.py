@@ -219,10 +219,9 @@ class TenantPrivacy:
 
         .. versionadded:: 0.1
         """
-        from flask import current_app
+        from . import jobs
 
-        state: PrivacyState = current_app.extensions["tenant_privacy"]
-        state.services["jobs"].enqueue(
+        jobs.enqueue(
             "tenant_privacy.services.duplicates.match_record_job",
             tenant=tenant,
             source_key=source_key,

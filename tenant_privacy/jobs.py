@@ -83,6 +83,14 @@ def make_job_runner(app: Flask) -> JobRunner:
     )
 
 
+def enqueue(target: str, **kwargs: t.Any) -> str | None:
+    """Hand the job function *target* (a dotted path) and its primitive *kwargs*
+    to the current app's runner: run now under the inline default, else queued on
+    rq. Returns the rq job id, or None when it ran inline."""
+    runner: JobRunner = current_app.extensions["tenant_privacy"].services["jobs"]
+    return runner.enqueue(target, **kwargs)
+
+
 def _worker_app(factory: str) -> Flask:
     if factory not in _worker_apps:
         module, _, attr = factory.partition(":")

@@ -14,6 +14,7 @@ import datetime as dt
 import logging
 import typing as t
 
+from .. import jobs
 from ..models import AcceptJob
 from ..models import utcnow
 from . import duplicates
@@ -63,9 +64,7 @@ def start(scope: TenantScope, actor: str, min_score: float) -> AcceptJob:
 
 def enqueue(job: AcceptJob) -> None:
     """Hand a committed accept job to the job runner (inline or rq)."""
-    from ..proxies import current_privacy
-
-    current_privacy.services["jobs"].enqueue(
+    jobs.enqueue(
         "tenant_privacy.services.bulk_accept.run_accept_job",
         tenant=job.tenant_key,
         job_id=job.id,

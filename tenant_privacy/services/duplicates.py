@@ -25,6 +25,7 @@ import typing as t
 import sqlalchemy as sa
 from sqlalchemy import orm
 
+from .. import jobs
 from .. import matching
 from ..errors import InvalidInput
 from ..errors import MergeConflict
@@ -254,9 +255,7 @@ def start_scan(scope: TenantScope, actor: str) -> ScanJob:
 
 def enqueue_scan(scan: ScanJob) -> None:
     """Hand a committed scan to the job runner (inline or rq)."""
-    from ..proxies import current_privacy
-
-    current_privacy.services["jobs"].enqueue(
+    jobs.enqueue(
         "tenant_privacy.services.duplicates.run_scan_job",
         tenant=scan.tenant_key,
         scan_id=scan.id,
