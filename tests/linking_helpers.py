@@ -8,6 +8,7 @@ import typing as t
 
 import sqlalchemy as sa
 
+from tenant_privacy.models import MatchSuggestion
 from tenant_privacy.models import Subject
 from tenant_privacy.models import SubjectRecord
 
@@ -73,6 +74,30 @@ def add_note(tenant: str, contact: Ref, body: str) -> Ref:
     db.session.add(row)
     db.session.flush()
     return ("note", str(row.id))
+
+
+def add_suggestion(
+    tenant: str, a: Ref, b: Ref, score: float, **fields: t.Any
+) -> MatchSuggestion:
+    """Insert a pending suggestion of *a* and *b* as a scan would (flushed)."""
+    from demo.models import db
+
+    row = MatchSuggestion(
+        tenant_key=tenant,
+        a_source=a[0],
+        a_id=a[1],
+        b_source=b[0],
+        b_id=b[1],
+        score=score,
+        evidence=fields.pop("evidence", {"name": 1.0}),
+        status="pending",
+        a_fingerprint="r:a",
+        b_fingerprint="r:b",
+        **fields,
+    )
+    db.session.add(row)
+    db.session.flush()
+    return row
 
 
 def grouping(session: t.Any, tenant: str) -> dict[Ref, int]:

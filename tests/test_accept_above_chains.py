@@ -21,28 +21,12 @@ from tenant_privacy.services import duplicates
 from tenant_privacy.services import linking
 from tests.conftest import seed
 from tests.linking_helpers import add_contact
+from tests.linking_helpers import add_suggestion
 from tests.linking_helpers import grouping
 from tests.linking_helpers import scope_of
 
 OFFICER = "officer@fjord.test"
 HOUSE = {"street": "Lia 4", "postcode": "3710", "city": "Skien"}
-
-
-def _suggest(a, b, score: float) -> int:
-    row = MatchSuggestion(
-        tenant_key="fjord",
-        a_source=a[0],
-        a_id=a[1],
-        b_source=b[0],
-        b_id=b[1],
-        score=score,
-        evidence={"name": 1.0},
-        a_fingerprint="r:x",
-        b_fingerprint="r:y",
-    )
-    db.session.add(row)
-    db.session.flush()
-    return row.id
 
 
 @pytest.fixture
@@ -65,9 +49,9 @@ def family(app):
         kari = add_contact("fjord", "Kari", "Berg", email="kari.berg@example.no")
         kari2 = add_contact("fjord", "Kari", "Berg", email="kari.berg@example.no")
         ids = {
-            "father": _suggest(bridge, father, 0.97),
-            "son": _suggest(bridge, son, 0.96),
-            "kari": _suggest(kari, kari2, 0.95),
+            "father": add_suggestion("fjord", bridge, father, 0.97).id,
+            "son": add_suggestion("fjord", bridge, son, 0.96).id,
+            "kari": add_suggestion("fjord", kari, kari2, 0.95).id,
         }
         db.session.commit()
         return {

@@ -10,6 +10,7 @@ from demo.models import db
 from tenant_privacy.models import ScanJob
 from tests import duplicates_helpers as h
 from tests.conftest import seed
+from tests.linking_helpers import add_suggestion
 
 OFFICER = "officer@fjord.test"
 
@@ -243,7 +244,6 @@ def _chain(app) -> tuple[int, dict[str, str]]:
     import datetime as dt
 
     from demo.models import Contact
-    from tenant_privacy.models import MatchSuggestion
     from tenant_privacy.services import linking
 
     def contact(**fields: object) -> str:
@@ -260,19 +260,7 @@ def _chain(app) -> tuple[int, dict[str, str]]:
         son = contact(birth_date=dt.date(1985, 6, 2), street="Fjordveien 9")
         scope = h.scope(app, "fjord")
         linking.link_records(scope, "user:1", [("contact", father), ("contact", his)])
-        s = MatchSuggestion(
-            tenant_key="fjord",
-            a_source="contact",
-            a_id=his,
-            b_source="contact",
-            b_id=son,
-            score=0.62,
-            evidence={"name": 1.0},
-            status="pending",
-            a_fingerprint="x",
-            b_fingerprint="y",
-        )
-        db.session.add(s)
+        s = add_suggestion("fjord", ("contact", his), ("contact", son), 0.62)
         db.session.commit()
         return s.id, {"father": father, "his": his, "son": son}
 

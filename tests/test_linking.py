@@ -21,6 +21,7 @@ from tenant_privacy.services import linking
 from tenant_privacy.store.scope import TenantScope
 from tests.linking_helpers import add_contact
 from tests.linking_helpers import add_lead
+from tests.linking_helpers import add_suggestion
 from tests.linking_helpers import check_invariants
 from tests.linking_helpers import grouping
 from tests.linking_helpers import scope_of
@@ -78,18 +79,8 @@ def test_suggestion_to_undo_round_trip_restores_exact_grouping(people) -> None:
         )
     ).first()
     if suggestion is None:
-        suggestion = MatchSuggestion(
-            tenant_key="fjord",
-            a_source=a[0],
-            a_id=a[1],
-            b_source=c[0],
-            b_id=c[1],
-            score=0.93,
-            evidence={"email": 1.0, "name": 0.9},
-            a_fingerprint="x",
-            b_fingerprint="y",
-        )
-        session.add(suggestion)
+        evidence = {"email": 1.0, "name": 0.9}
+        suggestion = add_suggestion("fjord", a, c, 0.93, evidence=evidence)
         session.flush()
     first = linking.link_records(
         scope,
