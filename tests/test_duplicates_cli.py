@@ -112,3 +112,19 @@ def test_scan_refuses_while_another_runs(app, runner):
     result = runner.invoke(args=["privacy", "duplicates", "scan", "--tenant", "fjord"])
     assert result.exit_code == 1
     assert "already running" in result.output
+
+
+def test_a_failed_scan_says_so_and_is_marked_failed(app, runner, monkeypatch):
+    from tenant_privacy.services import duplicates
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("no personal data here")
+
+    monkeypatch.setattr(duplicates, "run_scan", boom)
+    result = runner.invoke(args=["privacy", "duplicates", "scan", "--tenant", "fjord"])
+    assert result.exit_code == 1
+    assert "failed: RuntimeError" in result.stderr
+    with app.app_context():
+        scan = duplicates.latest_scan(h.scope(app, "fjord"))
+        assert (scan.status, scan.error) == ("failed", "RuntimeError")
+        assert scan.finished_at is not None

@@ -11,6 +11,7 @@ from ..errors import ScanInProgress
 from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import duplicates
+from ..services import job_rows
 from ..services.tenants import enabled_tenants
 from . import privacy_cli
 from .common import EXIT_NOT_FOUND
@@ -39,6 +40,7 @@ def scan(tenant: str) -> None:
         scope.session.commit()  # keeps a stale scan marked failed
         fail(gettext("a scan of this tenant is already running; wait for it to finish"))
     scope.session.commit()
+    job_id = job.id
     with click.progressbar(length=1, label=gettext("Scanning"), show_pos=True) as bar:
         done = 0
 
@@ -53,14 +55,12 @@ def scan(tenant: str) -> None:
             scope.session.commit()
         except Exception as exc:
             scope.session.rollback()
-            failed = scope.get(type(job), id=job.id)
-            failed.status = "failed"
-            failed.error = type(exc).__name__
+            job_rows.mark_failed(scope, type(job), job_id, exc)
             scope.session.commit()
             fail(
                 gettext(
                     "scan %(id)s failed: %(error)s",
-                    id=job.id,
+                    id=job_id,
                     error=type(exc).__name__,
                 )
             )

@@ -11,25 +11,22 @@ it planned or nothing. Library functions flush and never commit; the job commits
 from __future__ import annotations
 
 import datetime as dt
-import logging
 import typing as t
 
 from .. import jobs
 from ..models import AcceptJob
 from ..models import utcnow
 from . import duplicates
+from . import job_rows
 
 if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
-
-log = logging.getLogger(__name__)
 
 __all__ = [
     "CHANGED_MEANWHILE",
     "enqueue",
     "is_stale",
     "latest",
-    "mark_failed",
     "run_accept_job",
     "start",
 ]
@@ -97,27 +94,9 @@ def run_accept_job(tenant: str, job_id: int) -> int:
         return job.accepted
     except Exception as exc:
         session.rollback()
-        mark_failed(scope, job_id, exc)
+        job_rows.mark_failed(scope, AcceptJob, job_id, exc)
         session.commit()
-        log.error(  # ids only: the message of *exc* may quote personal data
-            "accept job %s of tenant %s failed: %s",
-            job_id,
-            tenant,
-            type(exc).__name__,
-        )
         raise
-
-
-def mark_failed(scope: TenantScope, job_id: int, exc: BaseException) -> AcceptJob:
-    """Mark the job failed with the error's class name (no personal data), unless
-    it already finished; flushes. Returns the job."""
-    job = scope.get(AcceptJob, id=int(job_id))
-    if job.status in (QUEUED, RUNNING):
-        job.status = FAILED
-        job.error = type(exc).__name__[:255]
-        job.finished_at = utcnow()
-        scope.session.flush()
-    return job
 
 
 def latest(scope: TenantScope) -> AcceptJob | None:

@@ -41,6 +41,7 @@ from ..models import SubjectRecord
 from ..models import utcnow
 from ..store.locks import tenant_lock
 from . import audit
+from . import job_rows
 from . import match_index as mi
 from .match_index import fingerprint
 from .match_index import key_hash
@@ -410,17 +411,8 @@ def run_scan_job(tenant: str, scan_id: int) -> int:
         return stored
     except Exception as exc:
         session.rollback()
-        failed = scope.get(ScanJob, id=int(scan_id))
-        failed.status = "failed"
-        failed.error = f"{type(exc).__name__}"[:255]
-        failed.finished_at = utcnow()
+        job_rows.mark_failed(scope, ScanJob, scan_id, exc)
         session.commit()
-        log.error(  # ids only: the message of *exc* may quote personal data
-            "duplicate scan %s of tenant %s failed: %s",
-            scan_id,
-            tenant,
-            type(exc).__name__,
-        )
         raise
 
 

@@ -21,6 +21,7 @@ from ..models import AcceptJob
 from ..proxies import current_privacy
 from ..services import bulk_accept
 from ..services import duplicates
+from ..services import job_rows
 from ..services.link_preview import LinkPreview
 from ..services.link_preview import link_preview
 from .context import render
@@ -341,7 +342,7 @@ def register(bp: Blueprint) -> None:
             bulk_accept.enqueue(job)
         except Exception as exc:  # noqa: BLE001 - the job row says why; none linked
             current_privacy.session.rollback()
-            failed = bulk_accept.mark_failed(request_scope(), job_id, exc)
+            failed = job_rows.mark_failed(request_scope(), AcceptJob, job_id, exc)
             scope.session.commit()
             if failed.error in bulk_accept.CHANGED_MEANWHILE:
                 message = gettext("Nothing was linked: the records changed meanwhile.")
