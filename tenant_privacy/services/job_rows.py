@@ -22,17 +22,19 @@ __all__ = ["mark_failed"]
 def mark_failed(
     scope: TenantScope, model: type[t.Any], row_id: int, exc: BaseException
 ) -> t.Any:
-    """Mark the job row *row_id* of *model* failed with the class name of *exc*,
-    unless it already finished, log that by ids, and flush. Returns the row.
+    """Mark the job row *row_id* of *model* failed with the class name of *exc*
+    and log that by ids, unless it already finished or failed; flush. Returns the
+    row.
 
     Call it after rolling back the job's own work; the caller commits.
     """
     row = scope.get(model, id=int(row_id))
-    if row.status in ("queued", "running"):
-        row.status = "failed"
-        row.error = type(exc).__name__[:255]
-        row.finished_at = utcnow()
-        scope.session.flush()
+    if row.status not in ("queued", "running"):
+        return row  # already recorded (the job marked itself failed)
+    row.status = "failed"
+    row.error = type(exc).__name__[:255]
+    row.finished_at = utcnow()
+    scope.session.flush()
     log.error(
         "%s %s of tenant %s failed: %s",
         model.__name__,
