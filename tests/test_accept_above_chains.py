@@ -179,3 +179,16 @@ def test_another_tenants_job_is_not_found(app, family, login):
     client = app.test_client()
     assert login(client, "officer@nordlys.test").status_code == 302
     assert client.get(f"/privacy/duplicates/accepts/{job_id}").status_code == 404
+
+
+def test_a_job_past_its_timeout_shows_as_failed(app, login):
+    with app.app_context():
+        job = bulk_accept.start(scope_of(app, "fjord"), "user:1", 0.9)
+        job.status = "running"
+        job.created_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+        db.session.commit()
+    client = app.test_client()
+    assert login(client, OFFICER).status_code == 302
+    page = client.get("/privacy/duplicates").get_data(as_text=True)
+    assert 'data-status="failed"' in page and "failed, nothing was linked" in page
+    assert "/privacy/duplicates/accepts/" not in page  # nothing left to poll

@@ -45,11 +45,10 @@ def start(scope: TenantScope, actor: str, min_score: float) -> AcceptJob:
 
     :raises InvalidInput: if *min_score* is not a number in [0, 1].
     """
-    duplicates.count_above(scope, min_score)  # validates the score
     job = AcceptJob(
         tenant_key=scope.tenant,
         status=QUEUED,
-        min_score=float(min_score),
+        min_score=duplicates.check_score(min_score),
         actor=actor,
         accepted=0,
         held=0,
@@ -112,8 +111,5 @@ def is_stale(job: AcceptJob) -> bool:
 
     if job.status not in (QUEUED, RUNNING):
         return False
-    created = job.created_at
-    if created.tzinfo is None:  # SQLite gives naive datetimes back
-        created = created.replace(tzinfo=dt.UTC)
     limit = dt.timedelta(seconds=int(config_value("JOB_TIMEOUT")))
-    return utcnow() - created > limit
+    return job_rows.age(job.created_at) > limit

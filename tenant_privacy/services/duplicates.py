@@ -59,6 +59,7 @@ __all__ = [
     "REJECTED",
     "accept",
     "accept_above",
+    "check_score",
     "count_above",
     "fingerprint",
     "index_outdated",
@@ -186,10 +187,7 @@ def is_stale(scan: ScanJob) -> bool:
     if scan.status not in ("queued", "running"):
         return False
     limit = dt.timedelta(minutes=float(config_value("SCAN_STALE_MINUTES")))
-    seen = scan.heartbeat_at or scan.created_at
-    if seen.tzinfo is None:  # SQLite hands back naive UTC datetimes
-        seen = seen.replace(tzinfo=dt.UTC)
-    return utcnow() - seen > limit
+    return job_rows.age(scan.heartbeat_at or scan.created_at) > limit
 
 
 def scan_phase(scan: ScanJob) -> str:
@@ -619,7 +617,11 @@ def reject(scope: TenantScope, actor: str, suggestion_id: int | str) -> MatchSug
     return s
 
 
-def _check_score(min_score: float) -> float:
+def check_score(min_score: float) -> float:
+    """*min_score* as a float in [0, 1].
+
+    :raises InvalidInput: if it is not a number in [0, 1].
+    """
     try:
         value = float(min_score)
     except (TypeError, ValueError) as exc:
@@ -634,7 +636,7 @@ def _above(scope: TenantScope, min_score: float) -> sa.Select[tuple[MatchSuggest
         scope.select(MatchSuggestion)
         .where(
             MatchSuggestion.status == PENDING,
-            MatchSuggestion.score >= _check_score(min_score),
+            MatchSuggestion.score >= check_score(min_score),
         )
         .order_by(MatchSuggestion.score.desc(), MatchSuggestion.id)
     )

@@ -1,4 +1,5 @@
-"""The rows that track background jobs (scans, accept runs): marking one failed.
+"""The rows that track background jobs (scans, accept runs): their age, and
+marking one failed.
 
 A failed job keeps only the class name of its error: the message of a database or
 matching error may quote personal data, and job rows and logs hold ids only.
@@ -6,6 +7,7 @@ matching error may quote personal data, and job rows and logs hold ids only.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import typing as t
 
@@ -16,7 +18,14 @@ if t.TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["mark_failed"]
+__all__ = ["age", "mark_failed"]
+
+
+def age(when: dt.datetime) -> dt.timedelta:
+    """How long ago *when* was (SQLite hands back naive datetimes: read as UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return utcnow() - when
 
 
 def mark_failed(
