@@ -192,3 +192,20 @@ def test_a_job_past_its_timeout_shows_as_failed(app, login):
     page = client.get("/privacy/duplicates").get_data(as_text=True)
     assert 'data-status="failed"' in page and "failed, nothing was linked" in page
     assert "/privacy/duplicates/accepts/" not in page  # nothing left to poll
+
+
+def test_long_id_lists_are_read_in_bounded_pieces(app, family, monkeypatch):
+    from tenant_privacy.store import scope as scope_module
+
+    with app.app_context():
+        scope = scope_of(app, "fjord")
+        linking.link_records(scope, "user:1", [family["bridge"], family["son"]])
+        db.session.commit()
+        whole = duplicates.plan_above(scope, 0.9)
+        refs = [family[k] for k in ("father", "son", "bridge", "kari", "kari2")]
+        links = scope.links_of(refs)
+        members = scope.subject_links({link.subject_id for link in links.values()})
+        monkeypatch.setattr(scope_module, "MAX_IN", 2)
+        assert duplicates.plan_above(scope, 0.9) == whole
+        assert scope.links_of(refs) == links
+        assert scope.subject_links({lk.subject_id for lk in links.values()}) == members

@@ -13,8 +13,6 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-import sqlalchemy as sa
-
 from .. import matching
 from ..matching.scoring import FIRST_CONFLICT
 from ..models import SubjectRecord
@@ -45,8 +43,6 @@ CONFLICT_BELOW: dict[str, float] = {
 }
 #: Most records of one subject that are compared (larger subjects: the first ones).
 MAX_GROUP = 50
-#: Ids per ``IN (...)`` list when reading the grouping of many records.
-CHUNK = mi.READ_CHUNK
 
 
 @dataclass(frozen=True)
@@ -193,26 +189,8 @@ def _members_of_subjects(
     scope: TenantScope, refs: t.Iterable[RecordRef]
 ) -> list[list[RecordRef]]:
     """Every record of each subject that one of *refs* belongs to, one list each."""
-    by_source: dict[str, list[str]] = {}
-    for source_key, record_id in refs:
-        by_source.setdefault(source_key, []).append(record_id)
-    subject_ids: set[int] = set()
-    for source_key, ids in by_source.items():
-        for start in range(0, len(ids), CHUNK):
-            stmt = sa.select(SubjectRecord.subject_id).where(
-                SubjectRecord.tenant_key == scope.tenant,
-                SubjectRecord.source_key == source_key,
-                SubjectRecord.record_id.in_(ids[start : start + CHUNK]),
-            )
-            subject_ids.update(scope.session.scalars(stmt))
+    subject_ids = {link.subject_id for link in scope.links_of(refs).values()}
     out: dict[int, list[RecordRef]] = {}
-    wanted = sorted(subject_ids)
-    for start in range(0, len(wanted), CHUNK):
-        stmt = (
-            scope.select(SubjectRecord)
-            .where(SubjectRecord.subject_id.in_(wanted[start : start + CHUNK]))
-            .order_by(SubjectRecord.source_key, SubjectRecord.record_id)
-        )
-        for row in scope.session.scalars(stmt):
-            out.setdefault(row.subject_id, []).append(row.ref)
+    for link in scope.subject_links(subject_ids):
+        out.setdefault(link.subject_id, []).append(link.ref)
     return list(out.values())

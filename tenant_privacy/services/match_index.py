@@ -24,6 +24,7 @@ from ..models import BlockingKey
 from ..models import MatchRecord
 from ..models import MatchSuggestion
 from ..models import utcnow
+from ..store.scope import chunks
 
 if t.TYPE_CHECKING:
     from ..registry import PersonSource
@@ -31,8 +32,6 @@ if t.TYPE_CHECKING:
 
 RecordRef = tuple[str, str]
 
-#: Ids per ``IN (...)`` list when reading many host records at once.
-READ_CHUNK = 1000
 #: At most this many stored records (those sharing most keys) are scored against
 #: one new registration.
 MAX_CANDIDATES = 200
@@ -157,12 +156,9 @@ def read_refs(
         except NotFound:
             continue
         stmt = identity_select(scope, source)
-        wanted = coerce_ids(source, ids)
-        # bounded IN lists: SQLite refuses more than 32,766 parameters
-        for start in range(0, len(wanted), READ_CHUNK):
-            chunk = wanted[start : start + READ_CHUNK]
+        for part in chunks(coerce_ids(source, ids)):
             rows = scope.session.scalars(
-                stmt.where(source.column(source.id_column).in_(chunk))
+                stmt.where(source.column(source.id_column).in_(part))
             )
             out.extend(read_row(scope, source, row, region) for row in rows)
     return out

@@ -26,6 +26,21 @@ if t.TYPE_CHECKING:
     from ..registry import SourceRegistry
 
 M = t.TypeVar("M")
+T = t.TypeVar("T")
+
+#: Most values in one ``IN (...)`` list: SQLite refuses more than 32,766
+#: parameters in a statement, and long lists plan badly anywhere.
+MAX_IN = 1000
+
+
+def chunks(items: t.Sequence[T], size: int | None = None) -> t.Iterator[t.Sequence[T]]:
+    """*items* in consecutive slices of at most *size* (:data:`MAX_IN`; none when
+    empty)."""
+    size = size or MAX_IN
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 RecordRef = tuple[str, str]
 
 
@@ -228,39 +243,44 @@ class TenantScope:
 
         :param fresh: reload rows already in the session (after taking a lock).
         """
-        by_source: dict[str, set[str]] = defaultdict(set)
-        for source_key, record_id in refs:
-            by_source[str(source_key)].add(str(record_id))
-        if not by_source:
-            return {}
-        clauses = [
-            sa.and_(SubjectRecord.source_key == key, SubjectRecord.record_id.in_(ids))
-            for key, ids in by_source.items()
-        ]
-        stmt = self.select(SubjectRecord).where(sa.or_(*clauses))
-        if fresh:
-            stmt = stmt.execution_options(populate_existing=True)
-        return {link.ref: link for link in self.session.scalars(stmt)}
+        wanted = sorted({(str(key), str(rid)) for key, rid in refs})
+        found: dict[RecordRef, SubjectRecord] = {}
+        for part in chunks(wanted):  # one statement unless there are very many
+            by_source: dict[str, list[str]] = defaultdict(list)
+            for source_key, record_id in part:
+                by_source[source_key].append(record_id)
+            clauses = [
+                sa.and_(
+                    SubjectRecord.source_key == key, SubjectRecord.record_id.in_(ids)
+                )
+                for key, ids in by_source.items()
+            ]
+            stmt = self.select(SubjectRecord).where(sa.or_(*clauses))
+            if fresh:
+                stmt = stmt.execution_options(populate_existing=True)
+            found.update((link.ref, link) for link in self.session.scalars(stmt))
+        return found
 
     def subject_links(
         self, subject_ids: t.Iterable[int], *, fresh: bool = False
     ) -> list[SubjectRecord]:
         """Link rows of the subjects *subject_ids* of this tenant, in a stable order."""
         ids = sorted({int(i) for i in subject_ids})
-        if not ids:
-            return []
-        stmt = (
-            self.select(SubjectRecord)
-            .where(SubjectRecord.subject_id.in_(ids))
-            .order_by(
-                SubjectRecord.subject_id,
-                SubjectRecord.source_key,
-                SubjectRecord.record_id,
+        out: list[SubjectRecord] = []
+        for part in chunks(ids):  # ascending ids: the order holds across chunks
+            stmt = (
+                self.select(SubjectRecord)
+                .where(SubjectRecord.subject_id.in_(part))
+                .order_by(
+                    SubjectRecord.subject_id,
+                    SubjectRecord.source_key,
+                    SubjectRecord.record_id,
+                )
             )
-        )
-        if fresh:
-            stmt = stmt.execution_options(populate_existing=True)
-        return list(self.session.scalars(stmt))
+            if fresh:
+                stmt = stmt.execution_options(populate_existing=True)
+            out.extend(self.session.scalars(stmt))
+        return out
 
     def subject_refs(self, subject: Subject) -> list[RecordRef]:
         """Record refs linked to *subject*, ordered by source key and id."""
