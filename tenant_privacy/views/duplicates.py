@@ -342,7 +342,7 @@ def register(bp: Blueprint) -> None:
             bulk_accept.enqueue(job)
         except Exception as exc:  # noqa: BLE001 - the job row says why; none linked
             current_privacy.session.rollback()
-            failed = job_rows.mark_failed(request_scope(), AcceptJob, job_id, exc)
+            failed = job_rows.mark_failed(scope, AcceptJob, job_id, exc)
             scope.session.commit()
             if failed.error in bulk_accept.CHANGED_MEANWHILE:
                 message = gettext("Nothing was linked: the records changed meanwhile.")
@@ -350,7 +350,7 @@ def register(bp: Blueprint) -> None:
                 message = gettext("Linking failed; nothing was linked.")
             flash(message, "error")
             return redirect(url_for(_endpoint("duplicates")))
-        job = request_scope().get(AcceptJob, id=job_id)
+        job = scope.get(AcceptJob, id=job_id)
         if job.status == "done":  # run inline
             flash(accepted_message(job.accepted), "success")
             if job.held:
