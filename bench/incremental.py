@@ -42,6 +42,7 @@ def main() -> None:
     from demo.models import Contact
     from demo.models import Lead
     from demo.models import db
+    from tenant_privacy.jobs.duplicates import scan_job
     from tenant_privacy.matching.synthetic import generate_registrations
     from tenant_privacy.models import BlockingKey
     from tenant_privacy.services import duplicates
@@ -73,8 +74,7 @@ def main() -> None:
             started = time.perf_counter()
             scan = duplicates.start_scan(scope, "system")
             db.session.commit()
-            suggestions = duplicates.run_scan(scope, scan, commit=True)
-            db.session.commit()
+            suggestions = scan_job(TENANT, scan.id)
             scan_s = round(time.perf_counter() - started, 2)
         keys = count_keys()
         contact_ids = list(

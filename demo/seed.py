@@ -353,14 +353,10 @@ def _local_details(rng: random.Random) -> dict[str, t.Any]:
 
 
 def _enable_module(users: dict[str, dict[str, User]]) -> None:
-    from tenant_privacy.services import tenants as tp_tenants
-
-    state = current_app.extensions["tenant_privacy"]
-    rights = state.services.get("rights")
+    privacy = current_app.extensions["tenant_privacy"].extension
     for key, _name in TENANTS:
-        tp_tenants.set_enabled(db.session, key, True, "operator")
-        if rights is not None and hasattr(rights, "grant"):
-            rights.grant(key, actor="operator", user_id=str(users[key]["officer"].id))
+        privacy.enable_tenant(key)
+        privacy.grant_officer(key, str(users[key]["officer"].id))
 
 
 def seed_demo(contacts_per_tenant: int = 300, *, rng_seed: int = 7) -> None:

@@ -10,11 +10,11 @@ from .errors import AccessDenied
 from .errors import NotFound
 from .errors import PrivacyError
 from .errors import RegistryError
-from .extension import Actor
-from .extension import TenantInfo
 from .extension import TenantPrivacy
 from .extension import alembic_include_name
 from .extension import migrations_path
+from .host import Actor
+from .host import TenantInfo
 from .i18n import lazy_gettext
 from .models import metadata
 from .registry import PersonSource

@@ -47,14 +47,19 @@ DEFAULTS: dict[str, t.Any] = {
 }
 
 
-def config_value(name: str, app: t.Any = None) -> t.Any:
-    """Return ``TENANT_PRIVACY_<name>`` of *app* (default: the current app).
+def config_value(name: str, config: t.Mapping[str, t.Any] | None = None) -> t.Any:
+    """Return ``TENANT_PRIVACY_<name>`` from *config*, else its default.
+
+    *config* is an app's configuration (``app.config``) or any mapping of such keys;
+    services are handed one (``scope.config``). Only entry points (views, CLI
+    commands, jobs) may leave it out to read the current app's.
 
     :raises ConfigError: if *name* is not a known key, so typos fail loudly.
     """
     if name not in DEFAULTS:
         raise ConfigError(f"unknown tenant_privacy config key {name!r}")
-    config = (app or current_app).config
+    if config is None:
+        config = current_app.config
     return config.get(PREFIX + name, DEFAULTS[name])
 
 

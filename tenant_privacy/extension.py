@@ -4,112 +4,34 @@ from __future__ import annotations
 
 import pathlib
 import typing as t
-from dataclasses import dataclass
-from dataclasses import field
 
 from flask import Flask
+from flask import current_app
 from flask import g
 from flask import request
 
 from . import config as cfg
+from . import i18n
+from .cli import privacy_cli
+from .config import config_value
 from .errors import ConfigError
+from .hooks import automatch
+from .host import HostDirectory
+from .jobs.runner import make_job_runner
 from .models import metadata
 from .registry import PersonSource
 from .registry import RelatedSource
 from .registry import Source
 from .registry import SourceRegistry
-from .store.scope import TenantScope
+from .services import rights
+from .services import tenants
+from .state import PrivacyState
+from .views import register_views
 
 if t.TYPE_CHECKING:
     from flask_sqlalchemy import SQLAlchemy
-    from sqlalchemy import orm
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
-
-
-@dataclass(frozen=True)
-class Actor:
-    """Who acts: a staff user of a tenant, as the host describes them.
-
-    :param id: opaque, stable user id (it goes into audit rows and Casbin rules).
-    :param tenant: the tenant key the user belongs to (None for the operator).
-    :param label: display name for pages (never written to the audit trail).
-    :param email: login email, used by CLI look-ups.
-    :param is_tenant_admin: may grant and revoke the module role in their tenant.
-    :param is_operator: the SaaS operator, above all tenants.
-    :param language: preferred UI language, or None for the browser's.
-    :param person_ref: ``(source_key, record_id)`` of the user's own person record.
-    """
-
-    id: str
-    tenant: str | None
-    label: str = ""
-    email: str = ""
-    is_tenant_admin: bool = False
-    is_operator: bool = False
-    language: str | None = None
-    person_ref: tuple[str, str] | None = None
-
-
-@dataclass(frozen=True)
-class TenantInfo:
-    """A tenant as the host names it."""
-
-    key: str
-    name: str
-
-
-@dataclass
-class PrivacyState:
-    """Per-app state, kept in ``app.extensions["tenant_privacy"]``."""
-
-    extension: TenantPrivacy
-    db: SQLAlchemy
-    registry: SourceRegistry
-    services: dict[str, t.Any] = field(default_factory=dict)
-
-    @property
-    def session(self) -> orm.scoped_session[t.Any]:
-        """The host's session; our tables share its transaction."""
-        return self.db.session
-
-    def scope(self, tenant: str) -> TenantScope:
-        """A :class:`TenantScope` of *tenant* over the host's session."""
-        return TenantScope(self.db.session, tenant, self.registry)
-
-    def load_tenant(self) -> str | None:
-        """The current tenant key from the host's ``tenant_loader``."""
-        loader = self.extension._tenant_loader
-        return loader() if loader else None
-
-    def load_actor(self) -> Actor | None:
-        """The current actor from the host's ``actor_loader``."""
-        loader = self.extension._actor_loader
-        return loader() if loader else None
-
-    def tenants(self) -> list[TenantInfo]:
-        """Every tenant of the host, from ``tenants_loader``."""
-        loader = self.extension._tenants_loader
-        return [
-            TenantInfo(*item) if not isinstance(item, TenantInfo) else item
-            for item in (loader() if loader else [])
-        ]
-
-    def tenant_info(self, key: str) -> TenantInfo | None:
-        """The tenant *key*, or None if the host has no such tenant."""
-        return next((t_ for t_ in self.tenants() if t_.key == key), None)
-
-    def staff(self, tenant: str) -> list[Actor]:
-        """The staff users of *tenant*, from ``staff_loader``."""
-        loader = self.extension._staff_loader
-        return [a for a in (loader(tenant) if loader else []) if a.tenant == tenant]
-
-    def find_staff(self, tenant: str, email: str) -> Actor | None:
-        """The staff user of *tenant* with login *email* (case-insensitive), or None."""
-        wanted = email.strip().casefold()
-        return next(
-            (a for a in self.staff(tenant) if a.email.casefold() == wanted), None
-        )
 
 
 class TenantPrivacy:
@@ -127,32 +49,29 @@ class TenantPrivacy:
     def __init__(self, app: Flask | None = None, *, db: SQLAlchemy | None = None):
         self.db = db
         self.registry = SourceRegistry()
-        self._tenant_loader: t.Callable[[], str | None] | None = None
-        self._actor_loader: t.Callable[[], Actor | None] | None = None
-        self._tenants_loader: t.Callable[[], t.Iterable[t.Any]] | None = None
-        self._staff_loader: t.Callable[[str], t.Iterable[Actor]] | None = None
+        self.host = HostDirectory()
         if app is not None:
             self.init_app(app)
 
     # -- host callbacks ---------------------------------------------------------------
     def tenant_loader(self, func: F) -> F:
         """Register ``func() -> str | None``: the current request's tenant key."""
-        self._tenant_loader = func
+        self.host.tenant_loader = func
         return func
 
     def actor_loader(self, func: F) -> F:
         """Register ``func() -> Actor | None``: who is logged in."""
-        self._actor_loader = func
+        self.host.actor_loader = func
         return func
 
     def tenants_loader(self, func: F) -> F:
         """Register ``func() -> iterable of (key, name)``: every tenant of the host."""
-        self._tenants_loader = func
+        self.host.tenants_loader = func
         return func
 
     def staff_loader(self, func: F) -> F:
         """Register ``func(tenant) -> iterable of Actor``: the staff of one tenant."""
-        self._staff_loader = func
+        self.host.staff_loader = func
         return func
 
     # -- sources ----------------------------------------------------------------------
@@ -187,20 +106,21 @@ class TenantPrivacy:
         cfg.apply_defaults(app.config)
         cfg.validate(app.config)
         self.registry.freeze()
-        state = PrivacyState(extension=self, db=self.db, registry=self.registry)
-
-        from . import i18n
-        from .services import install_services
-        from .views import register_views
-
+        state = PrivacyState(
+            extension=self,
+            db=self.db,
+            registry=self.registry,
+            host=self.host,
+            config=app.config,
+            rights=rights.RightsManager(app.config, self.host),
+            jobs=make_job_runner(app.config),
+        )
         i18n.install(app, state)
-        install_services(app, state)
-        if app.config[cfg.PREFIX + "REGISTER_BLUEPRINT"]:
+        automatch.watch_person_sources(state)
+        if config_value("REGISTER_BLUEPRINT", app.config):
             register_views(app, state)
-        cli_name = app.config[cfg.PREFIX + "CLI_NAME"]
+        cli_name = config_value("CLI_NAME", app.config)
         if cli_name:
-            from .cli import privacy_cli
-
             app.cli.add_command(privacy_cli, name=cli_name)
 
         @app.before_request
@@ -208,6 +128,32 @@ class TenantPrivacy:
             g._tenant_privacy_request_id = request.headers.get("X-Request-ID")
 
         app.extensions["tenant_privacy"] = state
+
+    @staticmethod
+    def _state() -> PrivacyState:
+        return t.cast(PrivacyState, current_app.extensions["tenant_privacy"])
+
+    def enable_tenant(
+        self, tenant: str, enabled: bool = True, *, actor: str = "operator"
+    ) -> bool:
+        """Switch the module on (or off) for *tenant* in the current app, audited;
+        True if that changed anything. Flushes; the caller commits.
+
+        :raises UnknownTenant: if the host's ``tenants_loader`` has no such tenant.
+        """
+        state = self._state()
+        return tenants.set_enabled(state.scope(tenant), self.host, enabled, actor)
+
+    def grant_officer(
+        self, tenant: str, user_id: str, *, actor: str = "operator"
+    ) -> bool:
+        """Give staff user *user_id* the privacy-officer role in *tenant*, audited;
+        True if that changed anything. Flushes; the caller commits.
+
+        :raises UnknownTenant: no such tenant. :raises NotFound: no such staff user.
+        """
+        state = self._state()
+        return state.rights.grant(state.session, tenant, actor, str(user_id))
 
     def match_record(self, tenant: str, source_key: str, record_id: str) -> None:
         """Match one person record against its tenant, without a rescan.
@@ -219,10 +165,8 @@ class TenantPrivacy:
 
         .. versionadded:: 0.1
         """
-        from . import jobs
-
-        jobs.enqueue(
-            "tenant_privacy.services.duplicates.match_record_job",
+        self._state().jobs.enqueue(
+            "match_record",
             tenant=tenant,
             source_key=source_key,
             record_id=str(record_id),

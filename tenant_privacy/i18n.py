@@ -10,8 +10,13 @@ import pathlib
 import typing as t
 
 import flask_babel
+from flask import has_request_context
+from flask import request
 from flask_babel import Domain
 from flask_babel import LazyString
+
+from .config import config_value
+from .proxies import get_actor
 
 TRANSLATIONS_DIR = pathlib.Path(__file__).parent / "translations"
 
@@ -49,21 +54,14 @@ def select_locale() -> str | None:
     Outside a request (CLI commands, jobs) there is neither, so it answers the
     configured ``TENANT_PRIVACY_DEFAULT_LANGUAGE``.
     """
-    from flask import current_app
-    from flask import has_request_context
-    from flask import request
-
-    from .config import config_value
-    from .proxies import get_actor
-
     if not has_request_context():
-        return config_value("DEFAULT_LANGUAGE", current_app)
+        return config_value("DEFAULT_LANGUAGE")
     languages = list(config_value("LANGUAGES"))
     actor = get_actor()
     if actor is not None and actor.language in languages:
         return actor.language
     return request.accept_languages.best_match(languages) or config_value(
-        "DEFAULT_LANGUAGE", current_app
+        "DEFAULT_LANGUAGE"
     )
 
 

@@ -28,12 +28,13 @@ def scope(app: Flask, tenant: str) -> t.Any:
 
 def scan(app: Flask, tenant: str, actor: str = "operator") -> int:
     """Run a full scan of *tenant* inline (as the job would); the scan id."""
+    from tenant_privacy.jobs.duplicates import scan_job
     from tenant_privacy.services import duplicates
 
     with app.app_context():
         job = duplicates.start_scan(scope(app, tenant), actor)
         db.session.commit()
-        duplicates.run_scan_job(tenant, job.id)
+        scan_job(tenant, job.id)
         return job.id
 
 

@@ -16,7 +16,6 @@ import sqlalchemy as sa
 
 from demo.models import db
 from tenant_privacy.models import MatchSuggestion
-from tenant_privacy.services import bulk_accept
 from tenant_privacy.services import duplicates
 from tenant_privacy.services import linking
 from tests.conftest import seed
@@ -140,7 +139,7 @@ def test_the_page_runs_the_bulk_accept_as_a_job(app, family, login):
     data = {"min_score": "0.9", "confirm": "1"}
     client.post("/privacy/duplicates/accept-above", data=data)
     with app.app_context():
-        job = bulk_accept.latest(scope_of(app, "fjord"))
+        job = duplicates.latest_accept_run(scope_of(app, "fjord"))
         assert (job.status, job.accepted, job.held) == ("done", 2, 1)
         assert job.actor.startswith("user:") and job.min_score == 0.9
     page = client.get("/privacy/duplicates").get_data(as_text=True)
@@ -165,7 +164,7 @@ def test_a_failed_bulk_accept_links_nothing_and_says_so(
     assert "Linking failed; nothing was linked." in page
     assert "failed, nothing was linked" in page
     with app.app_context():
-        job = bulk_accept.latest(scope_of(app, "fjord"))
+        job = duplicates.latest_accept_run(scope_of(app, "fjord"))
         assert (job.status, job.error) == ("failed", "RuntimeError")
         assert not grouping(db.session, "fjord")
         assert {_status(i) for i in family["ids"].values()} == {"pending"}
@@ -173,7 +172,7 @@ def test_a_failed_bulk_accept_links_nothing_and_says_so(
 
 def test_another_tenants_job_is_not_found(app, family, login):
     with app.app_context():
-        job = bulk_accept.start(scope_of(app, "fjord"), "user:1", 0.9)
+        job = duplicates.start_accept(scope_of(app, "fjord"), "user:1", 0.9)
         db.session.commit()
         job_id = job.id
     client = app.test_client()
@@ -183,7 +182,7 @@ def test_another_tenants_job_is_not_found(app, family, login):
 
 def test_a_job_past_its_timeout_shows_as_failed(app, login):
     with app.app_context():
-        job = bulk_accept.start(scope_of(app, "fjord"), "user:1", 0.9)
+        job = duplicates.start_accept(scope_of(app, "fjord"), "user:1", 0.9)
         job.status = "running"
         job.created_at = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
         db.session.commit()

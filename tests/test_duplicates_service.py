@@ -10,8 +10,10 @@ import sqlalchemy as sa
 
 from demo.models import Contact
 from demo.models import db
+from tenant_privacy import matching
 from tenant_privacy.errors import InvalidInput
 from tenant_privacy.errors import NotFound
+from tenant_privacy.jobs.duplicates import scan_job
 from tenant_privacy.models import BlockingKey
 from tenant_privacy.models import MatchRecord
 from tenant_privacy.models import MatchSuggestion
@@ -19,7 +21,8 @@ from tenant_privacy.models import MergeRecord
 from tenant_privacy.models import ScanJob
 from tenant_privacy.services import duplicates
 from tenant_privacy.services import linking
-from tenant_privacy.services import match_index
+from tenant_privacy.services.duplicates import index as match_index
+from tenant_privacy.services.duplicates import scans
 from tests import duplicates_helpers as h
 from tests.conftest import seed
 
@@ -131,35 +134,6 @@ def test_a_new_matcher_version_does_not_reopen_a_rejected_pair(quiet_app, monkey
         assert target.id not in {s.id for s in found}
     (row,) = [r for r in h.suggestions(app, "fjord") if r.id == target.id]
     assert row.status == "rejected"
-
-
-def test_a_rejection_stored_by_an_earlier_build_is_recognised(quiet_app):
-    app = quiet_app
-    target = _reject_first_contact_pair(app)
-    refs = [(target.a_source, target.a_id), (target.b_source, target.b_id)]
-    with app.app_context():
-        scope = h.scope(app, "fjord")
-        nrs = {
-            match_index.split_ref(nr.id): nr
-            for nr in match_index.load_refs(scope, refs, "NO")
-        }
-        # earlier builds stored a digest of the normalised identity
-        legacy = [match_index.legacy_fingerprint(nrs[ref]) for ref in refs]
-        row = db.session.get(MatchSuggestion, target.id)
-        row.a_fingerprint, row.b_fingerprint = legacy
-        db.session.commit()
-    h.scan(app, "fjord")
-    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == target.id]
-    assert row.status == "rejected"
-    # recognised once, then stamped with today's fingerprints
-    assert row.a_fingerprint.startswith("r:") and row.b_fingerprint.startswith("r:")
-    with app.app_context():
-        row = db.session.get(MatchSuggestion, target.id)
-        row.a_fingerprint = "0" * 64  # an earlier build's print of other values
-        db.session.commit()
-    h.scan(app, "fjord")
-    (row,) = [r for r in h.suggestions(app, "fjord") if r.id == target.id]
-    assert row.status == "pending"
 
 
 def test_same_person_in_two_tenants_is_never_suggested(quiet_app):
@@ -300,10 +274,8 @@ def test_host_commit_triggers_incremental_match(app):
 
 
 def test_hook_skips_tenants_where_the_module_is_off(app):
-    from tenant_privacy.services import tenants
-
     with app.app_context():
-        tenants.set_enabled(db.session, "nordlys", False, "operator")
+        app.extensions["tenant_privacy"].extension.enable_tenant("nordlys", False)
         db.session.commit()
     before = len(h.suggestions(app, "nordlys"))
     h.copy_as_lead(app, h.first_contact(app, "nordlys"))
@@ -318,18 +290,19 @@ def test_a_failing_scan_is_marked_failed_and_keeps_suggestions(quiet_app, monkey
     def broken(*args, **kwargs):
         raise RuntimeError("ola.nordmann@example.com")  # never stored
 
-    monkeypatch.setattr(duplicates.matching, "scan_duplicates", broken)
+    monkeypatch.setattr(matching, "scan_duplicates", broken)
     with app.app_context():
         job = duplicates.start_scan(h.scope(app, "fjord"), "user:1")
         db.session.commit()
         scan_id = job.id
         with pytest.raises(RuntimeError):
-            duplicates.run_scan_job("fjord", scan_id)
+            scan_job("fjord", scan_id)
     row = h.scan_row(app, scan_id)
     assert row.status == "failed" and row.error == "RuntimeError"
     assert [(r.id, r.status, r.score) for r in h.suggestions(app, "fjord")] == before
     with app.app_context():  # a failed scan is not re-run by a duplicate job
-        assert duplicates.run_scan_job("fjord", scan_id) == 0
+        assert scan_job("fjord", scan_id) is None
+    assert h.scan_row(app, scan_id).status == "failed"
 
 
 def test_public_match_record_matches_a_row_written_outside_the_session(quiet_app):
@@ -426,19 +399,19 @@ def test_scan_phase_tells_reading_from_comparing(quiet_app, monkeypatch):
     """The page says what a running scan does: while records are read its count
     advances; once all are read it compares (the count stays at the total)."""
     app = quiet_app
-    monkeypatch.setattr(duplicates, "SCAN_BATCH", 10)
+    monkeypatch.setattr(scans, "SCAN_BATCH", 10)
     seen: list[str] = []
     with app.app_context():
         scope = h.scope(app, "fjord")
         scan = duplicates.start_scan(scope, "operator")
         db.session.commit()
-        assert duplicates.scan_phase(scan) == "queued"
-        duplicates.run_scan(
-            scope,
-            scan,
-            progress=lambda done, total: seen.append(duplicates.scan_phase(scan)),
+        config = scope.config
+        assert duplicates.scan_phase(scan, config) == "queued"
+        scan_job(
+            "fjord",
+            scan.id,
+            report=lambda done, total: seen.append(duplicates.scan_phase(scan, config)),
         )
-        db.session.commit()
-        assert duplicates.scan_phase(scan) == "done"
+        assert duplicates.scan_phase(scan, config) == "done"
     assert len(seen) > 2
     assert set(seen[:-1]) == {"reading"} and seen[-1] == "comparing"

@@ -266,7 +266,7 @@ def _chain(app) -> tuple[int, dict[str, str]]:
 
 
 def test_review_page_warns_what_else_linking_joins(app, officer):
-    from tenant_privacy.services.link_preview import link_preview
+    from tenant_privacy.services.duplicates import link_preview
 
     suggestion_id, ids = _chain(app)
     with app.app_context():

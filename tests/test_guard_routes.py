@@ -170,12 +170,11 @@ def test_holders_pass_the_guard(app, login) -> None:
 
 def test_disabled_tenant_answers_404(app, login) -> None:
     from demo.models import db
-    from tenant_privacy.services import tenants
 
     objects = _fjord_objects(app)
     routes = _routes(app, objects)
     with app.app_context():
-        tenants.set_enabled(db.session, "fjord", False, "operator")
+        app.extensions["tenant_privacy"].extension.enable_tenant("fjord", False)
         db.session.commit()
     users = {
         guard_mod.OFFICER: _client(app, login, "officer@fjord.test"),

@@ -7,6 +7,7 @@ import threading
 import pytest
 import sqlalchemy as sa
 
+from demo.models import db
 from tenant_privacy.errors import NotFound
 from tenant_privacy.errors import UnknownTenant
 from tenant_privacy.models import AuditEvent
@@ -23,18 +24,18 @@ def _user_id(email: str) -> str:
 
 
 def _rights(app):
-    return app.extensions["tenant_privacy"].services["rights"]
+    return app.extensions["tenant_privacy"].rights
 
 
 def test_seed_grants_officer_only(app) -> None:
     with app.app_context():
         rights = _rights(app)
         officer = _user_id("officer@fjord.test")
-        assert rights.is_officer("fjord", officer)
-        assert not rights.is_officer("fjord", _user_id("staff@fjord.test"))
-        assert not rights.is_officer("fjord", _user_id("admin@fjord.test"))
-        assert not rights.is_officer("nordlys", officer)
-        assert rights.officers("fjord") == [officer]
+        assert rights.is_officer(db.session, "fjord", officer)
+        assert not rights.is_officer(db.session, "fjord", _user_id("staff@fjord.test"))
+        assert not rights.is_officer(db.session, "fjord", _user_id("admin@fjord.test"))
+        assert not rights.is_officer(db.session, "nordlys", officer)
+        assert rights.officers(db.session, "fjord") == [officer]
 
 
 def test_grant_and_revoke_are_audited_and_idempotent(app) -> None:
@@ -43,14 +44,14 @@ def test_grant_and_revoke_are_audited_and_idempotent(app) -> None:
     with app.app_context():
         rights = _rights(app)
         staff = _user_id("staff@fjord.test")
-        assert rights.grant("fjord", "user:1", staff) is True
-        assert rights.grant("fjord", "user:1", staff) is False
+        assert rights.grant(db.session, "fjord", "user:1", staff) is True
+        assert rights.grant(db.session, "fjord", "user:1", staff) is False
         db.session.commit()
-        assert rights.is_officer("fjord", staff)
-        assert rights.revoke("fjord", "operator", staff) is True
-        assert rights.revoke("fjord", "operator", staff) is False
+        assert rights.is_officer(db.session, "fjord", staff)
+        assert rights.revoke(db.session, "fjord", "operator", staff) is True
+        assert rights.revoke(db.session, "fjord", "operator", staff) is False
         db.session.commit()
-        assert not rights.is_officer("fjord", staff)
+        assert not rights.is_officer(db.session, "fjord", staff)
         events = db.session.scalars(
             sa.select(AuditEvent)
             .where(AuditEvent.tenant_key == "fjord", AuditEvent.action.like("role.%"))
@@ -68,9 +69,11 @@ def test_grant_checks_membership(app) -> None:
     with app.app_context():
         rights = _rights(app)
         with pytest.raises(NotFound):
-            rights.grant("fjord", "operator", _user_id("staff@nordlys.test"))
+            rights.grant(
+                db.session, "fjord", "operator", _user_id("staff@nordlys.test")
+            )
         with pytest.raises(UnknownTenant):
-            rights.grant("nowhere", "operator", "1")
+            rights.grant(db.session, "nowhere", "operator", "1")
         assert (
             db.session.scalar(
                 sa.select(sa.func.count())
@@ -88,13 +91,15 @@ def test_rolled_back_grant_leaves_nothing(app) -> None:
         rights = _rights(app)
         staff = _user_id("staff@fjord.test")
         before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
-        rights.grant("fjord", "operator", staff)
-        assert rights.is_officer("fjord", staff)  # this transaction sees its change
+        rights.grant(db.session, "fjord", "operator", staff)
+        assert rights.is_officer(
+            db.session, "fjord", staff
+        )  # this transaction sees its change
         db.session.rollback()
-        assert not rights.is_officer("fjord", staff)
+        assert not rights.is_officer(db.session, "fjord", staff)
         after = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
         assert after == before
-        assert rights.officers("fjord") == [_user_id("officer@fjord.test")]
+        assert rights.officers(db.session, "fjord") == [_user_id("officer@fjord.test")]
 
 
 def _other_process_sees_grant(db_url: str | None, make_app, **config) -> None:
@@ -106,17 +111,19 @@ def _other_process_sees_grant(db_url: str | None, make_app, **config) -> None:
     second = make_app(url, **config)
     with second.app_context():
         staff = _user_id("staff@fjord.test")
-        assert not _rights(second).is_officer("fjord", staff)  # loaded, cached
+        assert not _rights(second).is_officer(
+            db.session, "fjord", staff
+        )  # loaded, cached
     with first.app_context():
-        assert _rights(first).grant("fjord", "operator", staff)
+        assert _rights(first).grant(db.session, "fjord", "operator", staff)
         db.session.commit()
     with second.app_context():
-        assert _rights(second).is_officer("fjord", staff)
+        assert _rights(second).is_officer(db.session, "fjord", staff)
     with first.app_context():
-        assert _rights(first).revoke("fjord", "operator", staff)
+        assert _rights(first).revoke(db.session, "fjord", "operator", staff)
         db.session.commit()
     with second.app_context():
-        assert not _rights(second).is_officer("fjord", staff)
+        assert not _rights(second).is_officer(db.session, "fjord", staff)
 
 
 def test_policy_version_in_database_syncs_apps(make_app) -> None:
@@ -131,13 +138,13 @@ def test_policy_version_in_redis_syncs_apps(make_app, redis_server) -> None:
 def test_unknown_ids_never_reach_casbin(app) -> None:
     with app.app_context():
         rights = _rights(app)
-        rights.is_officer("fjord", _user_id("officer@fjord.test"))
+        rights.is_officer(db.session, "fjord", _user_id("officer@fjord.test"))
         entry = rights._entries["fjord"]
         calls: list[tuple] = []
         real = entry.enforcer.enforce
         entry.enforcer.enforce = lambda *r: calls.append(r) or real(*r)
         for i in range(200):
-            assert not rights.is_officer("fjord", f"ghost{i}")
+            assert not rights.is_officer(db.session, "fjord", f"ghost{i}")
         assert calls == []
 
 
@@ -170,8 +177,8 @@ def test_concurrent_checks_are_safe(app) -> None:
             with app.app_context():
                 rights = _rights(app)
                 for _ in range(150):
-                    assert rights.is_officer("fjord", officer)
-                    assert not rights.is_officer("fjord", staff)
+                    assert rights.is_officer(db.session, "fjord", officer)
+                    assert not rights.is_officer(db.session, "fjord", staff)
         except BaseException as exc:  # noqa: BLE001
             errors.append(exc)
 
@@ -197,10 +204,10 @@ def test_officer_page_grant_and_revoke(app, login) -> None:
     assert b"nordlys" not in page.data
     assert client.post(f"/privacy/officers/{staff}/grant").status_code == 302
     with app.app_context():
-        assert staff in _rights(app).officers("fjord")
+        assert staff in _rights(app).officers(db.session, "fjord")
     assert client.post(f"/privacy/officers/{staff}/revoke").status_code == 302
     with app.app_context():
-        assert staff not in _rights(app).officers("fjord")
+        assert staff not in _rights(app).officers(db.session, "fjord")
     assert client.post(f"/privacy/officers/{nordlys}/grant").status_code == 404
     assert client.post("/privacy/officers/nope/grant").status_code == 404
     other = app.test_client()
@@ -252,4 +259,6 @@ def test_cli_officer_commands(app, runner) -> None:
     )
     assert refused.exit_code != 0
     with app.app_context():
-        assert _user_id("staff@fjord.test") not in _rights(app).officers("fjord")
+        assert _user_id("staff@fjord.test") not in _rights(app).officers(
+            db.session, "fjord"
+        )

@@ -11,8 +11,10 @@ import sqlalchemy as sa
 from sqlalchemy import orm
 
 from tenant_privacy.errors import ScanInProgress
+from tenant_privacy.jobs.lifecycle import run_tracked
 from tenant_privacy.models import ScanJob
 from tenant_privacy.services import duplicates
+from tenant_privacy.services.duplicates import suggestions
 from tenant_privacy.store.scope import TenantScope
 
 
@@ -81,22 +83,27 @@ def test_a_record_matched_while_a_scan_saves_its_pairs(pg_app, monkeypatch) -> N
         db.session.commit()
 
     saving = threading.Event()
-    original = duplicates._insert_new_suggestions
+    original = suggestions._insert_new
 
     def slow_insert(session, rows):  # the scan has read the stored suggestions
         saving.set()
         time.sleep(0.5)
         original(session, rows)
 
-    monkeypatch.setattr(duplicates, "_insert_new_suggestions", slow_insert)
+    monkeypatch.setattr(suggestions, "_insert_new", slow_insert)
     errors: list[BaseException] = []
 
     def scan() -> None:
         with pg_app.app_context(), orm.Session(engine) as session:
             scope = TenantScope(session, "fjord", state.registry)
             try:
-                duplicates.run_scan(scope, scope.get(ScanJob, id=scan_id))
-                session.commit()
+                run_tracked(
+                    scope,
+                    ScanJob,
+                    scan_id,
+                    lambda scan, progress: duplicates.run_scan(scope, scan, progress),
+                    commit_progress=True,
+                )
             except BaseException as exc:  # noqa: BLE001 - reported below
                 errors.append(exc)
 

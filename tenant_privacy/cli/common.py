@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import typing as t
 
@@ -22,7 +23,7 @@ def fail(message: str, code: int = 1) -> t.NoReturn:
 
 def require_tenant(tenant: str) -> str:
     """Exit with code 2 unless the host has a tenant *tenant*; return the key."""
-    if current_privacy.tenant_info(tenant) is None:
+    if current_privacy.host.tenant_info(tenant) is None:
         fail(gettext("unknown tenant %(tenant)s", tenant=repr(tenant)), EXIT_NOT_FOUND)
     return tenant
 
@@ -37,6 +38,23 @@ def confirm(yes: bool, question: str) -> None:
         agreed = False  # no answer (end of input): change nothing
     if not agreed:
         fail(gettext("aborted, nothing changed (pass --yes to skip this question)"))
+
+
+@contextlib.contextmanager
+def progress_bar(label: str) -> t.Iterator[t.Callable[[int, int], None]]:
+    """A progress bar on stderr, and the ``report(done, total)`` that moves it:
+    hand it to a job (:func:`tenant_privacy.jobs.lifecycle.run_tracked`), so
+    every long command shows progress the same way."""
+    with click.progressbar(length=1, label=label, show_pos=True) as bar:
+        shown = 0
+
+        def report(done: int, total: int) -> None:
+            nonlocal shown
+            bar.length = max(total, 1)
+            bar.update(done - shown)
+            shown = done
+
+        yield report
 
 
 yes_option = click.option(

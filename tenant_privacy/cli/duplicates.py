@@ -9,14 +9,15 @@ from ..errors import MergeConflict
 from ..errors import NotFound
 from ..errors import ScanInProgress
 from ..i18n import gettext
+from ..jobs.duplicates import scan_job
 from ..proxies import current_privacy
 from ..services import duplicates
-from ..services import job_rows
 from ..services.tenants import enabled_tenants
 from . import privacy_cli
 from .common import EXIT_NOT_FOUND
 from .common import confirm
 from .common import fail
+from .common import progress_bar
 from .common import require_tenant
 from .common import tenant_option
 from .common import yes_option
@@ -41,22 +42,10 @@ def scan(tenant: str) -> None:
         fail(gettext("a scan of this tenant is already running; wait for it to finish"))
     scope.session.commit()
     job_id = job.id
-    with click.progressbar(length=1, label=gettext("Scanning"), show_pos=True) as bar:
-        done = 0
-
-        def progress(current: int, total: int) -> None:
-            nonlocal done
-            bar.length = max(total, 1)
-            bar.update(current - done)
-            done = current
-
+    with progress_bar(gettext("Scanning")) as report:
         try:
-            stored = duplicates.run_scan(scope, job, commit=True, progress=progress)
-            scope.session.commit()
+            stored = scan_job(tenant, job_id, report=report) or 0
         except Exception as exc:
-            scope.session.rollback()
-            job_rows.mark_failed(scope, type(job), job_id, exc)
-            scope.session.commit()
             fail(
                 gettext(
                     "scan %(id)s failed: %(error)s",
@@ -90,11 +79,12 @@ def outdated() -> None:
 
 
 def _parse_score(value: float | None) -> float | None:
-    if value is not None and not 0.0 <= value <= 1.0:
-        raise click.BadParameter(
-            gettext("must lie between 0 and 1"), param_hint="score"
-        )
-    return value
+    if value is None:
+        return None
+    try:
+        return duplicates.check_score(value)
+    except InvalidInput as exc:
+        raise click.BadParameter(str(exc), param_hint="score") from exc
 
 
 @duplicates_group.command("list")

@@ -23,7 +23,7 @@ def officer_group() -> None:
 
 def _change(tenant: str, email: str, grant: bool, yes: bool) -> None:
     require_tenant(tenant)
-    member = current_privacy.find_staff(tenant, email)
+    member = current_privacy.host.find_staff(tenant, email)
     if member is None:
         fail(
             gettext(
@@ -33,7 +33,7 @@ def _change(tenant: str, email: str, grant: bool, yes: bool) -> None:
             ),
             EXIT_NOT_FOUND,
         )
-    rights = current_privacy.services["rights"]
+    rights = current_privacy.rights
     if grant:
         question = gettext(
             "Grant the privacy-officer role of %(email)s in %(tenant)s?",
@@ -49,9 +49,13 @@ def _change(tenant: str, email: str, grant: bool, yes: bool) -> None:
     confirm(yes, question)
     session = current_privacy.session
     if grant:
-        changed = rights.grant(tenant, audit.OPERATOR, member.id)
+        changed = rights.grant(
+            current_privacy.session, tenant, audit.OPERATOR, member.id
+        )
     else:
-        changed = rights.revoke(tenant, audit.OPERATOR, member.id)
+        changed = rights.revoke(
+            current_privacy.session, tenant, audit.OPERATOR, member.id
+        )
     session.commit()
     if not changed and grant:
         message = gettext(
@@ -103,8 +107,8 @@ def revoke(tenant: str, email: str, yes: bool) -> None:
 def list_officers(tenant: str) -> None:
     """List the privacy officers of the tenant (id and email)."""
     require_tenant(tenant)
-    holders = current_privacy.services["rights"].officers(tenant)
-    by_id = {a.id: a for a in current_privacy.staff(tenant)}
+    holders = current_privacy.rights.officers(current_privacy.session, tenant)
+    by_id = {a.id: a for a in current_privacy.host.staff(tenant)}
     for user_id in holders:
         member = by_id.get(user_id)
         click.echo(f"{user_id}\t{member.email if member else '(not a member)'}")

@@ -30,7 +30,9 @@ def _switch(tenant: str, enabled: bool, yes: bool) -> None:
         )
     confirm(yes, question)
     session = current_privacy.session
-    changed = tenants.set_enabled(session, tenant, enabled, "operator")
+    changed = tenants.set_enabled(
+        current_privacy.scope(tenant), current_privacy.host, enabled, "operator"
+    )
     session.commit()
     if enabled:
         message = (
@@ -67,6 +69,6 @@ def disable(tenant: str, yes: bool) -> None:
 def list_tenants() -> None:
     """List every tenant and whether the module is enabled."""
     session = current_privacy.session
-    for info in current_privacy.tenants():
+    for info in current_privacy.host.tenants():
         state = "enabled" if tenants.is_enabled(session, info.key) else "disabled"
         click.echo(f"{info.key}\t{state}\t{info.name}")

@@ -38,7 +38,7 @@ from ..models import utcnow
 if t.TYPE_CHECKING:
     from sqlalchemy import orm
 
-    from ..extension import Actor
+    from ..host import Actor
 
 __all__ = [
     "Action",

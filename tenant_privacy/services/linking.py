@@ -35,13 +35,14 @@ from ..models import MergeSubject
 from ..models import Subject
 from ..models import SubjectRecord
 from ..models import utcnow
+from ..store import locks
 from ..store.locks import tenant_lock
+from ..store.refs import RecordRef
 from . import audit
 
 if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
 
-RecordRef = tuple[str, str]
 
 __all__ = [
     "ACTIVE",
@@ -100,8 +101,8 @@ def _clean_refs(refs: Sequence[t.Any]) -> list[RecordRef]:
 
 def _serialise(scope: TenantScope) -> None:
     """Take the tenant's linking lock until the transaction ends (the lock under
-    which suggestions change too: ``duplicates.GROUPING_LOCK``)."""
-    tenant_lock(scope, "linking")
+    which suggestions change too: ``store.locks.GROUPING``)."""
+    tenant_lock(scope, locks.GROUPING)
 
 
 def _lock_subjects(scope: TenantScope, ids: t.Iterable[int]) -> dict[int, Subject]:

@@ -27,6 +27,7 @@ they differ, so every web and worker process sees a change by its next request.
 
 from __future__ import annotations
 
+import copy
 import logging
 import pathlib
 import threading
@@ -40,17 +41,18 @@ import casbin
 import sqlalchemy as sa
 from casbin.persist.adapter import Adapter
 from sqlalchemy import orm
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 
-from ..config import PREFIX
+from ..config import config_value
 from ..errors import NotFound
 from ..errors import UnknownTenant
 from ..models import CasbinRule
 from ..models import PolicyVersion
-from ..proxies import current_privacy
 from . import audit
 
 if t.TYPE_CHECKING:
-    from flask import Flask
+    from ..host import HostDirectory
 
 log = logging.getLogger(__name__)
 
@@ -132,28 +134,31 @@ class _TenantEnforcer:
 class RightsManager:
     """Grants, revokes and checks the privacy-officer role; one per app.
 
-    :param app: the Flask app; reads ``TENANT_PRIVACY_CASBIN_MODEL``,
-        ``TENANT_PRIVACY_REDIS_URL`` and ``TENANT_PRIVACY_POLICY_CHECK_SECONDS``.
+    Needs no Flask app: every method takes the session it works in.
+
+    :param config: reads ``TENANT_PRIVACY_CASBIN_MODEL``, ``..._REDIS_URL`` and
+        ``..._POLICY_CHECK_SECONDS``.
+    :param host: the host's directory, to check tenants and staff on a grant.
     """
 
-    def __init__(self, app: Flask) -> None:
-        self.model_path = str(app.config.get(PREFIX + "CASBIN_MODEL") or MODEL_PATH)
-        self.redis_url: str | None = app.config.get(PREFIX + "REDIS_URL")
-        self.check_seconds = float(app.config.get(PREFIX + "POLICY_CHECK_SECONDS", 0))
+    def __init__(self, config: t.Mapping[str, t.Any], host: HostDirectory) -> None:
+        self.host = host
+        self.model_path = str(config_value("CASBIN_MODEL", config) or MODEL_PATH)
+        self.redis_url: str | None = config_value("REDIS_URL", config)
+        self.check_seconds = float(config_value("POLICY_CHECK_SECONDS", config))
         self._model = casbin.Enforcer(self.model_path).get_model()
         self._entries: OrderedDict[str, _TenantEnforcer] = OrderedDict()
         self._lock = threading.Lock()
         self._redis: t.Any = None
 
     # -- checks ---------------------------------------------------------------------
-    def is_officer(self, tenant: str, user_id: str) -> bool:
+    def is_officer(self, session: orm.Session, tenant: str, user_id: str) -> bool:
         """True when *user_id* holds the privacy-officer role in *tenant*.
 
         Callers must pass a member of *tenant* (the guard has checked that the actor
         belongs to the tenant); ids without a rule are denied before Casbin is asked.
         Call it once per request and keep the answer (the guard keeps it on ``g``).
         """
-        session = current_privacy.session
         subject = casbin_subject(str(user_id))
         if tenant in session.info.get(_PENDING, {}):
             # This transaction changed the tenant's rules: answer from what it sees,
@@ -168,10 +173,10 @@ class RightsManager:
                 entry.enforcer.enforce(subject, casbin_domain(tenant), OBJECT, "use")
             )
 
-    def officers(self, tenant: str) -> list[str]:
+    def officers(self, session: orm.Session, tenant: str) -> list[str]:
         """User ids holding the role in *tenant*, sorted."""
         c = CasbinRule
-        rows = current_privacy.session.scalars(
+        rows = session.scalars(
             sa.select(c.v0)
             .where(c.ptype == "g", c.v1 == ROLE, c.v2 == casbin_domain(tenant))
             .distinct()
@@ -179,7 +184,9 @@ class RightsManager:
         return sorted(v.removeprefix("u:") for v in rows if v and v.startswith("u:"))
 
     # -- changes --------------------------------------------------------------------
-    def grant(self, tenant: str, actor: str, user_id: str) -> bool:
+    def grant(
+        self, session: orm.Session, tenant: str, actor: str, user_id: str
+    ) -> bool:
         """Give *user_id* the role in *tenant*; True if that changed anything.
 
         Writes a ``role.granted`` audit event and bumps the tenant's policy version in
@@ -190,11 +197,10 @@ class RightsManager:
         :raises NotFound: if *user_id* is not a staff member of *tenant*.
         """
         user_id = str(user_id)
-        if current_privacy.tenant_info(tenant) is None:
+        if self.host.tenant_info(tenant) is None:
             raise UnknownTenant(f"unknown tenant {tenant!r}")
-        if not any(a.id == user_id for a in current_privacy.staff(tenant)):
+        if not self.host.is_staff(tenant, user_id):
             raise NotFound(f"no staff user {user_id!r} in this tenant")
-        session = current_privacy.session
         if self._has_rule(session, tenant, user_id):
             return False
         self._ensure_global_policy(session)
@@ -217,14 +223,15 @@ class RightsManager:
         self._bump(session, tenant)
         return True
 
-    def revoke(self, tenant: str, actor: str, user_id: str) -> bool:
+    def revoke(
+        self, session: orm.Session, tenant: str, actor: str, user_id: str
+    ) -> bool:
         """Take the role in *tenant* from *user_id*; True if that changed anything.
 
         Writes a ``role.revoked`` audit event and bumps the policy version in the
         caller's transaction (flushes, does not commit).
         """
         user_id = str(user_id)
-        session = current_privacy.session
         c = CasbinRule
         result = session.execute(
             sa.delete(c).where(
@@ -307,8 +314,6 @@ class RightsManager:
         return _TenantEnforcer(enforcer, version, subjects, time.monotonic())
 
     def _model_copy(self) -> t.Any:
-        import copy
-
         return copy.deepcopy(self._model)
 
     def _entry(self, session: orm.Session, tenant: str) -> _TenantEnforcer:
@@ -335,6 +340,7 @@ class RightsManager:
 
     def _redis_client(self) -> t.Any:
         if self._redis is None:
+            # redis is an optional extra: imported only when REDIS_URL is set
             from redis import Redis
 
             self._redis = Redis.from_url(
@@ -365,10 +371,7 @@ def _increment_version(session: orm.Session, tenant: str) -> None:
     table = PolicyVersion.__table__
     dialect = session.get_bind(mapper=PolicyVersion).dialect.name
     if dialect in ("postgresql", "sqlite"):
-        if dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
         stmt = insert(table).values(tenant_key=tenant, version=1)
         session.execute(
             stmt.on_conflict_do_update(

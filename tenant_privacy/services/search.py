@@ -25,6 +25,7 @@ from ..matching.normalize import canon_text
 from ..matching.normalize import mailbox
 from ..matching.normalize import normalize_email
 from ..matching.normalize import normalize_phone
+from ..store.refs import RecordRef
 from . import audit
 from . import tenants
 from .sql_fold import digits_sql
@@ -35,7 +36,7 @@ if t.TYPE_CHECKING:
     from ..registry import PersonSource
     from ..store.scope import TenantScope
 
-RecordRef = tuple[str, str]
+
 
 __all__ = [
     "MIN_QUERY",
@@ -283,7 +284,7 @@ def search_people(
         raise InvalidInput(gettext("The search text is too long."))
     if limit < 1:
         raise InvalidInput("limit must be positive")
-    region = tenants.settings_of(scope.session, scope.tenant).phone_region or "NO"
+    region = tenants.settings_of(scope).phone_region or "NO"
     prepare_sql(scope.session)
     digits = re.sub(r"\D", "", text)
     is_email = "@" in text

@@ -6,27 +6,29 @@ import typing as t
 
 import sqlalchemy as sa
 
+from ..config import config_value
 from ..errors import UnknownTenant
 from ..models import TenantSettings
-from ..proxies import current_privacy
 from . import audit
 
 if t.TYPE_CHECKING:
     from sqlalchemy import orm
 
+    from ..host import HostDirectory
+    from ..store.scope import TenantScope
 
-def settings_of(session: orm.Session, tenant: str) -> TenantSettings:
-    """The settings row of *tenant*; a transient row with defaults if none exists."""
-    row = session.get(TenantSettings, tenant)
+
+def settings_of(scope: TenantScope) -> TenantSettings:
+    """The settings row of the scope's tenant; a transient row with the configured
+    defaults if none exists."""
+    row = scope.session.get(TenantSettings, scope.tenant)
     if row is None:
-        from ..config import config_value
-
         row = TenantSettings(
-            tenant_key=tenant,
+            tenant_key=scope.tenant,
             enabled=False,
-            phone_region=config_value("DEFAULT_PHONE_REGION"),
-            export_ttl_hours=config_value("EXPORT_TTL_HOURS"),
-            language=config_value("DEFAULT_LANGUAGE"),
+            phone_region=config_value("DEFAULT_PHONE_REGION", scope.config),
+            export_ttl_hours=config_value("EXPORT_TTL_HOURS", scope.config),
+            language=config_value("DEFAULT_LANGUAGE", scope.config),
         )
     return row
 
@@ -51,16 +53,20 @@ def enabled_tenants(session: orm.Session) -> list[str]:
     return list(session.scalars(stmt))
 
 
-def set_enabled(session: orm.Session, tenant: str, enabled: bool, actor: str) -> bool:
-    """Switch the module on or off for *tenant*; return True if that changed anything.
+def set_enabled(
+    scope: TenantScope, host: HostDirectory, enabled: bool, actor: str
+) -> bool:
+    """Switch the module on or off for the scope's tenant; return True if that
+    changed anything.
 
     Writes an audit event in the same transaction when the state changes.
 
-    :raises UnknownTenant: if the host has no tenant *tenant*.
+    :raises UnknownTenant: if the host (*host*) has no such tenant.
     """
-    if current_privacy.tenant_info(tenant) is None:
+    session, tenant = scope.session, scope.tenant
+    if host.tenant_info(tenant) is None:
         raise UnknownTenant(f"unknown tenant {tenant!r}")
-    row = settings_of(session, tenant)
+    row = settings_of(scope)
     if row.enabled == enabled and sa.inspect(row).persistent:
         return False
     row.enabled = enabled

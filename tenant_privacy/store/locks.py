@@ -19,7 +19,17 @@ from ..models import Subject
 if t.TYPE_CHECKING:
     from .scope import TenantScope
 
-__all__ = ["lock_key", "tenant_lock"]
+__all__ = ["GROUPING", "SCAN_START", "lock_key", "tenant_lock"]
+
+#: Who owns which record: linking, unlinking, and every change of duplicate
+#: suggestions (a scan saving its pairs, a record matched on save, an officer's
+#: decision) take it, so none of them interleave (a lost decision, a pair inserted
+#: twice, a link made from a suggestion while its records move).
+GROUPING = "linking"
+#: Starting a full scan: two officers pressing "scan" at once start one scan.
+SCAN_START = "scan"
+#: Every lock name; :func:`tenant_lock` refuses others, so names cannot drift.
+NAMES = frozenset({GROUPING, SCAN_START})
 
 
 def lock_key(name: str, tenant: str) -> int:
@@ -29,7 +39,10 @@ def lock_key(name: str, tenant: str) -> int:
 
 
 def tenant_lock(scope: TenantScope, name: str) -> None:
-    """Take the tenant's lock *name*; it is held until the transaction ends."""
+    """Take the tenant's lock *name* (one of :data:`NAMES`); it is held until the
+    transaction ends."""
+    if name not in NAMES:
+        raise ValueError(f"unknown lock {name!r}")
     session = scope.session
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":

@@ -18,6 +18,7 @@ from sqlalchemy import orm
 from ..errors import NotFound
 from ..models import Subject
 from ..models import SubjectRecord
+from .refs import RecordRef
 
 if t.TYPE_CHECKING:
     from ..registry import PersonSource
@@ -39,9 +40,6 @@ def chunks(items: t.Sequence[T], size: int | None = None) -> t.Iterator[t.Sequen
     size = size or MAX_IN
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-RecordRef = tuple[str, str]
 
 
 def coerce_id(source: Source, record_id: str) -> t.Any:
@@ -68,14 +66,24 @@ class TenantScope:
     :param session: a SQLAlchemy session (the host's ``db.session``).
     :param tenant: the tenant key every query is restricted to.
     :param registry: the registered sources.
+    :param config: the app's configuration (``TENANT_PRIVACY_*`` keys); services
+        read settings from it with :func:`~tenant_privacy.config.config_value`.
+        Empty: every key has its default.
     """
 
-    def __init__(self, session: orm.Session, tenant: str, registry: SourceRegistry):
+    def __init__(
+        self,
+        session: orm.Session,
+        tenant: str,
+        registry: SourceRegistry,
+        config: t.Mapping[str, t.Any] | None = None,
+    ):
         if not tenant:
             raise ValueError("a tenant key is required")
         self.session = session
         self.tenant = tenant
         self.registry = registry
+        self.config: t.Mapping[str, t.Any] = config if config is not None else {}
 
     # -- our tables -------------------------------------------------------------
     def select(self, model: type[M]) -> sa.Select[tuple[M]]:

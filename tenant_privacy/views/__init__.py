@@ -14,7 +14,7 @@ from flask import current_app
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
-from ..config import PREFIX
+from ..config import config_value
 from ..errors import InvalidInput
 from ..errors import NotFound
 from ..proxies import current_privacy
@@ -24,7 +24,7 @@ from .guard import guard
 from .guard import menu_items
 
 if t.TYPE_CHECKING:
-    from ..extension import PrivacyState
+    from ..state import PrivacyState
 
 __all__ = ["OFFICER", "access", "create_blueprint", "register_views"]
 
@@ -32,9 +32,9 @@ __all__ = ["OFFICER", "access", "create_blueprint", "register_views"]
 def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     """Build the blueprint with every view of the module and the guard."""
     bp = Blueprint(
-        app.config[PREFIX + "BLUEPRINT_NAME"],
+        config_value("BLUEPRINT_NAME", app.config),
         __name__,
-        url_prefix=app.config[PREFIX + "URL_PREFIX"],
+        url_prefix=config_value("URL_PREFIX", app.config),
         template_folder="../templates",
         static_folder="../static",
         static_url_path="/static",
@@ -58,8 +58,6 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     duplicates.register(bp)
     officers.register(bp)
     audit_log.register(bp)
-    for register in state.services.get("view_modules", []):
-        register(bp)
     return bp
 
 

@@ -44,7 +44,9 @@ def actor_labels(tenant: str) -> dict[str, str]:
     """
     from ..services import audit
 
-    labels = {f"user:{a.id}": a.label or a.id for a in current_privacy.staff(tenant)}
+    labels = {
+        f"user:{a.id}": a.label or a.id for a in current_privacy.host.staff(tenant)
+    }
     labels[audit.OPERATOR] = i18n.gettext("Operator")
     labels[audit.SYSTEM] = i18n.gettext("System")
     return labels

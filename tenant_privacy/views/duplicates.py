@@ -18,12 +18,13 @@ from ..errors import ScanInProgress
 from ..i18n import gettext
 from ..labels import identity_labels
 from ..models import AcceptJob
+from ..models import JobStatus
+from ..models import ScanJob
 from ..proxies import current_privacy
-from ..services import bulk_accept
 from ..services import duplicates
-from ..services import job_rows
-from ..services.link_preview import LinkPreview
-from ..services.link_preview import link_preview
+from ..services.duplicates import LinkPreview
+from ..services.duplicates import link_preview
+from ..store import jobs as job_rows
 from .context import render
 from .context import request_actor
 from .context import request_scope
@@ -131,14 +132,8 @@ def _page_arg() -> int:
 
 
 def _score_arg() -> float:
-    raw = request.form.get("min_score", "")
-    try:
-        value = float(raw.replace(",", "."))
-    except ValueError:
-        abort(400, description=gettext("The minimum score must be a number."))
-    if not 0.0 <= value <= 1.0 or value != value:
-        abort(400, description=gettext("The minimum score must lie between 0 and 1."))
-    return value
+    """The form's ``min_score``; a bad one answers 400 saying why."""
+    return duplicates.check_score(request.form.get("min_score", ""))
 
 
 def scan_phase_label(phase: str) -> str:
@@ -169,7 +164,8 @@ def register(bp: Blueprint) -> None:
             names[s.id] = (_name(_identity(scope, a)), _name(_identity(scope, b)))
         pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
         scan = duplicates.latest_scan(scope)
-        accept_job = bulk_accept.latest(scope)
+        accept_job = duplicates.latest_accept_run(scope)
+        config = current_privacy.config
         return render(
             "tenant_privacy/duplicates.html",
             rows=rows,
@@ -178,11 +174,13 @@ def register(bp: Blueprint) -> None:
             page=page,
             pages=pages,
             scan=scan,
-            scan_stale=scan is not None and duplicates.is_stale(scan),
+            scan_stale=scan is not None and job_rows.is_stale(scan, config),
             index_outdated=duplicates.index_outdated(scope),
             accept_job=accept_job,
-            accept_job_stale=bool(accept_job and bulk_accept.is_stale(accept_job)),
-            scan_phase=scan_phase_label(duplicates.scan_phase(scan)) if scan else "",
+            accept_job_stale=bool(accept_job and job_rows.is_stale(accept_job, config)),
+            scan_phase=(
+                scan_phase_label(duplicates.scan_phase(scan, config)) if scan else ""
+            ),
         )
 
     @bp.post("/duplicates/scan", endpoint="scan_start")
@@ -200,7 +198,9 @@ def register(bp: Blueprint) -> None:
             return redirect(url_for(_endpoint("duplicates")))
         scope.session.commit()
         try:
-            duplicates.enqueue_scan(scan)
+            current_privacy.jobs.enqueue(
+                "scan", tenant=scan.tenant_key, scan_id=scan.id
+            )
         except Exception:  # the scan row says failed; the page shows it
             current_privacy.session.rollback()
             flash(gettext("The scan failed."), "error")
@@ -217,10 +217,8 @@ def register(bp: Blueprint) -> None:
     @bp.get("/duplicates/scans/<int:scan_id>", endpoint="scan_status")
     def scan_status(scan_id: int) -> t.Any:
         """JSON progress of one scan: status, progress, total, suggestions."""
-        from ..models import ScanJob
-
         scan = request_scope().get(ScanJob, id=scan_id)
-        phase = duplicates.scan_phase(scan)
+        phase = duplicates.scan_phase(scan, current_privacy.config)
         return jsonify(
             status=scan.status,
             phase=phase,
@@ -256,7 +254,9 @@ def register(bp: Blueprint) -> None:
                     "css": agreement(similarity),
                 }
             )
-        preview = link_preview(scope, s) if s.status != "accepted" else LinkPreview()
+        preview = (
+            link_preview(scope, s) if s.status != duplicates.ACCEPTED else LinkPreview()
+        )
         following = duplicates.next_pending(scope, s)
         return render(
             "tenant_privacy/suggestion.html",
@@ -335,23 +335,25 @@ def register(bp: Blueprint) -> None:
                 count=len(plan.accept),
                 held=len(plan.hold),
             )
-        job = bulk_accept.start(scope, request_actor(), min_score)
+        job = duplicates.start_accept(scope, request_actor(), min_score)
         scope.session.commit()
         job_id = job.id
         try:
-            bulk_accept.enqueue(job)
+            current_privacy.jobs.enqueue(
+                "accept_above", tenant=job.tenant_key, job_id=job_id
+            )
         except Exception as exc:  # noqa: BLE001 - the job row says why; none linked
             current_privacy.session.rollback()
             failed = job_rows.mark_failed(scope, AcceptJob, job_id, exc)
             scope.session.commit()
-            if failed.error in bulk_accept.CHANGED_MEANWHILE:
+            if failed.error in duplicates.CHANGED_MEANWHILE:
                 message = gettext("Nothing was linked: the records changed meanwhile.")
             else:
                 message = gettext("Linking failed; nothing was linked.")
             flash(message, "error")
             return redirect(url_for(_endpoint("duplicates")))
         job = scope.get(AcceptJob, id=job_id)
-        if job.status == "done":  # run inline
+        if job.status == JobStatus.DONE:  # run inline
             flash(accepted_message(job.accepted), "success")
             if job.held:
                 flash(held_message(job.held), "warning")

@@ -84,7 +84,9 @@ def is_officer(tenant: str, actor_id: str) -> bool:
     cache: dict[tuple[str, str], bool] = g.setdefault("_tp_officer", {})
     key = (tenant, actor_id)
     if key not in cache:
-        cache[key] = current_privacy.services["rights"].is_officer(tenant, actor_id)
+        cache[key] = current_privacy.rights.is_officer(
+            current_privacy.session, tenant, actor_id
+        )
     return cache[key]
 
 

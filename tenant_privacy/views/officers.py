@@ -20,7 +20,7 @@ from .guard import TENANT_ADMIN
 from .guard import access
 
 if t.TYPE_CHECKING:
-    from ..extension import Actor
+    from ..host import Actor
 
 
 def _tenant() -> str:
@@ -32,7 +32,7 @@ def _tenant() -> str:
 
 def _member(tenant: str, user_id: str) -> Actor:
     """The staff user *user_id* of *tenant*; 404 for anyone else (other tenants)."""
-    for actor in current_privacy.staff(tenant):
+    for actor in current_privacy.host.staff(tenant):
         if actor.id == user_id:
             return actor
     abort(404)
@@ -46,21 +46,20 @@ def register(bp: Blueprint) -> None:
     def officers() -> str:
         """Every staff user of the tenant and whether they hold the role."""
         tenant = _tenant()
-        rights = current_privacy.services["rights"]
-        holders = set(rights.officers(tenant))
-        rows = [(a, a.id in holders) for a in current_privacy.staff(tenant)]
+        holders = set(current_privacy.rights.officers(current_privacy.session, tenant))
+        rows = [(a, a.id in holders) for a in current_privacy.host.staff(tenant)]
         return render("tenant_privacy/officers.html", rows=rows)
 
     def _change(user_id: str, grant: bool) -> t.Any:
         tenant = _tenant()
         member = _member(tenant, user_id)
-        rights = current_privacy.services["rights"]
+        rights = current_privacy.rights
         actor = request_actor()
         session = current_privacy.session
         if grant:
-            changed = rights.grant(tenant, actor, member.id)
+            changed = rights.grant(current_privacy.session, tenant, actor, member.id)
         else:
-            changed = rights.revoke(tenant, actor, member.id)
+            changed = rights.revoke(current_privacy.session, tenant, actor, member.id)
         session.commit()
         if not changed:
             flash(gettext("Nothing changed."), "info")

@@ -30,7 +30,7 @@ def register(bp: Blueprint) -> None:
         session = current_privacy.session
         rows = [
             (info, tenants.is_enabled(session, info.key))
-            for info in current_privacy.tenants()
+            for info in current_privacy.host.tenants()
         ]
         return render("tenant_privacy/operator_tenants.html", rows=rows)
 
@@ -43,7 +43,12 @@ def register(bp: Blueprint) -> None:
             abort(400, description=gettext("The field 'enabled' must be 0 or 1."))
         session = current_privacy.session
         try:
-            changed = tenants.set_enabled(session, tenant, wanted == "1", "operator")
+            changed = tenants.set_enabled(
+                current_privacy.scope(tenant),
+                current_privacy.host,
+                wanted == "1",
+                "operator",
+            )
         except UnknownTenant:
             abort(404)
         session.commit()

@@ -9,7 +9,6 @@ table holds personal values. Functions flush (or execute) and never commit.
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
 import typing as t
@@ -18,19 +17,23 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy import orm
 
-from .. import matching
-from ..errors import NotFound
-from ..models import BlockingKey
-from ..models import MatchRecord
-from ..models import MatchSuggestion
-from ..models import utcnow
-from ..store.scope import chunks
+from ... import matching
+from ...errors import NotFound
+from ...models import BlockingKey
+from ...models import MatchRecord
+from ...models import MatchSuggestion
+from ...models import utcnow
+from ...store.refs import RecordRef
+from ...store.refs import parse_ref
+from ...store.scope import chunks
+from ...store.scope import coerce_id
+from ..tenants import settings_of
 
 if t.TYPE_CHECKING:
-    from ..registry import PersonSource
-    from ..store.scope import TenantScope
+    from ...registry import PersonSource
+    from ...store.scope import TenantScope
 
-RecordRef = tuple[str, str]
+
 
 #: At most this many stored records (those sharing most keys) are scored against
 #: one new registration.
@@ -43,8 +46,7 @@ def key_hash(tenant: str, key: str) -> str:
     return hashlib.sha256(f"{tenant}\x1f{key}".encode()).hexdigest()[:32]
 
 
-#: The start of a fingerprint of the host's values (:func:`fingerprint`); builds
-#: before it stored :func:`legacy_fingerprint` (64 hex digits, no prefix).
+#: The start of a fingerprint of the host's values (:func:`fingerprint`).
 FINGERPRINT_PREFIX = "r:"
 
 
@@ -65,51 +67,12 @@ def fingerprint(identity: t.Mapping[str, t.Any]) -> str:
     return FINGERPRINT_PREFIX + digest[:62]
 
 
-#: The fields a legacy fingerprint covers, in declaration order (the id excluded).
-_IDENTITY_FIELDS = tuple(
-    f.name for f in dataclasses.fields(matching.NormalizedRecord) if f.name != "id"
-)
-
-
-def legacy_fingerprint(nr: matching.NormalizedRecord) -> str:
-    """The fingerprint earlier builds stored: sha256 of the *normalised* identity.
-
-    Kept only to recognise the rejected suggestions those builds stored: it
-    changed whenever the matcher's normalisation did, which re-opened them.
-    """
-    values: list[t.Any] = []
-    for name in _IDENTITY_FIELDS:
-        value = getattr(nr, name)
-        if isinstance(value, frozenset | set):
-            value = sorted(value)
-        values.append([name, value])
-    return hashlib.sha256(json.dumps(values, default=str).encode()).hexdigest()
-
-
-def same_record(scope: TenantScope, stored: str, ref: RecordRef, current: str) -> bool:
-    """True when a fingerprint *stored* with a suggestion still describes *ref*.
-
-    *current* is the record's :func:`fingerprint` now. A fingerprint stored by an
-    earlier build is compared with the record's normalised identity instead
-    (read again here: such rows are few, and re-stamped once recognised).
-    """
-    if stored.startswith(FINGERPRINT_PREFIX):
-        return stored == current
-    loaded = load_refs(scope, [ref], tenant_region(scope))
-    return bool(loaded) and stored == legacy_fingerprint(loaded[0])
-
-
 class ReadRecord(t.NamedTuple):
     """One host row as the matching index reads it."""
 
     nr: matching.NormalizedRecord
     #: :func:`fingerprint` of the row's identity values
     fingerprint: str
-
-
-def split_ref(ref_id: str) -> RecordRef:
-    source_key, _, record_id = str(ref_id).partition(":")
-    return source_key, record_id
 
 
 # -- reading host records -------------------------------------------------------------
@@ -127,9 +90,7 @@ def identity_select(scope: TenantScope, source: PersonSource) -> sa.Select[t.Any
 
 def tenant_region(scope: TenantScope) -> str:
     """The tenant's default phone region ("NO" unless its settings say otherwise)."""
-    from .tenants import settings_of
-
-    return str(settings_of(scope.session, scope.tenant).phone_region or "NO")
+    return str(settings_of(scope).phone_region or "NO")
 
 
 def read_row(
@@ -172,8 +133,6 @@ def load_refs(
 
 
 def coerce_ids(source: PersonSource, ids: t.Iterable[str]) -> list[t.Any]:
-    from ..store.scope import coerce_id
-
     out = []
     for record_id in ids:
         try:
@@ -191,7 +150,7 @@ def key_hashes(tenant: str, nr: matching.NormalizedRecord) -> dict[str, str]:
 
 def index_rows(tenant: str, nr: matching.NormalizedRecord) -> list[dict[str, str]]:
     """The :class:`~tenant_privacy.models.BlockingKey` rows of *nr*."""
-    source_key, record_id = split_ref(nr.id)
+    source_key, record_id = parse_ref(nr.id)
     return [
         {
             "tenant_key": tenant,
@@ -215,7 +174,7 @@ def write_index(
     written: dict[RecordRef, str] = {}
     now = utcnow()
     for nr, fp in records:
-        ref = split_ref(nr.id)
+        ref = parse_ref(nr.id)
         keys.extend(index_rows(scope.tenant, nr))
         written[ref] = fp
         prints.append(

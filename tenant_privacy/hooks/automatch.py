@@ -2,7 +2,7 @@
 
 When ``TENANT_PRIVACY_AUTO_MATCH`` is on, every person-source row a host inserts,
 changes (in an identity field) or deletes is matched again once its transaction has
-committed, through :func:`tenant_privacy.services.duplicates.match_record_job`:
+committed, through the job ``match_record`` (:mod:`tenant_privacy.jobs.duplicates`):
 
 - ``after_flush`` collects the record refs of touched person-source rows;
 - ``after_commit`` marks them ready (a rollback drops them);
@@ -29,28 +29,29 @@ from flask import current_app
 from flask import has_app_context
 from sqlalchemy import orm
 
-from ..config import PREFIX
+from ..config import config_value
+from ..jobs.duplicates import match_record_job
 from ..models import MergeRecord
+from ..services import duplicates
+from ..store.scope import TenantScope
 
 if t.TYPE_CHECKING:
-    from flask import Flask
-
-    from ..extension import PrivacyState
     from ..registry import PersonSource
+    from ..state import PrivacyState
 
 log = logging.getLogger(__name__)
 
 PENDING_KEY = "tenant_privacy_auto_match"
 READY_KEY = "tenant_privacy_auto_match_ready"
 RUNNING_KEY = "tenant_privacy_auto_match_running"
-JOB = "tenant_privacy.services.duplicates.match_record_job"
+JOB = "match_record"
 
 _watched: weakref.WeakSet[t.Any] = weakref.WeakSet()
 
 Ref = tuple[str, str, str]
 
 
-def watch_person_sources(app: Flask, state: PrivacyState) -> None:
+def watch_person_sources(state: PrivacyState) -> None:
     """Install the session listeners once per Flask-SQLAlchemy session factory.
 
     The listeners act only inside an app context whose module state has
@@ -74,7 +75,7 @@ def _state() -> PrivacyState | None:
 
 
 def _enabled(state: PrivacyState | None) -> bool:
-    return state is not None and bool(current_app.config.get(PREFIX + "AUTO_MATCH"))
+    return state is not None and bool(config_value("AUTO_MATCH", state.config))
 
 
 def _sources_by_model(state: PrivacyState) -> dict[type, list[PersonSource]]:
@@ -102,12 +103,9 @@ def _before_flush(session: orm.Session, flush_context: t.Any, instances: t.Any) 
             continue
         history = sa.inspect(obj).attrs["undone_at"].history
         if history.added and history.added[0] is not None:
-            from ..store.scope import TenantScope
-            from . import duplicates
-
             state = _state()
             assert state is not None
-            scope = TenantScope(session, obj.tenant_key, state.registry)
+            scope = TenantScope(session, obj.tenant_key, state.registry, state.config)
             duplicates.reopen_for_merge(scope, obj)
 
 
@@ -159,20 +157,18 @@ def _after_transaction_end(session: orm.Session, transaction: t.Any) -> None:
     if not ready or not _enabled(state):
         return
     assert state is not None
-    runner = state.services["jobs"]
+    runner = state.jobs
     if not runner.inline:
         for tenant, source_key, record_id in sorted(ready):
             runner.enqueue(
                 JOB, tenant=tenant, source_key=source_key, record_id=record_id
             )
         return
-    from . import duplicates
-
     session.info[RUNNING_KEY] = True
     try:
         for tenant, source_key, record_id in sorted(ready):
             try:
-                duplicates.match_record_job(tenant, source_key, record_id)
+                match_record_job(tenant, source_key, record_id)
             except Exception:
                 session.rollback()
                 log.exception(

@@ -13,17 +13,18 @@ from __future__ import annotations
 import typing as t
 from dataclasses import dataclass
 
-from .. import matching
-from ..matching.scoring import FIRST_CONFLICT
-from ..models import SubjectRecord
-from . import match_index as mi
-from .duplicates import refs_of
+from ... import matching
+from ...matching.scoring import FIRST_CONFLICT
+from ...models import SubjectRecord
+from ...store.refs import RecordRef
+from ...store.refs import parse_ref
+from . import index as mi
+from .suggestions import refs_of
 
 if t.TYPE_CHECKING:
-    from ..models import MatchSuggestion
-    from ..store.scope import TenantScope
+    from ...models import MatchSuggestion
+    from ...store.scope import TenantScope
 
-RecordRef = tuple[str, str]
 
 __all__ = [
     "CONFLICT_BELOW",
@@ -92,7 +93,7 @@ def link_preview(scope: TenantScope, suggestion: MatchSuggestion) -> LinkPreview
         return LinkPreview()
     joined = (*side_a[1:], *side_b[1:])
     loaded = mi.load_refs(scope, [*side_a, *side_b], mi.tenant_region(scope))
-    records = {mi.split_ref(nr.id): nr for nr in loaded}
+    records = {parse_ref(nr.id): nr for nr in loaded}
     conflicts = tuple(_conflicts(side_a, side_b, (a, b), records))
     return LinkPreview(joined, conflicts)
 
@@ -166,7 +167,7 @@ def plan_accept_above(
             people[ref] = [ref]
     everyone = [ref for group in people.values() for ref in group]
     loaded = mi.load_refs(scope, everyone, mi.tenant_region(scope))
-    records = {mi.split_ref(nr.id): nr for nr in loaded}
+    records = {parse_ref(nr.id): nr for nr in loaded}
     accept: list[int] = []
     hold: list[int] = []
     for s in suggestions:

@@ -1,0 +1,128 @@
+"""The one lifecycle of every job row: queued -> running -> done or failed.
+
+:func:`run_tracked` owns it. It starts a queued row (status, heartbeat), hands the
+work a :class:`Progress` to report ``done`` of ``total`` (each report is a sign of
+life; a job that commits batch by batch commits there), marks the row done, or on
+an error rolls the work back, marks the row failed with the error's class name and
+re-raises. A row that is not queued is left alone, so running a job twice is
+harmless. Staleness (no sign of life for too long) is read by
+:func:`tenant_privacy.store.jobs.is_stale`.
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ..i18n import gettext
+from ..models import JobRow
+from ..models import JobStatus
+from ..models import utcnow
+from ..store import jobs as job_rows
+
+if t.TYPE_CHECKING:
+    from ..store.scope import TenantScope
+
+J = t.TypeVar("J", bound=JobRow)
+R = t.TypeVar("R")
+
+#: ``report(done, total)``: a CLI command's progress bar, say.
+ReportFn = t.Callable[[int, int], None]
+
+__all__ = ["Progress", "failure_reason", "run_tracked"]
+
+
+class Progress:
+    """Reports a job's progress on its row; each report is a heartbeat.
+
+    :param commit: commit at each report (a job whose work is committed batch by
+        batch, like a scan); else flush only (a job of one transaction, whose
+        progress shows when it ends).
+    :param report: also tell this callable (a CLI progress bar).
+    """
+
+    def __init__(
+        self,
+        scope: TenantScope,
+        row: JobRow,
+        *,
+        commit: bool,
+        report: ReportFn | None = None,
+    ) -> None:
+        self.scope = scope
+        self.row = row
+        self.commit = commit
+        self.report = report
+
+    def __call__(self, done: int, total: int) -> None:
+        """Record that *done* of *total* units are done."""
+        self.row.progress, self.row.total = done, total
+        self.row.heartbeat_at = utcnow()
+        if self.commit:
+            self.scope.session.commit()
+        else:
+            self.scope.session.flush()
+        if self.report is not None:
+            self.report(done, total)
+
+
+def run_tracked(
+    scope: TenantScope,
+    model: type[J],
+    row_id: int,
+    work: t.Callable[[J, Progress], R],
+    *,
+    commit_progress: bool = False,
+    report: ReportFn | None = None,
+) -> R | None:
+    """Run *work* for the queued job row *row_id* of *model* through its lifecycle;
+    commit. Returns what *work* returned, or None when the row was not queued.
+
+    On an error the work is rolled back, the row marked failed (class name of the
+    error only) and the error re-raised.
+    """
+    session = scope.session
+    row = scope.get(model, id=int(row_id))
+    if row.status != JobStatus.QUEUED:
+        return None
+    row.status = JobStatus.RUNNING
+    row.heartbeat_at = utcnow()
+    session.commit()
+    progress = Progress(scope, row, commit=commit_progress, report=report)
+    try:
+        result = work(row, progress)
+        row.status = JobStatus.DONE
+        row.progress = row.total
+        row.finished_at = utcnow()
+        session.commit()
+        return result
+    except Exception as exc:
+        session.rollback()
+        job_rows.mark_failed(scope, model, row_id, exc)
+        session.commit()
+        raise
+
+
+def failure_reason(row: JobRow) -> str:
+    """Why *row* failed, in words a person can read (translated)."""
+    reasons = {
+        job_rows.STALE: gettext(
+            "It stopped without finishing (its worker went away). Start it again."
+        ),
+        "MergeConflict": gettext(
+            "The records changed while it ran; nothing was changed. Start it again."
+        ),
+        "NotFound": gettext(
+            "A record it needed was deleted while it ran; nothing was changed."
+        ),
+        "InvalidInput": gettext("It was given a value it cannot use."),
+        "OperationalError": gettext(
+            "The database was busy or unreachable. Start it again later."
+        ),
+    }
+    return reasons.get(
+        row.error or "",
+        gettext(
+            "An unexpected error stopped it. The server log names job %(id)s.",
+            id=row.id,
+        ),
+    )

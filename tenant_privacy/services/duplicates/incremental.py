@@ -1,0 +1,102 @@
+"""Incremental matching: one new or changed registration against the stored index,
+without a rescan. The automatic matching hook (:mod:`tenant_privacy.hooks`) and
+``TenantPrivacy.match_record`` hand it to the job runner (job ``match_record``).
+"""
+
+from __future__ import annotations
+
+import typing as t
+
+from ... import matching
+from ...matching.blocking import MAX_BLOCK
+from ...matching.blocking import block_limit
+from ...models import MatchSuggestion
+from ...store import locks
+from ...store.locks import tenant_lock
+from ...store.refs import RecordRef
+from ...store.refs import ordered
+from ...store.refs import parse_ref
+from . import index as mi
+from .scans import tenant_has_households
+from .scans import threshold
+from .suggestions import PENDING
+from .suggestions import pair_key
+from .suggestions import same_subject
+from .suggestions import store_pair
+
+if t.TYPE_CHECKING:
+    from ...store.scope import TenantScope
+
+__all__ = ["match_record", "name_block_limits"]
+
+
+def match_record(
+    scope: TenantScope, source_key: str, record_id: str
+) -> list[MatchSuggestion]:
+    """Match one new or changed registration against the tenant's stored keys.
+
+    Replaces the record's blocking keys and fingerprint, scores it against the
+    stored records sharing most keys with it (at most
+    :data:`~.index.MAX_CANDIDATES`) and upserts the suggestions. A record that no
+    longer exists is forgotten and its pending suggestions dropped. Returns the
+    record's pending suggestions, best first. Flushes.
+    """
+    session = scope.session
+    tenant_lock(scope, locks.GROUPING)
+    ref: RecordRef = (source_key, str(record_id))
+    indexed = mi.forget(scope, ref)
+    row = mi.fetch(scope, ref)
+    # a record never indexed has no suggestions yet: skip the look-up
+    mine = mi.suggestions_of(scope, ref) if indexed else []
+    if row is None:
+        for s in mine:
+            if s.status == PENDING:
+                session.delete(s)
+        session.flush()
+        return []
+    region = mi.tenant_region(scope)
+    read = mi.read_row(scope, scope.person_source(source_key), row, region)
+    prints = mi.write_index(scope, [read])
+    keys = mi.key_hashes(scope.tenant, read.nr)
+    candidates = mi.candidate_refs(scope, ref, keys, limits=name_block_limits(keys))
+    cand_reads = mi.read_refs(scope, candidates, region)
+    pairs = matching.match_one(
+        read.nr,
+        [c.nr for c in cand_reads],
+        threshold=threshold(scope),
+        households=tenant_has_households(scope),
+    )
+    prints.update({parse_ref(c.nr.id): c.fingerprint for c in cand_reads})
+    existing = {pair_key(s): s for s in mine}
+    kept: list[MatchSuggestion] = []
+    for pair in pairs:
+        other = parse_ref(pair.b)
+        if same_subject(scope, ref, other):
+            continue
+        a, b, _ = ordered(ref, other)
+        if (a, b) not in existing:
+            found = session.scalars(
+                scope.select(MatchSuggestion).filter_by(
+                    a_source=a[0], a_id=a[1], b_source=b[0], b_id=b[1]
+                )
+            ).first()
+            if found is not None:
+                existing[(a, b)] = found
+        stored = store_pair(scope, pair, prints, existing)
+        if stored is not None:
+            kept.append(stored)
+    for s in mine:
+        if s.status == PENDING and s not in kept:
+            session.delete(s)
+    session.flush()
+    return sorted(kept, key=lambda s: -s.score)
+
+
+def name_block_limits(keys: t.Mapping[str, str]) -> dict[str, int]:
+    """Limits of the name blocks among *keys* (hash → key), as a full scan applies.
+
+    Only name keys are capped: a full scan splits any other oversized block by
+    name prefix, which ranking the candidates by shared keys approximates.
+    """
+    limits = {h: block_limit(key) for h, key in keys.items()}
+    return {h: limit for h, limit in limits.items() if limit < MAX_BLOCK}

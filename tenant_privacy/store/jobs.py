@@ -1,0 +1,117 @@
+"""Job rows in the store: their age, staleness, the latest one, marking one failed.
+
+Every kind of job row shares :class:`~tenant_privacy.models.JobRow`, so these
+functions serve scans, accept runs and every job that comes after them. The
+runner that moves a row through its lifecycle is
+:func:`tenant_privacy.jobs.lifecycle.run_tracked`; pages and services read rows
+through the functions here.
+
+A failed job keeps only the class name of its error: the message of a database or
+matching error may quote personal data, and job rows and logs hold ids only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import typing as t
+
+from ..config import config_value
+from ..models import ACTIVE_JOB_STATUSES
+from ..models import JobRow
+from ..models import JobStatus
+from ..models import utcnow
+
+if t.TYPE_CHECKING:
+    from .scope import TenantScope
+
+log = logging.getLogger(__name__)
+
+J = t.TypeVar("J", bound=JobRow)
+
+__all__ = ["STALE", "age", "is_stale", "latest", "mark_failed", "reap_stale"]
+
+#: The error of a job marked failed because it gave no sign of life.
+STALE = "stale"
+
+
+def age(when: dt.datetime) -> dt.timedelta:
+    """How long ago *when* was (SQLite hands back naive datetimes: read as UTC)."""
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return utcnow() - when
+
+
+def stale_limit(model: type[JobRow], config: t.Mapping[str, t.Any]) -> dt.timedelta:
+    """How long a job of *model* may go without a sign of life (its
+    :attr:`~tenant_privacy.models.JobRow.stale_after` setting)."""
+    key, unit_seconds = model.stale_after
+    return dt.timedelta(seconds=float(config_value(key, config)) * unit_seconds)
+
+
+def is_stale(row: JobRow, config: t.Mapping[str, t.Any]) -> bool:
+    """True when *row* is queued or running but gave no sign of life (heartbeat,
+    or since it was queued none) for its kind's limit: its worker is gone."""
+    if row.status not in ACTIVE_JOB_STATUSES:
+        return False
+    return age(row.heartbeat_at or row.created_at) > stale_limit(type(row), config)
+
+
+def latest(scope: TenantScope, model: type[J]) -> J | None:
+    """The tenant's most recent job row of *model*, or None."""
+    stmt = scope.select(model).order_by(model.id.desc()).limit(1)
+    return scope.session.scalars(stmt).first()
+
+
+def reap_stale(scope: TenantScope, model: type[J]) -> J | None:
+    """The tenant's newest active job of *model*; stale ones are marked failed.
+
+    A stale job gets the status "failed" and the error :data:`STALE` (the caller
+    commits), so a new one can start.
+    """
+    stmt = (
+        scope.select(model)
+        .where(model.status.in_(ACTIVE_JOB_STATUSES))
+        .order_by(model.id.desc())
+    )
+    active: J | None = None
+    for row in scope.session.scalars(stmt):
+        if is_stale(row, scope.config):
+            _finish_failed(row, STALE)
+            log.warning(
+                "%s %s of tenant %s was stale", model.__name__, row.id, scope.tenant
+            )
+        elif active is None:
+            active = row
+    scope.session.flush()
+    return active
+
+
+def mark_failed(
+    scope: TenantScope, model: type[J], row_id: int, exc: BaseException
+) -> J:
+    """Mark the job row *row_id* of *model* failed with the class name of *exc*
+    and log that by ids, unless it already finished or failed; flush. Returns the
+    row.
+
+    Call it after rolling back the job's own work; the caller commits.
+    """
+    row = scope.get(model, id=int(row_id))
+    if row.status not in ACTIVE_JOB_STATUSES:
+        return row  # already recorded (the job marked itself failed)
+    _finish_failed(row, type(exc).__name__)
+    scope.session.flush()
+    log.error(
+        "%s %s of tenant %s failed: %s",
+        model.__name__,
+        row_id,
+        scope.tenant,
+        type(exc).__name__,
+    )
+    return row
+
+
+def _finish_failed(row: JobRow, error: str) -> None:
+    row.status = JobStatus.FAILED
+    row.error = error[:255]
+    row.finished_at = utcnow()
