@@ -51,6 +51,7 @@ run: seed
 
 lint: venv
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 
 test: install catalogs lint
 	$(BIN)/pytest

@@ -11,7 +11,7 @@ from flask import g
 from flask import request
 
 from . import config as cfg
-from . import i18n
+from . import locale
 from .cli import privacy_cli
 from .config import config_value
 from .errors import ConfigError
@@ -115,7 +115,7 @@ class TenantPrivacy:
             rights=rights.RightsManager(app.config, self.host),
             jobs=make_job_runner(app.config),
         )
-        i18n.install(app, state)
+        locale.install(app)
         automatch.watch_person_sources(state)
         if config_value("REGISTER_BLUEPRINT", app.config):
             register_views(app, state)

@@ -58,7 +58,7 @@ def test_cli_speaks_english_by_default(app, runner):
 
 
 def test_select_locale_outside_a_request_answers_the_default(nb_app):
-    from tenant_privacy.i18n import select_locale
+    from tenant_privacy.locale import select_locale
 
     with nb_app.app_context():
         assert select_locale() == "nb"

@@ -111,6 +111,10 @@ class Overview:
     history: list[dict[str, t.Any]]
     #: The subject this one was merged into, when its state is ``"merged"``.
     merged_into: int | None = None
+    #: The merge rows and audit events behind :attr:`merges` and :attr:`history`,
+    #: for pages that act on them (undo); not part of :meth:`to_dict`.
+    merge_records: list[MergeRecord] = field(default_factory=list)
+    events: list[t.Any] = field(default_factory=list)
 
     @property
     def registration_count(self) -> int:
@@ -286,6 +290,8 @@ def compile_overview(
         merges=[merge_dict(m) for m in merges],
         history=[_event_dict(e) for e in history],
         merged_into=merged_into,
+        merge_records=merges,
+        events=history,
     )
     if audit_view:
         audit.record(

@@ -15,7 +15,6 @@ from ..config import config_value
 from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..i18n import gettext
-from ..services import audit
 from ..services import linking
 from ..services import overview as overview_service
 from ..services import search as search_service
@@ -80,16 +79,14 @@ def register(bp: Blueprint) -> None:
         """The total overview of one data subject (audited as compiled)."""
         scope = request_scope()
         ov = overview_service.compile_overview(scope, request_actor(), subject_id)
-        merges = linking.merges_of(scope, subject_id)
-        blockers = _undo_blockers(scope, merges)
-        events = audit.subject_history(scope.session, scope.tenant, subject_id)
+        blockers = _undo_blockers(scope, ov.merge_records)
         scope.session.commit()
         return render(
             "tenant_privacy/subject.html",
             overview=ov,
-            merges=merges,
+            merges=ov.merge_records,
             blockers=blockers,
-            events=events,
+            events=ov.events,
             actor_labels=actor_labels(scope.tenant),
         )
 
