@@ -247,7 +247,7 @@ def start_scan(scope: TenantScope, actor: str) -> ScanJob:
         scope.tenant,
         actor,
         audit.Action.SCAN_STARTED,
-        detail=f"scan={scan.id}",
+        data={"scan": scan.id},
     )
     return scan
 
@@ -335,7 +335,7 @@ def run_scan(
         tenant,
         scan.actor,
         audit.Action.SCAN_FINISHED,
-        detail=f"scan={scan.id} records={scan.total} suggestions={stored}",
+        data={"scan": scan.id, "records": scan.total, "suggestions": stored},
     )
     session.flush()
     return stored
@@ -612,7 +612,7 @@ def reject(scope: TenantScope, actor: str, suggestion_id: int | str) -> MatchSug
         actor,
         audit.Action.SUGGESTION_REJECTED,
         record_refs=list(refs_of(s)),
-        detail=f"suggestion={s.id}",
+        data={"suggestion": s.id},
     )
     return s
 

@@ -308,7 +308,7 @@ def search_people(
         scope.tenant,
         actor,
         audit.Action.SEARCH,
-        detail=f"hits {len(hits)}",
+        data={"hits": len(hits)},
     )
     return hits
 
