@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import hmac
 import json
 import typing as t
 from dataclasses import dataclass
@@ -314,3 +315,81 @@ def verify_rows(
         prev = h
         expected_seq += 1
     return expected_seq - start_seq, prev
+
+
+# -- checkpoints: the head, signed, kept outside the database -----------------------
+
+#: ``format`` of a checkpoint document (part of what is signed).
+CHECKPOINT_FORMAT = "tenant_privacy.audit_checkpoint/1"
+_CHECKPOINT_KEYS = ("created_at", "format", "hash", "seq", "signature", "tenant")
+_HEX64 = frozenset("0123456789abcdef")
+
+
+@dataclass(frozen=True)
+class Checkpoint:
+    """A tenant's audit head at one moment: ``seq`` and ``hash`` of its last event
+    (0 and :data:`GENESIS` for an empty chain), ``created_at`` as
+    :func:`format_time` text."""
+
+    tenant: str
+    seq: int
+    hash: str
+    created_at: str
+
+
+def _checkpoint_text(checkpoint: Checkpoint) -> bytes:
+    return _dumps(
+        {
+            "created_at": checkpoint.created_at,
+            "format": CHECKPOINT_FORMAT,
+            "hash": checkpoint.hash,
+            "seq": checkpoint.seq,
+            "tenant": checkpoint.tenant,
+        }
+    ).encode("ascii")
+
+
+def sign_checkpoint(key: bytes, checkpoint: Checkpoint) -> dict[str, t.Any]:
+    """The checkpoint document: its fields, ``format`` and ``signature``, the
+    HMAC-SHA256 (hex) under *key* of their canonical JSON text."""
+    if not key:
+        raise ValueError("a checkpoint needs a signing key")
+    signature = hmac.new(key, _checkpoint_text(checkpoint), hashlib.sha256)
+    return {
+        "created_at": checkpoint.created_at,
+        "format": CHECKPOINT_FORMAT,
+        "hash": checkpoint.hash,
+        "seq": checkpoint.seq,
+        "signature": signature.hexdigest(),
+        "tenant": checkpoint.tenant,
+    }
+
+
+def open_checkpoint(key: bytes, document: t.Any) -> Checkpoint:
+    """The checkpoint a document (as :func:`sign_checkpoint` made it) holds.
+
+    :raises ValueError: naming what is wrong: not a checkpoint, a malformed field
+        or a signature that does not match (changed, or signed with another key).
+    """
+    if not isinstance(document, dict) or set(document) != set(_CHECKPOINT_KEYS):
+        raise ValueError("not a checkpoint document")
+    if document["format"] != CHECKPOINT_FORMAT:
+        raise ValueError(f"unknown format {document['format']!r}")
+    tenant, seq, digest = document["tenant"], document["seq"], document["hash"]
+    created_at, signature = document["created_at"], document["signature"]
+    if (
+        not isinstance(tenant, str)
+        or type(seq) is not int
+        or seq < 0
+        or not isinstance(digest, str)
+        or len(digest) != 64
+        or not set(digest) <= _HEX64
+        or not isinstance(created_at, str)
+        or not isinstance(signature, str)
+    ):
+        raise ValueError("malformed checkpoint fields")
+    checkpoint = Checkpoint(tenant, seq, digest, created_at)
+    expected = hmac.new(key, _checkpoint_text(checkpoint), hashlib.sha256)
+    if not hmac.compare_digest(expected.hexdigest(), signature):
+        raise ValueError("signature does not match (changed, or another key)")
+    return checkpoint

@@ -49,6 +49,7 @@ __all__ = [
     "record",
     "subject_history",
     "verify",
+    "verify_head",
 ]
 
 
@@ -503,10 +504,22 @@ def verify(session: orm.Session, tenant: str, *, batch: int = 20_000) -> int:
     """Recompute *tenant*'s chain and compare it with its head; return the count.
 
     Streams the events in ``seq`` order (server-side cursor on PostgreSQL), so a
-    million events need neither much memory nor much time.
+    million events need neither much memory nor much time. This proves the events
+    agree with each other and with the head row; that nothing was cut off the end
+    (with the head wound back) only a checkpoint can show
+    (:mod:`tenant_privacy.services.audit_checkpoint`).
 
-    :raises AuditChainBroken: naming the first broken sequence number.
+    :raises AuditChainBroken: naming the first broken sequence number (a gap, a
+        changed event, a head that does not match, an event past the head).
     """
+    return verify_head(session, tenant, batch=batch)[0]
+
+
+def verify_head(
+    session: orm.Session, tenant: str, *, batch: int = 20_000
+) -> tuple[int, str]:
+    """:func:`verify`, returning ``(seq, hash)`` of the verified head (``(0,
+    GENESIS)`` for a tenant without events)."""
     head = session.execute(
         sa.select(AuditHead.seq, AuditHead.hash).where(AuditHead.tenant_key == tenant)
     ).first()
@@ -530,12 +543,50 @@ def verify(session: orm.Session, tenant: str, *, batch: int = 20_000) -> int:
     if head is None:
         if count:
             raise AuditChainBroken(tenant, 1, "the chain has events but no head")
-        return 0
+        return 0, audit_chain.GENESIS
     if count != head.seq:
         raise AuditChainBroken(tenant, count + 1, "missing event (head is further)")
     if last != head.hash:
         raise AuditChainBroken(tenant, head.seq, "head hash does not match")
-    return count
+    _check_nothing_past(session, tenant, head.seq)
+    return count, last
+
+
+def _check_nothing_past(session: orm.Session, tenant: str, seq: int) -> None:
+    """Raise if an event lies past the head *seq* that was verified.
+
+    Events appended since then moved the head in their own transaction (the insert
+    trigger), so the highest event is read first and the head after it: only an
+    event the head never reached is reported.
+    """
+    past = session.scalar(
+        sa.select(sa.func.max(AuditEvent.seq)).where(
+            AuditEvent.tenant_key == tenant, AuditEvent.seq > seq
+        )
+    )
+    if past is None:
+        return
+    head_now = session.scalar(
+        sa.select(AuditHead.seq).where(AuditHead.tenant_key == tenant)
+    )
+    if head_now is None or past > head_now:
+        raise AuditChainBroken(
+            tenant, seq + 1, f"event #{past} lies past the head (#{seq})"
+        )
+
+
+def event_hash(session: orm.Session, tenant: str, seq: int) -> str | None:
+    """The stored hash of *tenant*'s event *seq* (None if there is none)."""
+    return session.scalar(
+        sa.select(AuditEvent.hash).where(
+            AuditEvent.tenant_key == tenant, AuditEvent.seq == seq
+        )
+    )
+
+
+def chain_tenants(session: orm.Session) -> list[str]:
+    """Every tenant that has an audit chain (a head row), sorted."""
+    return list(session.scalars(sa.select(AuditHead.tenant_key).order_by("tenant_key")))
 
 
 def _filtered(
