@@ -37,6 +37,13 @@ def _checkpoint_settings() -> tuple[bytes | None, Path]:
     return key or None, Path(folder)
 
 
+def _no_key() -> str:
+    return gettext(
+        "no key to sign or check audit checkpoints: set "
+        "TENANT_PRIVACY_AUDIT_CHECKPOINT_KEY (or the app's SECRET_KEY)"
+    )
+
+
 def _broken(exc: AuditChainBroken) -> str:
     return gettext(
         "audit chain of %(tenant)s broken at sequence number %(sequence)s: %(reason)s",
@@ -76,8 +83,8 @@ def verify(tenant: str) -> None:
         fail(_broken(exc), 1)
     except AuditCheckpointInvalid as exc:
         fail(_invalid(exc), 1)
-    except ConfigError as exc:
-        fail(str(exc), 1)
+    except ConfigError:
+        fail(_no_key(), 1)
     elapsed = time.perf_counter() - started
     click.echo(
         gettext(
@@ -120,16 +127,16 @@ def checkpoint(tenant: str | None) -> None:
     key, folder = _checkpoint_settings()
     try:
         audit_checkpoint.need_key(key)
-    except ConfigError as exc:
-        fail(str(exc), 1)
+    except ConfigError:
+        fail(_no_key(), 1)
     failed = 0
     for name in tenants:
         try:
             made, path = audit_checkpoint.checkpoint(
                 session, name, key=key, directory=folder
             )
-        except ConfigError as exc:
-            fail(str(exc), 1)
+        except ConfigError:
+            fail(_no_key(), 1)
         except AuditChainBroken as exc:
             click.echo(_broken(exc), err=True)
             failed += 1
