@@ -37,6 +37,8 @@ DEFAULTS: dict[str, t.Any] = {
     "POLICY_CHECK_SECONDS": 0.0,
     "AUDIT_PAGE_SIZE": 50,
     "AUDIT_PG_PREPARE": True,
+    "AUDIT_CHECKPOINT_KEY": None,
+    "AUDIT_CHECKPOINT_DIR": None,
     "SEARCH_LIMIT": 50,
 }
 

@@ -49,3 +49,15 @@ class AuditChainBroken(PrivacyError):
         self.tenant = tenant
         self.sequence = sequence
         self.reason = reason
+
+
+class AuditCheckpointInvalid(PrivacyError):
+    """A signed checkpoint of a tenant's audit head is unreadable or tampered with."""
+
+    def __init__(self, tenant: str, name: str, reason: str) -> None:
+        super().__init__(
+            f"audit checkpoint {name} of tenant {tenant!r} is invalid: {reason}"
+        )
+        self.tenant = tenant
+        self.name = name
+        self.reason = reason

@@ -176,6 +176,11 @@ class AuditEvent(Base):
     detail: orm.Mapped[str] = orm.mapped_column(sa.String(255), default="")
     prev_hash: orm.Mapped[str] = orm.mapped_column(sa.String(64))
     hash: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    #: typed ids and counts (``services.audit.DATA_KEYS``); None: none (and every
+    #: event written before migration ``tp_0006``)
+    data: orm.Mapped[dict[str, t.Any] | None] = orm.mapped_column(
+        sa.JSON(none_as_null=True)
+    )
 
 
 class MergeRecord(Base):

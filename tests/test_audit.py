@@ -363,7 +363,7 @@ def test_postgresql_append_prepared_or_not(pg_engine, prepare) -> None:
         prepared = s.scalar(
             sa.text(
                 "SELECT count(*) FROM pg_prepared_statements "
-                "WHERE name = 'tenant_privacy_audit_append_1'"
+                "WHERE name = 'tenant_privacy_audit_append_2'"
             )
         )
         assert prepared == (1 if prepare else 0)

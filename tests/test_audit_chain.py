@@ -30,8 +30,9 @@ def make_chain(n: int, tenant: str = "fjord") -> list[tuple]:
             f"n={seq}",
             prev,
         )
-        digest = audit_chain.chain_hash(prev, audit_chain.canonical(*content))
-        rows.append((*content[1:], digest))
+        data = {"merge": seq, "subjects": [seq, 10_000_000 + seq]} if seq % 3 else None
+        digest = audit_chain.chain_hash(prev, audit_chain.canonical(*content, data))
+        rows.append((*content[1:], digest, data))
         prev = digest
     return rows
 
@@ -61,15 +62,16 @@ def test_hash_covers_prev_hash_and_content() -> None:
 
 
 def test_event_hash_matches_rows() -> None:
-    row = make_chain(1)[0]
-    event = audit_chain.ChainEvent("fjord", *row[:-1])
-    assert audit_chain.event_hash(event) == row[-1]
+    for row in make_chain(3):  # with data (#1, #2) and without (#3)
+        *content, digest, data = row
+        event = audit_chain.ChainEvent("fjord", *content, data=data)
+        assert audit_chain.event_hash(event) == digest
 
 
 def test_verify_rows_intact() -> None:
     rows = make_chain(50)
     count, last = audit_chain.verify_rows("fjord", rows)
-    assert (count, last) == (50, rows[-1][-1])
+    assert (count, last) == (50, rows[-1][10])
 
 
 @pytest.mark.parametrize(
@@ -156,3 +158,52 @@ def test_verify_rows_reads_json_text_canonical_or_not() -> None:
         with pytest.raises(AuditChainBroken) as info:
             audit_chain.verify_rows("fjord", changed)
         assert info.value.sequence == 7
+
+
+def test_data_is_hashed_and_absent_data_hashes_as_before() -> None:
+    """``data`` is part of the hashed content; events without it (and every event
+    written before it existed) hash exactly as before, with no ``data`` key."""
+    old = ("fjord", 1, T0, "system", "search", None, [], [], None, "n=1", "0" * 64)
+    text = audit_chain.canonical(*old)
+    assert '"data"' not in text
+    assert audit_chain.canonical(*old, {"hits": 3}) != text
+    assert audit_chain.canonical(*old, {}) != text
+    rows = make_chain(9)
+    assert rows[0][-1] is not None and rows[2][-1] is None
+    as_text = [
+        (*r[:11], None if r[11] is None else audit_chain.json_text(r[11])) for r in rows
+    ]
+    assert audit_chain.verify_rows("fjord", as_text)[0] == 9
+    spaced = [(*r[:11], None if r[11] is None else json.dumps(r[11])) for r in rows]
+    assert audit_chain.verify_rows("fjord", spaced)[0] == 9
+    for index, value in (
+        (3, {"merge": 5, "subjects": [4, 10_000_004]}),
+        (2, {}),
+        (4, None),
+        (6, '{"merge":8}'),
+    ):
+        changed = [list(r) for r in as_text]
+        changed[index][11] = value
+        with pytest.raises(AuditChainBroken) as info:
+            audit_chain.verify_rows("fjord", changed)
+        assert info.value.sequence == index + 1
+
+
+def test_canonical_parts_splice_data() -> None:
+    content = ("fjord", 7, T0, "system", "search", 3, [], [], None, "", "a" * 64)
+    data = {"subjects": [10_000_001, 2], "merge": 12345678901}
+    head, middle, tail = audit_chain.canonical_parts(
+        "fjord",
+        T0,
+        "system",
+        "search",
+        3,
+        "[]",
+        "[]",
+        None,
+        "",
+        audit_chain.json_text(data),
+    )
+    assert head + "a" * 64 + middle + "7" + tail == audit_chain.canonical(
+        *content, data
+    )

@@ -3,8 +3,9 @@
 :func:`record` appends one event in the caller's transaction (it flushes, never
 commits), so an action that rolls back leaves no event and an event never describes
 something that did not happen. Events hold opaque ids (actor ref, subject id, record
-refs), field *names* and a short detail, never personal values, so erasure never has
-to touch this table.
+refs), field *names*, typed ids and counts (``data``, see :data:`DATA_KEYS`) and a
+short free-text detail, never personal values, so erasure never has to touch this
+table.
 
 Appending locks the tenant's :class:`~tenant_privacy.models.AuditHead` row with one
 upsert (``INSERT ... ON CONFLICT (tenant_key) DO UPDATE ... RETURNING``): on
@@ -48,6 +49,7 @@ __all__ = [
     "record",
     "subject_history",
     "verify",
+    "verify_head",
 ]
 
 
@@ -87,6 +89,24 @@ OPERATOR = "operator"
 SYSTEM = "system"
 
 DETAIL_MAX = 255
+
+#: The keys an event's ``data`` may hold and what each holds: ``int`` (an id or a
+#: count, a whole number >= 0) or ``list`` (a list of such ids). Ids and counts go
+#: here, never into the free-text ``detail``, whose personal-data check would take a
+#: long id for a phone number. No text values, so no personal value can ride along.
+DATA_KEYS: dict[str, type] = {
+    "merge": int,  # a merge (link or unlink) record
+    "new_subject": int,  # the subject an unlink created
+    "subjects": list,  # subjects merged into, or given back by, a link
+    "scan": int,  # a duplicate scan
+    "suggestion": int,  # a match suggestion
+    "records": int,  # how many records (scanned)
+    "suggestions": int,  # how many suggestions (stored by a scan)
+    "hits": int,  # how many search hits
+    "registrations": int,  # how many registrations an overview showed
+    "related": int,  # how many related records an overview showed
+}
+_DATA_INT_MAX = 2**63 - 1
 _ACTION_RE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
 _ACTOR_RE = re.compile(r"^(?:operator|system|user:[^\s@]{1,59})$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.:*\-]{1,64}$")
@@ -116,6 +136,30 @@ def current_request_id() -> str | None:
         rid = uuid.uuid4().hex
     g._tenant_privacy_request_id = rid
     return t.cast(str, rid)
+
+
+def _data_int(key: str, value: t.Any) -> int:
+    if type(value) is not int or not 0 <= value <= _DATA_INT_MAX:
+        raise InvalidInput(f"audit data {key!r} must be a whole number >= 0")
+    return value
+
+
+def _check_data(data: t.Mapping[str, t.Any] | None) -> dict[str, t.Any] | None:
+    """*data* checked against :data:`DATA_KEYS` (None if empty)."""
+    if not data:
+        return None
+    checked: dict[str, t.Any] = {}
+    for key, value in data.items():
+        kind = DATA_KEYS.get(key)
+        if kind is None:
+            raise InvalidInput(f"unknown audit data key {key!r}")
+        if kind is list:
+            if isinstance(value, str | bytes) or not isinstance(value, t.Sequence):
+                raise InvalidInput(f"audit data {key!r} must be a list of ids")
+            checked[key] = [_data_int(key, item) for item in value]
+        else:
+            checked[key] = _data_int(key, value)
+    return checked
 
 
 def _check(
@@ -153,8 +197,9 @@ def _check(
 
 _EVENT = AuditEvent.__table__
 _HEAD = AuditHead.__table__
-#: The event table as plain text columns: ``record_refs`` and ``fields`` are written
-#: as their canonical JSON text (:func:`audit_chain.json_text`), not re-encoded.
+#: The event table as plain text columns: ``record_refs``, ``fields`` and ``data``
+#: are written as their canonical JSON text (:func:`audit_chain.json_text`), not
+#: re-encoded.
 _EVENT_TEXT = sa.table(
     _EVENT.name,
     sa.column("tenant_key", sa.String),
@@ -169,20 +214,21 @@ _EVENT_TEXT = sa.table(
     sa.column("detail", sa.String),
     sa.column("prev_hash", sa.String),
     sa.column("hash", sa.String),
+    sa.column("data", sa.Text),
 )
 _INSERT_EVENT = sa.insert(_EVENT_TEXT)
-_SET_HEAD_HASH = (
+_SET_HEAD = (
     sa.update(_HEAD)
     .where(_HEAD.c.tenant_key == sa.bindparam("tenant"))
-    .values(hash=sa.bindparam("hash"))
+    .values(seq=sa.bindparam("seq"), hash=sa.bindparam("hash"))
 )
 
-# PostgreSQL, one round trip: lock the head row, insert the event chained to it (the
-# server finishes the SHA-256 over ``prev_hash + head + prev_hash + middle + seq +
-# tail``, see ``audit_chain.canonical_parts``; Python checks the result) and advance
-# the head. ``SELECT ... FOR UPDATE`` waits for a concurrent appender and then returns
-# the head it committed, and the ``UPDATE`` follows that same row version (READ
-# COMMITTED).
+# PostgreSQL, one round trip: lock the head row and insert the event chained to it
+# (the server finishes the SHA-256 over ``prev_hash + head + prev_hash + middle + seq
+# + tail``, see ``audit_chain.canonical_parts``; Python checks the result). The
+# insert trigger (``audit_ddl.EXTEND_ONLY``) checks that the event extends the head
+# and moves the head to it. ``SELECT ... FOR UPDATE`` waits for a concurrent
+# appender and then returns the head it committed (READ COMMITTED).
 _PG_PARAMS = (
     ("tenant", "VARCHAR"),
     ("created_at", "TIMESTAMP WITH TIME ZONE"),
@@ -196,31 +242,28 @@ _PG_PARAMS = (
     ("head", "TEXT"),
     ("middle", "TEXT"),
     ("tail", "TEXT"),
+    ("data", "TEXT"),
 )
 _PG_APPEND_SQL = f"""
 WITH old AS (
     SELECT seq, hash FROM {_HEAD.name} WHERE tenant_key = $1 FOR UPDATE
-), ev AS (
-    INSERT INTO {_EVENT.name} (tenant_key, seq, created_at, actor, action, subject_id,
-        record_refs, fields, request_id, detail, prev_hash, hash)
-    SELECT $1, old.seq + 1, $2, $3, $4, $5, CAST($6 AS JSON), CAST($7 AS JSON), $8, $9,
-        old.hash,
-        encode(sha256(convert_to(old.hash || $10 || old.hash || $11
-            || CAST(old.seq + 1 AS TEXT) || $12, 'UTF8')), 'hex')
-    FROM old
-    RETURNING seq, prev_hash, hash
-), moved AS (
-    UPDATE {_HEAD.name} AS h SET seq = ev.seq, hash = ev.hash
-    FROM ev WHERE h.tenant_key = $1
 )
-SELECT seq, prev_hash, hash FROM ev
+INSERT INTO {_EVENT.name} (tenant_key, seq, created_at, actor, action, subject_id,
+    record_refs, fields, request_id, detail, prev_hash, hash, data)
+SELECT $1, old.seq + 1, $2, $3, $4, $5, CAST($6 AS JSON), CAST($7 AS JSON), $8, $9,
+    old.hash,
+    encode(sha256(convert_to(old.hash || $10 || old.hash || $11
+        || CAST(old.seq + 1 AS TEXT) || $12, 'UTF8')), 'hex'),
+    CAST($13 AS JSON)
+FROM old
+RETURNING seq, prev_hash, hash
 """
 #: Planning that statement costs more than running it, so each connection prepares
 #: it once (``PREPARE``, kept in ``Connection.info``; it survives rollbacks), unless
 #: ``TENANT_PRIVACY_AUDIT_PG_PREPARE`` is off (behind a transaction-pooling
 #: PgBouncer, which cannot keep SQL-level prepared statements): the statement is
-#: then sent (and planned) every time.
-_PG_STATEMENT = "tenant_privacy_audit_append_1"
+#: then sent (and planned) every time. The name carries the statement's version.
+_PG_STATEMENT = "tenant_privacy_audit_append_2"
 _PG_PREPARE = sa.text(
     f"PREPARE {_PG_STATEMENT} ({', '.join(kind for _, kind in _PG_PARAMS)}) AS"
     + _PG_APPEND_SQL.replace(":", "\\:")
@@ -284,32 +327,29 @@ def _create_head(conn: sa.Connection, tenant: str) -> None:
         conn.execute(sa.insert(_HEAD).values(values))
 
 
-def _advance_head(conn: sa.Connection, tenant: str) -> tuple[int, str]:
-    """Lock the tenant's head row (creating it), count it up, return the old head.
+def _lock_head(conn: sa.Connection, tenant: str) -> tuple[int, str]:
+    """Lock the tenant's head row (creating it) and return it.
 
-    SQLite: ``UPDATE ... RETURNING`` is a write, so it takes the database's write lock
-    before it reads. Other databases: ``SELECT ... FOR UPDATE``, then the update.
+    SQLite: ``UPDATE ... SET seq = seq ... RETURNING`` is a write, so it takes the
+    database's write lock before it reads. Other databases: ``SELECT ... FOR UPDATE``.
     """
     if conn.dialect.name == "sqlite":
-        stmt = (
+        stmt: t.Any = (
             sa.update(_HEAD)
             .where(_HEAD.c.tenant_key == tenant)
-            .values(seq=_HEAD.c.seq + 1)
+            .values(seq=_HEAD.c.seq)
             .returning(_HEAD.c.seq, _HEAD.c.hash)
         )
-        row = conn.execute(stmt).first()
-        if row is None:
-            _create_head(conn, tenant)
-            row = conn.execute(stmt).one()
-        return int(row[0]) - 1, str(row[1])
-    select = sa.select(_HEAD.c.seq, _HEAD.c.hash).where(_HEAD.c.tenant_key == tenant)
-    row = conn.execute(select.with_for_update()).first()
+    else:
+        stmt = (
+            sa.select(_HEAD.c.seq, _HEAD.c.hash)
+            .where(_HEAD.c.tenant_key == tenant)
+            .with_for_update()
+        )
+    row = conn.execute(stmt).first()
     if row is None:
         _create_head(conn, tenant)
-        row = conn.execute(select.with_for_update()).one()
-    conn.execute(
-        sa.update(_HEAD).where(_HEAD.c.tenant_key == tenant).values(seq=row[0] + 1)
-    )
+        row = conn.execute(stmt).one()
     return int(row[0]), str(row[1])
 
 
@@ -322,6 +362,7 @@ def record(
     subject_id: int | None = None,
     record_refs: t.Sequence[tuple[str, str]] = (),
     fields: t.Sequence[str] = (),
+    data: t.Mapping[str, int | t.Sequence[int]] | None = None,
     detail: str = "",
 ) -> AuditEvent:
     """Append one audit event to *tenant*'s chain in the caller's transaction.
@@ -335,9 +376,11 @@ def record(
     :param subject_id: the data subject concerned, if any.
     :param record_refs: ``(source_key, record_id)`` pairs: opaque ids only.
     :param fields: field *names* concerned (``"email"``), never their values.
-    :param detail: a short note of at most 255 characters with ids, counts and
-        codes; **no personal values** (an ``@`` or a phone-shaped digit run is
-        refused).
+    :param data: ids and counts, typed: keys of :data:`DATA_KEYS`, each a whole
+        number >= 0 or a list of them. Hashed with the event.
+    :param detail: a short free-text note of at most 255 characters (codes such as
+        ``format=csv``); **no personal values** (an ``@`` or a phone-shaped digit
+        run is refused, so put ids and counts into *data*).
     :returns: the appended event as a transient :class:`AuditEvent` (it is written
         with a Core statement and not added to *session*; load it again to change
         nothing: the table is append-only anyway).
@@ -347,12 +390,14 @@ def record(
         raise InvalidInput("an audit event needs a tenant")
     action = str(action)
     refs, names = _check(actor, action, record_refs, fields, detail)
+    checked_data = _check_data(data)
     if subject_id is not None:
         subject_id = int(subject_id)
     request_id = current_request_id()
     created_at = utcnow()
     refs_json = audit_chain.json_text(refs)
     names_json = audit_chain.json_text(names)
+    data_json = None if checked_data is None else audit_chain.json_text(checked_data)
     head, middle, tail = audit_chain.canonical_parts(
         tenant,
         created_at,
@@ -363,6 +408,7 @@ def record(
         names_json,
         request_id,
         detail,
+        data_json,
     )
     session.flush()
     conn = session.connection(bind_arguments={"mapper": AuditEvent})
@@ -380,6 +426,7 @@ def record(
             "head": head,
             "middle": middle,
             "tail": tail,
+            "data": data_json,
         }
         row = _pg_append(conn, params)
         if row is None:
@@ -393,7 +440,7 @@ def record(
         ):
             raise RuntimeError("PostgreSQL computed a different audit hash")
     else:
-        prev_seq, prev_hash = _advance_head(conn, tenant)
+        prev_seq, prev_hash = _lock_head(conn, tenant)
         seq = prev_seq + 1
         digest = audit_chain.chain_hash(
             prev_hash, f"{head}{prev_hash}{middle}{seq}{tail}"
@@ -413,9 +460,12 @@ def record(
                 "detail": detail,
                 "prev_hash": prev_hash,
                 "hash": digest,
+                "data": data_json,
             },
         )
-        conn.execute(_SET_HEAD_HASH, {"tenant": tenant, "hash": digest})
+        # The SQLite insert trigger has moved the head already (then this writes the
+        # same values); databases without the triggers rely on this statement.
+        conn.execute(_SET_HEAD, {"tenant": tenant, "seq": seq, "hash": digest})
     return AuditEvent(
         tenant_key=tenant,
         seq=seq,
@@ -429,13 +479,14 @@ def record(
         detail=detail,
         prev_hash=prev_hash,
         hash=digest,
+        data=checked_data,
     )
 
 
 _VERIFY_COLUMNS = [getattr(AuditEvent, name) for name in audit_chain.ROW_COLUMNS]
 #: The same columns for :func:`verify`, with the JSON lists as their stored text.
 _VERIFY_TEXT_COLUMNS = [
-    sa.cast(column, sa.Text) if name in ("record_refs", "fields") else column
+    sa.cast(column, sa.Text) if name in ("record_refs", "fields", "data") else column
     for name, column in zip(audit_chain.ROW_COLUMNS, _VERIFY_COLUMNS, strict=True)
 ]
 #: On PostgreSQL also ``created_at`` as text, formatted like ``format_time`` (in UTC).
@@ -453,10 +504,22 @@ def verify(session: orm.Session, tenant: str, *, batch: int = 20_000) -> int:
     """Recompute *tenant*'s chain and compare it with its head; return the count.
 
     Streams the events in ``seq`` order (server-side cursor on PostgreSQL), so a
-    million events need neither much memory nor much time.
+    million events need neither much memory nor much time. This proves the events
+    agree with each other and with the head row; that nothing was cut off the end
+    (with the head wound back) only a checkpoint can show
+    (:mod:`tenant_privacy.services.audit_checkpoint`).
 
-    :raises AuditChainBroken: naming the first broken sequence number.
+    :raises AuditChainBroken: naming the first broken sequence number (a gap, a
+        changed event, a head that does not match, an event past the head).
     """
+    return verify_head(session, tenant, batch=batch)[0]
+
+
+def verify_head(
+    session: orm.Session, tenant: str, *, batch: int = 20_000
+) -> tuple[int, str]:
+    """:func:`verify`, returning ``(seq, hash)`` of the verified head (``(0,
+    GENESIS)`` for a tenant without events)."""
     head = session.execute(
         sa.select(AuditHead.seq, AuditHead.hash).where(AuditHead.tenant_key == tenant)
     ).first()
@@ -480,12 +543,50 @@ def verify(session: orm.Session, tenant: str, *, batch: int = 20_000) -> int:
     if head is None:
         if count:
             raise AuditChainBroken(tenant, 1, "the chain has events but no head")
-        return 0
+        return 0, audit_chain.GENESIS
     if count != head.seq:
         raise AuditChainBroken(tenant, count + 1, "missing event (head is further)")
     if last != head.hash:
         raise AuditChainBroken(tenant, head.seq, "head hash does not match")
-    return count
+    _check_nothing_past(session, tenant, head.seq)
+    return count, last
+
+
+def _check_nothing_past(session: orm.Session, tenant: str, seq: int) -> None:
+    """Raise if an event lies past the head *seq* that was verified.
+
+    Events appended since then moved the head in their own transaction (the insert
+    trigger), so the highest event is read first and the head after it: only an
+    event the head never reached is reported.
+    """
+    past = session.scalar(
+        sa.select(sa.func.max(AuditEvent.seq)).where(
+            AuditEvent.tenant_key == tenant, AuditEvent.seq > seq
+        )
+    )
+    if past is None:
+        return
+    head_now = session.scalar(
+        sa.select(AuditHead.seq).where(AuditHead.tenant_key == tenant)
+    )
+    if head_now is None or past > head_now:
+        raise AuditChainBroken(
+            tenant, seq + 1, f"event #{past} lies past the head (#{seq})"
+        )
+
+
+def event_hash(session: orm.Session, tenant: str, seq: int) -> str | None:
+    """The stored hash of *tenant*'s event *seq* (None if there is none)."""
+    return session.scalar(
+        sa.select(AuditEvent.hash).where(
+            AuditEvent.tenant_key == tenant, AuditEvent.seq == seq
+        )
+    )
+
+
+def chain_tenants(session: orm.Session) -> list[str]:
+    """Every tenant that has an audit chain (a head row), sorted."""
+    return list(session.scalars(sa.select(AuditHead.tenant_key).order_by("tenant_key")))
 
 
 def _filtered(
@@ -563,7 +664,9 @@ EXPORT_COLUMNS = ("tenant", *audit_chain.ROW_COLUMNS)
 
 
 def _export_row(tenant: str, row: t.Sequence[t.Any]) -> dict[str, t.Any]:
-    seq, created_at, actor, action, subject_id, refs, fields, rid, detail, p, h = row
+    seq, created_at, actor, action, subject_id, refs, fields, rid, detail, p, h = row[
+        :11
+    ]
     return {
         "tenant": tenant,
         "seq": seq,
@@ -577,6 +680,7 @@ def _export_row(tenant: str, row: t.Sequence[t.Any]) -> dict[str, t.Any]:
         "detail": detail,
         "prev_hash": p,
         "hash": h,
+        "data": row[11],
     }
 
 
@@ -608,6 +712,8 @@ def export(
                 data = _export_row(tenant, row)
                 data["record_refs"] = json.dumps(data["record_refs"])
                 data["fields"] = json.dumps(data["fields"])
+                if data["data"] is not None:
+                    data["data"] = json.dumps(data["data"], sort_keys=True)
                 writer.writerow(data)
                 count += 1
         else:

@@ -238,7 +238,7 @@ def link_records(
         audit.Action.RECORDS_LINKED,
         subject_id=target_id,
         record_refs=sorted(set(clean) | {(p[0], p[1]) for p in previous}),
-        detail=f"merge {merge.id}; subjects {','.join(map(str, sources))}",
+        data={"merge": merge.id, "subjects": sources},
     )
     return merge
 
@@ -286,7 +286,7 @@ def unlink_record(scope: TenantScope, actor: str, ref: RecordRef) -> MergeRecord
         audit.Action.RECORDS_UNLINKED,
         subject_id=old_id,
         record_refs=[clean],
-        detail=f"merge {merge.id}; new subject {new.id}",
+        data={"merge": merge.id, "new_subject": new.id},
     )
     return merge
 
@@ -348,10 +348,7 @@ def undo_merge(scope: TenantScope, actor: str, merge_id: int | str) -> MergeReco
         audit.Action.MERGE_UNDONE,
         subject_id=merge.subject_id,
         record_refs=moved,
-        detail=(
-            f"merge {merge.id}; subjects "
-            f"{','.join(map(str, sorted(set(back.values()))))}"
-        ),
+        data={"merge": merge.id, "subjects": sorted(set(back.values()))},
     )
     return merge
 

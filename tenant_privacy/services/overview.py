@@ -187,6 +187,7 @@ def _event_dict(event: t.Any) -> dict[str, t.Any]:
         "subject_id",
         "record_refs",
         "fields",
+        "data",
         "detail",
     )
     if isinstance(event, t.Mapping):
@@ -301,10 +302,10 @@ def compile_overview(
             audit.Action.SUBJECT_VIEWED,
             subject_id=subject.id,
             record_refs=refs,
-            detail=(
-                f"registrations {overview.registration_count}; "
-                f"related {overview.related_count}"
-            ),
+            data={
+                "registrations": overview.registration_count,
+                "related": overview.related_count,
+            },
         )
     return overview
 

@@ -309,7 +309,7 @@ def search_people(
         scope.tenant,
         actor,
         audit.Action.SEARCH,
-        detail=f"hits {len(hits)}",
+        data={"hits": len(hits)},
     )
     return hits
 

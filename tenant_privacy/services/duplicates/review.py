@@ -112,7 +112,7 @@ def reject(scope: TenantScope, actor: str, suggestion_id: int | str) -> MatchSug
         actor,
         audit.Action.SUGGESTION_REJECTED,
         record_refs=list(refs_of(s)),
-        detail=f"suggestion={s.id}",
+        data={"suggestion": s.id},
     )
     return s
 

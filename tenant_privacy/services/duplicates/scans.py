@@ -77,7 +77,7 @@ def start_scan(scope: TenantScope, actor: str) -> ScanJob:
         scope.tenant,
         actor,
         audit.Action.SCAN_STARTED,
-        detail=f"scan={scan.id}",
+        data={"scan": scan.id},
     )
     return scan
 
@@ -110,7 +110,11 @@ def run_scan(scope: TenantScope, scan: ScanJob, progress: ProgressFn) -> int:
         scope.tenant,
         scan.actor,
         audit.Action.SCAN_FINISHED,
-        detail=f"scan={scan.id} records={scan.total} suggestions={scan.suggestions}",
+        data={
+            "scan": scan.id,
+            "records": scan.total,
+            "suggestions": scan.suggestions,
+        },
     )
     session.flush()
     return scan.suggestions
