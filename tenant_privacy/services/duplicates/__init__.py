@@ -6,6 +6,7 @@ incremental matching.
 - :mod:`.review`: accept, reject, accept all above a score;
 - :mod:`.accept_runs`: "accept all above" as a job row;
 - :mod:`.incremental`: match one new or changed record without a rescan;
+- :mod:`.calibration`: the threshold, household rate and matcher version in force;
 - :mod:`.preview`: what accepting would join, and where records clearly differ;
 - :mod:`.index`: the hashed blocking keys and fingerprints a scan stores.
 
@@ -20,6 +21,9 @@ from .accept_runs import CHANGED_MEANWHILE
 from .accept_runs import latest_accept_run
 from .accept_runs import run_accept
 from .accept_runs import start_accept
+from .calibration import index_outdated
+from .calibration import last_finished_scan
+from .calibration import tenant_has_households
 from .incremental import match_record
 from .incremental import name_block_limits
 from .index import fingerprint
@@ -35,13 +39,10 @@ from .review import plan_above
 from .review import reject
 from .review import reopen_for_merge
 from .scans import active_scan
-from .scans import index_outdated
-from .scans import last_finished_scan
 from .scans import latest_scan
 from .scans import run_scan
 from .scans import scan_phase
 from .scans import start_scan
-from .scans import tenant_has_households
 from .suggestions import ACCEPTED
 from .suggestions import PENDING
 from .suggestions import REJECTED

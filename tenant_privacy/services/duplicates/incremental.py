@@ -17,8 +17,8 @@ from ...store.refs import RecordRef
 from ...store.refs import ordered
 from ...store.refs import parse_ref
 from . import index as mi
-from .scans import tenant_has_households
-from .scans import threshold
+from .calibration import tenant_has_households
+from .calibration import threshold
 from .suggestions import PENDING
 from .suggestions import pair_key
 from .suggestions import same_subject

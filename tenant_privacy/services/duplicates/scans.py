@@ -11,23 +11,28 @@ it through the one job lifecycle.
 
 from __future__ import annotations
 
+import datetime as dt
 import typing as t
 
 import sqlalchemy as sa
 
 from ... import matching
-from ...config import config_value
 from ...errors import ScanInProgress
 from ...models import BlockingKey
 from ...models import JobStatus
 from ...models import MatchRecord
 from ...models import ScanJob
+from ...models import utcnow
 from ...store import jobs as job_rows
 from ...store import locks
 from ...store.locks import tenant_lock
 from ...store.refs import RecordRef
+from ...store.refs import parse_ref
 from .. import audit
 from . import index as mi
+from .calibration import threshold
+from .incremental import match_record
+from .suggestions import count_pending
 from .suggestions import store_scan_pairs
 
 if t.TYPE_CHECKING:
@@ -36,26 +41,16 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "active_scan",
-    "index_outdated",
-    "last_finished_scan",
     "latest_scan",
     "run_scan",
     "scan_phase",
     "start_scan",
-    "tenant_has_households",
-    "threshold",
 ]
 
 #: Records read, normalised and indexed per checkpoint of a scan.
 SCAN_BATCH = 1000
 #: ``progress(done, total)``: called after each batch; the job commits there.
 ProgressFn = t.Callable[[int, int], None]
-
-
-def threshold(scope: TenantScope) -> float | None:
-    """The configured match threshold, or None for the matcher's default."""
-    value = config_value("MATCH_THRESHOLD", scope.config)
-    return None if value is None else float(value)
 
 
 def start_scan(scope: TenantScope, actor: str) -> ScanJob:
@@ -83,30 +78,45 @@ def start_scan(scope: TenantScope, actor: str) -> ScanJob:
 
 
 def run_scan(scope: TenantScope, scan: ScanJob, progress: ProgressFn) -> int:
-    """Index every person record of the tenant and store the pairs found; return
-    the number of pending suggestions. Flushes; *progress* is called after each
-    batch (the job commits there, so a page polling the scan sees it advance)."""
-    session = scope.session
+    """Read and normalise every person record of the tenant, then, in one final
+    step, replace the tenant's index and store the pairs found; return the number
+    of pending suggestions. Flushes; *progress* is called after each batch read
+    (the job commits there, so a page polling the scan sees it advance).
+
+    The index is only replaced at the end, under the grouping lock, so incremental
+    matching goes on while the scan reads, and a scan that fails leaves the
+    previous index in use. Records saved, added or deleted while it read are
+    reconciled in that final step (see :func:`_replace_index`).
+    """
     scan.keys_version = matching.KEYS_VERSION
     scan.total = _count(scope)
-    for model in (BlockingKey, MatchRecord):
-        session.execute(sa.delete(model).where(model.tenant_key == scope.tenant))
     progress(0, scan.total)
+    # a minute early: a record matched just before, whose commit the scan did not
+    # see yet, is matched again too (costs a few extra matches, never a miss)
+    read_since = utcnow() - dt.timedelta(minutes=1)
     region = mi.tenant_region(scope)
-    nrs: list[matching.NormalizedRecord] = []
-    prints: dict[RecordRef, str] = {}
+    reads: list[mi.ReadRecord] = []
     for source in scope.registry.person_sources():
         for rows in _batches(scope, source):
-            batch = [mi.read_row(scope, source, row, region) for row in rows]
-            prints.update(mi.write_index(scope, batch))
-            nrs.extend(read.nr for read in batch)
-            progress(min(len(nrs), scan.total), scan.total)
-    result = matching.scan_duplicates(nrs, threshold=threshold(scope))
+            reads.extend(mi.read_row(scope, source, row, region) for row in rows)
+            progress(min(len(reads), scan.total), scan.total)
+    result = matching.scan_duplicates([r.nr for r in reads], threshold=threshold(scope))
     scan.household_rate = result.household_rate
-    del nrs
-    scan.suggestions = store_scan_pairs(scope, result.pairs, prints)
+    tenant_lock(scope, locks.GROUPING)  # incremental matching waits from here on
+    live = _live_refs(scope)
+    reads = [r for r in reads if parse_ref(r.nr.id) in live]
+    pairs = [
+        p for p in result.pairs if parse_ref(p.a) in live and parse_ref(p.b) in live
+    ]
+    changed = _replace_index(scope, reads, read_since)
+    prints = {parse_ref(r.nr.id): r.fingerprint for r in reads}
+    del reads, result
+    scan.suggestions = store_scan_pairs(scope, pairs, prints)
+    for ref in sorted(changed | (live - prints.keys())):
+        match_record(scope, *ref)  # saved or added while the scan read
+    scan.suggestions = count_pending(scope)
     audit.record(
-        session,
+        scope.session,
         scope.tenant,
         scan.actor,
         audit.Action.SCAN_FINISHED,
@@ -116,8 +126,38 @@ def run_scan(scope: TenantScope, scan: ScanJob, progress: ProgressFn) -> int:
             "suggestions": scan.suggestions,
         },
     )
-    session.flush()
+    scope.session.flush()
     return scan.suggestions
+
+
+def _live_refs(scope: TenantScope) -> set[RecordRef]:
+    """The refs of every person record the tenant holds now (ids only)."""
+    refs: set[RecordRef] = set()
+    for source in scope.registry.person_sources():
+        id_col = source.column(source.id_column)
+        stmt = scope.source_select(source).with_only_columns(id_col)
+        refs.update((source.key, str(i)) for i in scope.session.scalars(stmt))
+    return refs
+
+
+def _replace_index(
+    scope: TenantScope, reads: list[mi.ReadRecord], read_since: dt.datetime
+) -> set[RecordRef]:
+    """Replace the tenant's stored index by the scan's; return the refs that
+    incremental matching indexed after the scan began reading (their values may
+    be newer than what the scan read: the caller matches them again)."""
+    session = scope.session
+    changed = {
+        (row.source_key, row.record_id)
+        for row in session.scalars(
+            scope.select(MatchRecord).where(MatchRecord.updated_at >= read_since)
+        )
+    }
+    for model in (BlockingKey, MatchRecord):
+        session.execute(sa.delete(model).where(model.tenant_key == scope.tenant))
+    for start in range(0, len(reads), SCAN_BATCH):
+        mi.write_index(scope, reads[start : start + SCAN_BATCH])
+    return changed
 
 
 def _count(scope: TenantScope) -> int:
@@ -169,39 +209,3 @@ def active_scan(scope: TenantScope) -> ScanJob | None:
 def latest_scan(scope: TenantScope) -> ScanJob | None:
     """The tenant's most recent scan, or None."""
     return job_rows.latest(scope, ScanJob)
-
-
-def last_finished_scan(scope: TenantScope) -> ScanJob | None:
-    """The tenant's newest scan that finished ("done"), or None."""
-    stmt = (
-        scope.select(ScanJob)
-        .filter_by(status=JobStatus.DONE.value)
-        .order_by(ScanJob.id.desc())
-        .limit(1)
-    )
-    return scope.session.scalars(stmt).first()
-
-
-def index_outdated(scope: TenantScope) -> bool:
-    """True when the tenant's stored blocking keys are of an older matcher version.
-
-    The keys were written by the last finished scan; after an upgrade that
-    changed them (:data:`tenant_privacy.matching.KEYS_VERSION`), a record saved
-    now misses candidates filed under the old keys until the tenant is scanned
-    again. False for a tenant never scanned.
-    """
-    scan = last_finished_scan(scope)
-    return scan is not None and scan.keys_version != matching.KEYS_VERSION
-
-
-def tenant_has_households(scope: TenantScope) -> bool:
-    """How incremental matching reads the tenant: as its last finished scan measured.
-
-    False only when the newest finished scan found the data household-free
-    (see :mod:`tenant_privacy.matching.households`); without a scan, True (the
-    strict reading that keeps relatives apart).
-    """
-    scan = last_finished_scan(scope)
-    if scan is None or scan.household_rate is None:
-        return True
-    return scan.household_rate >= matching.HOUSEHOLD_FREE_RATE

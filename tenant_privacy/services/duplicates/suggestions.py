@@ -33,6 +33,7 @@ __all__ = [
     "ACCEPTED",
     "PENDING",
     "REJECTED",
+    "count_pending",
     "next_pending",
     "pending",
     "refs_of",
@@ -194,6 +195,19 @@ def pending(
         .limit(per_page)
     )
     return list(scope.session.scalars(stmt)), total
+
+
+def count_pending(scope: TenantScope) -> int:
+    """How many suggestions of the tenant are pending."""
+    stmt = (
+        sa.select(sa.func.count())
+        .select_from(MatchSuggestion)
+        .where(
+            MatchSuggestion.tenant_key == scope.tenant,
+            MatchSuggestion.status == PENDING,
+        )
+    )
+    return int(scope.session.scalar(stmt) or 0)
 
 
 def next_pending(
