@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import typing as t
+import unicodedata
+import urllib.parse
 
 import sqlalchemy as sa
 from flask import Blueprint
@@ -45,9 +47,27 @@ def init_app(app: Flask) -> None:
 
 
 def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//"):
-        return target
-    return None
+    r"""*target* if it is a path on this host, else None (then go to the home page).
+
+    Browsers drop tabs and newlines inside a URL and read a backslash as a slash, so
+    ``/<tab>/evil.com`` and ``/\evil.com`` lead to another site; newlines would also
+    break the ``Location`` header. Any control, format or space character and any
+    backslash is refused outright, never cleaned up. What is left must parse as a
+    bare path: no scheme, no host, starting with one ``/``.
+    """
+    if not target or len(target) > 2048:
+        return None
+    if "\\" in target or any(unicodedata.category(c)[0] in "CZ" for c in target):
+        return None
+    try:
+        parts = urllib.parse.urlsplit(target)
+    except ValueError:
+        return None
+    if parts.scheme or parts.netloc or not parts.path.startswith("/"):
+        return None
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
 
 
 @bp.route("/login", methods=["GET", "POST"])
