@@ -60,3 +60,71 @@ def test_login_follows_a_path_on_this_host(client, target) -> None:
     response = _login_next(client, target)
     assert response.status_code == 302
     assert response.headers["Location"] == target
+
+
+# -- the secret key -------------------------------------------------------------------
+
+
+@pytest.fixture
+def no_key_env(monkeypatch, tmp_path):
+    """No SECRET_KEY in the environment, no debug, a fresh instance folder."""
+    for name in ("SECRET_KEY", "FLASK_DEBUG", "SESSION_COOKIE_SECURE"):
+        monkeypatch.delenv(name, raising=False)
+    return {
+        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'key.sqlite3'}",
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+    }
+
+
+def _dispose(app):
+    from demo.models import db
+
+    with app.app_context():
+        db.engine.dispose()
+
+
+def test_no_secret_key_refuses_to_start(no_key_env) -> None:
+    from demo import create_app
+
+    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+        create_app(no_key_env)
+
+
+def test_secret_key_from_the_environment(no_key_env, monkeypatch) -> None:
+    from demo import create_app
+
+    monkeypatch.setenv("SECRET_KEY", "from-the-environment-" + "x" * 32)
+    app = create_app(no_key_env)
+    assert app.secret_key == "from-the-environment-" + "x" * 32
+    _dispose(app)
+
+
+def test_debug_makes_a_key_once_in_the_instance_folder(no_key_env) -> None:
+    import pathlib
+
+    from demo import create_app
+
+    first = create_app({**no_key_env, "DEBUG": True})
+    key_file = pathlib.Path(no_key_env["INSTANCE_PATH"]) / "secret_key"
+    assert key_file.is_file() and key_file.stat().st_mode & 0o077 == 0
+    assert first.secret_key and len(first.secret_key) >= 32
+    assert first.secret_key in key_file.read_text()
+    # later starts, with or without debug (make run's migrate, seed, run), reuse it
+    again = create_app(no_key_env)
+    assert again.secret_key == first.secret_key
+    for app in (first, again):
+        _dispose(app)
+
+
+def test_testing_starts_without_a_key_but_not_with_a_fixed_one(no_key_env) -> None:
+    import pathlib
+
+    from demo import create_app
+
+    one = create_app({**no_key_env, "TESTING": True})
+    other = no_key_env["INSTANCE_PATH"] + "-2"
+    two = create_app({**no_key_env, "TESTING": True, "INSTANCE_PATH": other})
+    assert one.secret_key and one.secret_key != two.secret_key
+    assert not (pathlib.Path(other) / "secret_key").exists()  # nothing written
+    for app in (one, two):
+        _dispose(app)
