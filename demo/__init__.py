@@ -48,10 +48,22 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
+def _env_flag(name: str) -> bool:
+    """The environment variable *name* as yes/no (``1``, ``true``, ``yes``, ``on``)."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _default_config(instance_path: str) -> dict[str, t.Any]:
     sqlite_path = pathlib.Path(instance_path) / "demo.sqlite3"
     config: dict[str, t.Any] = {
         "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        # Cookies: never readable by scripts, not sent on cross-site POSTs, and only
+        # over HTTPS when the demo is served over HTTPS (SESSION_COOKIE_SECURE=1).
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_flag("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{sqlite_path}"
         ),
@@ -184,6 +196,8 @@ def create_app(config: dict[str, t.Any] | None = None) -> Flask:
     app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = _secret_key(app)
+    # Flask-Login's remember cookie follows the session cookie unless set apart.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
 
     # Templates: our own folder first, then the packaged module templates under the
     # prefix "packaged/", so an override can extend the original it replaces.

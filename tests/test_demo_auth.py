@@ -128,3 +128,43 @@ def test_testing_starts_without_a_key_but_not_with_a_fixed_one(no_key_env) -> No
     assert not (pathlib.Path(other) / "secret_key").exists()  # nothing written
     for app in (one, two):
         _dispose(app)
+
+
+# -- cookies ---------------------------------------------------------------------------
+
+
+def _set_cookie(response, name):
+    for header in response.headers.getlist("Set-Cookie"):
+        if header.startswith(name + "="):
+            return header
+    raise AssertionError(f"no {name} cookie set")
+
+
+def test_session_cookie_flags(client, login) -> None:
+    cookie = _set_cookie(login(client, "staff@fjord.test"), "session")
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+    assert "Secure" not in cookie  # plain http by default (make run)
+
+
+def test_session_cookie_secure_over_https(make_app, login) -> None:
+    app = make_app(SESSION_COOKIE_SECURE=True)
+    from tests.conftest import seed
+
+    seed(app, 5)
+    assert app.config["REMEMBER_COOKIE_SECURE"] is True
+    assert app.config["REMEMBER_COOKIE_HTTPONLY"] is True
+    assert app.config["REMEMBER_COOKIE_SAMESITE"] == "Lax"
+    client = app.test_client()
+    cookie = _set_cookie(login(client, "staff@fjord.test"), "session")
+    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("value,expected", [("1", True), ("true", True), ("0", False)])
+def test_session_cookie_secure_from_the_environment(
+    make_app, monkeypatch, value, expected
+) -> None:
+    monkeypatch.setenv("SESSION_COOKIE_SECURE", value)
+    app = make_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is expected
+    assert app.config["REMEMBER_COOKIE_SECURE"] is expected
