@@ -37,11 +37,14 @@ def init_app(app: Flask) -> None:
     manager.login_message = lazy_gettext("Please log in to see this page.")
 
     @manager.user_loader
-    def _load(user_id: str) -> User | None:
-        try:
-            return db.session.get(User, int(user_id))
-        except ValueError:
+    def _load(session_token: str) -> User | None:
+        # The session holds User.session_token, not the id: a session made before
+        # the user's last logout names an old token and finds no one.
+        if not session_token:
             return None
+        return db.session.scalars(
+            sa.select(User).where(User.session_token == session_token)
+        ).first()
 
     app.register_blueprint(bp)
 
@@ -92,7 +95,12 @@ def login() -> t.Any:
 
 @bp.post("/logout")
 def logout() -> t.Any:
-    """Log out."""
+    """Log out, and end the session on the server too: the user's session token is
+    replaced, so a copy of the session cookie (taken before) no longer logs anyone in.
+    This ends the user's sessions in other browsers as well."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
+        db.session.commit()
     logout_user()
     return redirect(url_for("auth.login"))
 

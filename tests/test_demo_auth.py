@@ -168,3 +168,44 @@ def test_session_cookie_secure_from_the_environment(
     app = make_app()
     assert app.config["SESSION_COOKIE_SECURE"] is expected
     assert app.config["REMEMBER_COOKIE_SECURE"] is expected
+
+
+# -- logout ends the session on the server ---------------------------------------------
+
+
+def test_a_cookie_copied_before_logout_stops_working(app, login) -> None:
+    client = app.test_client()
+    login(client, "staff@fjord.test")
+    stolen = client.get_cookie("session").value
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    assert thief.get("/contacts").status_code == 200  # the copy works while logged in
+    assert client.post("/logout").status_code == 302
+    thief = app.test_client()
+    thief.set_cookie("session", stolen)
+    response = thief.get("/contacts")
+    assert response.status_code == 302 and "/login" in response.location
+    assert thief.get("/api/contacts").status_code == 401
+    # logging in again works, with a new session
+    login(client, "staff@fjord.test")
+    assert client.get("/contacts").status_code == 200
+    assert client.get_cookie("session").value != stolen
+
+
+def test_session_does_not_carry_the_user_id(app, login) -> None:
+    """The session holds the user's session token, not the guessable row id."""
+    import sqlalchemy as sa
+
+    from demo.models import User
+    from demo.models import db
+
+    client = app.test_client()
+    login(client, "staff@fjord.test")
+    with client.session_transaction() as session:
+        user_ref = session["_user_id"]
+    with app.app_context():
+        user = db.session.scalars(
+            sa.select(User).where(User.email == "staff@fjord.test")
+        ).one()
+        assert user_ref == user.session_token != str(user.id)
+        assert len(user.session_token) >= 32
