@@ -64,6 +64,13 @@ def _default_config(instance_path: str) -> dict[str, t.Any]:
         "SESSION_COOKIE_SECURE": _env_flag("SESSION_COOKIE_SECURE"),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Failed logins (demo/auth.py): per account, and per client address (higher:
+        # an office shares one). Counts in memory unless RATELIMIT_STORAGE_URI is set
+        # (e.g. redis://...), which every process of one site must share.
+        "DEMO_LOGIN_LIMIT_ACCOUNT": "5 per 15 minutes",
+        "DEMO_LOGIN_LIMIT_IP": "30 per 15 minutes",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STRATEGY": "moving-window",
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{sqlite_path}"
         ),

@@ -209,3 +209,88 @@ def test_session_does_not_carry_the_user_id(app, login) -> None:
         ).one()
         assert user_ref == user.session_token != str(user.id)
         assert len(user.session_token) >= 32
+
+
+# -- throttling ------------------------------------------------------------------------
+
+
+def test_failed_logins_for_one_account_are_throttled(app, login) -> None:
+    client = app.test_client()
+    for _ in range(5):
+        assert login(client, "staff@fjord.test", "wrong").status_code == 401
+    blocked = login(client, "staff@fjord.test", "wrong")
+    assert blocked.status_code == 429
+    # the right password does not get through either while the account is paused,
+    # from another address too
+    elsewhere = app.test_client()
+    elsewhere.environ_base["REMOTE_ADDR"] = "192.0.2.9"
+    assert login(elsewhere, "staff@fjord.test").status_code == 429
+    assert login(elsewhere, "STAFF@fjord.test ").status_code == 429
+    # another account is not paused
+    assert login(client, "admin@fjord.test").status_code == 302
+
+
+def test_successful_logins_are_not_counted(app, login) -> None:
+    client = app.test_client()
+    for _ in range(8):
+        assert login(client, "staff@fjord.test").status_code == 302
+        client.post("/logout")
+
+
+def test_failed_logins_from_one_address_are_throttled(make_app, login) -> None:
+    from tests.conftest import seed
+
+    app = seed(make_app(DEMO_LOGIN_LIMIT_IP="4 per 15 minutes"), 5)
+    client = app.test_client()
+    for n in range(4):
+        assert login(client, f"nobody{n}@example.test", "x").status_code == 401
+    assert login(client, "nobody9@example.test", "x").status_code == 429
+    assert login(client, "staff@fjord.test").status_code == 429
+    other = app.test_client()
+    other.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    assert login(other, "staff@fjord.test").status_code == 302
+
+
+def test_throttled_page_is_in_the_layout_and_translated(app, login) -> None:
+    client = app.test_client()
+    for _ in range(6):
+        response = client.post(
+            "/login",
+            data={"email": "staff@fjord.test", "password": "wrong"},
+            headers={"Accept-Language": "nb"},
+        )
+    assert response.status_code == 429
+    page = response.get_data(as_text=True)
+    assert "<header>" in page and "</main>" in page
+    assert "For mange" in page
+    english = client.post(
+        "/login", data={"email": "staff@fjord.test", "password": "wrong"}
+    )
+    assert english.status_code == 429
+    assert "Too many" in english.get_data(as_text=True)
+
+
+# -- the same work for known and unknown emails ----------------------------------------
+
+
+def test_unknown_email_checks_a_password_hash_too(client, login, monkeypatch) -> None:
+    import demo.auth
+
+    calls = []
+    real = demo.auth.check_password_hash
+
+    def counting(pwhash, password):
+        calls.append(pwhash.split("$", 1)[0])
+        return real(pwhash, password)
+
+    monkeypatch.setattr(demo.auth, "check_password_hash", counting)
+    assert login(client, "staff@fjord.test", "wrong").status_code == 401
+    known = list(calls)
+    calls.clear()
+    assert login(client, "nobody@fjord.test", "wrong").status_code == 401
+    unknown = list(calls)
+    assert len(known) == len(unknown) == 1
+    assert known == unknown  # the same hash method, so the same cost
+    calls.clear()
+    assert login(client, "nobody@fjord.test", "demo").status_code == 401
+    assert len(calls) == 1
