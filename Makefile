@@ -5,6 +5,8 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app wsgi
 PYBABEL := $(BIN)/pybabel
 EXTRACT := extract -F babel.cfg -k _ -k gettext -k lazy_gettext -k ngettext:1,2 --no-wrap --sort-by-file
+# The demo's instance folder (database, outbox, exports, development secret key).
+INSTANCE := $(or $(DEMO_INSTANCE_PATH),instance)
 LOGINS := admin@fjord.test officer@fjord.test staff@fjord.test admin@nordlys.test officer@nordlys.test staff@nordlys.test operator@saas.test
 
 .PHONY: help venv install catalogs translations run seed migrate test lint bench clean
@@ -36,7 +38,12 @@ translations: venv
 	$(PYBABEL) update --no-wrap -D messages -l nb -i demo/translations/messages.pot -d demo/translations
 	$(MAKE) catalogs
 
-migrate: install catalogs
+# A secret key for this machine's demo, made once (create_app refuses to start without
+# one; production sets SECRET_KEY in the environment instead, which wins over the file).
+$(INSTANCE)/secret_key: | install
+	$(BIN)/python -c 'import sys, demo; demo.write_secret_key_file(sys.argv[1])' $@
+
+migrate: install catalogs $(INSTANCE)/secret_key
 	$(FLASK) db upgrade heads
 
 seed: migrate

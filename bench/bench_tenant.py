@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import pathlib
+import secrets
 import sys
 import tempfile
 import typing as t
@@ -66,6 +67,8 @@ def demo_app(db_path: str | None, **config: t.Any) -> Flask:
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}",
             "INSTANCE_PATH": folder,
+            # a throw-away app that serves no one: any key will do, but one is needed
+            "SECRET_KEY": secrets.token_urlsafe(32),
             "TENANT_PRIVACY_AUTO_MATCH": False,
             **config,
         }

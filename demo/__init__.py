@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import pathlib
+import secrets
 import typing as t
 
 import jinja2
@@ -24,7 +25,13 @@ from .models import db
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 LANGUAGES = ["en", "nb"]
-DEV_SECRET = "dev-only-not-secret"
+#: The file in the instance folder that holds a development secret key.
+SECRET_KEY_FILE = "secret_key"
+_SECRET_KEY_HEADER = """\
+# The secret key of the demo host on this machine: it signs the session cookies.
+# Made once by `make run` (or the first `flask --app wsgi run --debug`); keep it
+# private, never commit it. In production set the SECRET_KEY environment variable.
+"""
 
 
 def select_locale() -> str | None:
@@ -41,10 +48,29 @@ def select_locale() -> str | None:
     return request.accept_languages.best_match(LANGUAGES) or "en"
 
 
+def _env_flag(name: str) -> bool:
+    """The environment variable *name* as yes/no (``1``, ``true``, ``yes``, ``on``)."""
+    return os.environ.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
 def _default_config(instance_path: str) -> dict[str, t.Any]:
     sqlite_path = pathlib.Path(instance_path) / "demo.sqlite3"
     config: dict[str, t.Any] = {
-        "SECRET_KEY": os.environ.get("SECRET_KEY", DEV_SECRET),
+        "SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+        # Cookies: never readable by scripts, not sent on cross-site POSTs, and only
+        # over HTTPS when the demo is served over HTTPS (SESSION_COOKIE_SECURE=1).
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _env_flag("SESSION_COOKIE_SECURE"),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        # Failed logins (demo/auth.py): per account, and per client address (higher:
+        # an office shares one). Counts in memory unless RATELIMIT_STORAGE_URI is set
+        # (e.g. redis://...), which every process of one site must share.
+        "DEMO_LOGIN_LIMIT_ACCOUNT": "5 per 15 minutes",
+        "DEMO_LOGIN_LIMIT_IP": "30 per 15 minutes",
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_STRATEGY": "moving-window",
         "SQLALCHEMY_DATABASE_URI": os.environ.get(
             "DATABASE_URL", f"sqlite:///{sqlite_path}"
         ),
@@ -56,10 +82,6 @@ def _default_config(instance_path: str) -> dict[str, t.Any]:
         # base.html shows flashed messages itself, the module's too
         "TENANT_PRIVACY_SHOW_FLASHES": False,
         "TENANT_PRIVACY_JOBS_INLINE": True,
-        "TENANT_PRIVACY_EXPORT_STORAGE_DIR": str(
-            pathlib.Path(instance_path) / "exports"
-        ),
-        "TENANT_PRIVACY_MAIL_OUTBOX_DIR": str(pathlib.Path(instance_path) / "outbox"),
         "TENANT_PRIVACY_LANGUAGES": tuple(LANGUAGES),
         "DEMO_UPLOAD_MAX_BYTES": 2 * 1024 * 1024,
     }
@@ -69,6 +91,62 @@ def _default_config(instance_path: str) -> dict[str, t.Any]:
         config["TENANT_PRIVACY_REDIS_URL"] = redis_url
         config["TENANT_PRIVACY_APP_FACTORY"] = "wsgi:create_app"
     return config
+
+
+def write_secret_key_file(path: str | os.PathLike[str]) -> str:
+    """Make a random secret key in the file *path* unless it exists; return the key.
+
+    The file is created readable by its owner only. ``make run`` calls this for the
+    development instance folder.
+    """
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return _read_secret_key_file(path) or ""
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(_SECRET_KEY_HEADER + key + "\n")
+    return key
+
+
+def _read_secret_key_file(path: pathlib.Path) -> str | None:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        return None
+    keys = [line.strip() for line in lines if line.strip() and line[0] != "#"]
+    return keys[0] if keys else None
+
+
+def _secret_key(app: Flask) -> str:
+    """The key that signs session cookies; there is no fixed fallback.
+
+    In order: ``SECRET_KEY`` (configuration or environment), the file
+    ``secret_key`` in the instance folder, then only in debug mode a key made once
+    in that file, and under ``TESTING`` a random key for this app. Anything else
+    refuses to start.
+
+    :raises RuntimeError: naming ``SECRET_KEY`` when there is no key.
+    """
+    key = app.config.get("SECRET_KEY")
+    if key:
+        return t.cast(str, key)
+    path = pathlib.Path(app.instance_path) / SECRET_KEY_FILE
+    key = _read_secret_key_file(path)
+    if key:
+        return key
+    if app.debug:
+        return write_secret_key_file(path)
+    if app.testing:
+        return secrets.token_urlsafe(48)
+    raise RuntimeError(
+        "SECRET_KEY is not set: the demo signs session cookies with it and has no "
+        "default. Set the environment variable SECRET_KEY to a long random value "
+        "(python -c 'import secrets; print(secrets.token_urlsafe(48))'), or put "
+        f"one in {path}; `make run` makes that file for development."
+    )
 
 
 def _sqlite_foreign_keys(app: Flask) -> None:
@@ -120,6 +198,9 @@ def create_app(config: dict[str, t.Any] | None = None) -> Flask:
     app.config.update(_default_config(app.instance_path))
     app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
+    app.config["SECRET_KEY"] = _secret_key(app)
+    # Flask-Login's remember cookie follows the session cookie unless set apart.
+    app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
 
     # Templates: our own folder first, then the packaged module templates under the
     # prefix "packaged/", so an override can extend the original it replaces.

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import secrets
 import typing as t
 
 import sqlalchemy as sa
@@ -27,6 +28,11 @@ db = SQLAlchemy(metadata=sa.MetaData(naming_convention=NAMING_CONVENTION))
 
 ROLES = ("admin", "staff", "operator")
 ORIGINS = ("manual", "import")
+
+
+def new_session_token() -> str:
+    """A fresh random session token (256 bits): see :attr:`User.session_token`."""
+    return secrets.token_urlsafe(32)
 
 
 def utcnow() -> dt.datetime:
@@ -70,6 +76,19 @@ class User(UserMixin, db.Model):
     contact_id: orm.Mapped[int | None] = orm.mapped_column(
         sa.ForeignKey("contact.id"), nullable=True
     )
+    #: What the session cookie holds instead of the id (flask-login's "alternative
+    #: tokens"): logging out replaces it, so a copy of an old cookie stops working.
+    session_token: orm.Mapped[str] = orm.mapped_column(
+        sa.String(64), unique=True, nullable=False, default=new_session_token
+    )
+
+    def get_id(self) -> str:
+        """The session token, which flask-login keeps in the session."""
+        return self.session_token
+
+    def end_sessions(self) -> None:
+        """End every session of this user (a new token); the caller commits."""
+        self.session_token = new_session_token()
 
 
 class Company(db.Model):

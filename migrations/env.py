@@ -85,11 +85,38 @@ def run_migrations_online():
     conf_args.setdefault("render_as_batch", True)
 
     with get_engine().connect() as connection:
-        context.configure(
-            connection=connection, target_metadata=target_metadata, **conf_args
-        )
-        with context.begin_transaction():
-            context.run_migrations()
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            _sqlite_foreign_keys(connection, on=False)
+        try:
+            context.configure(
+                connection=connection, target_metadata=target_metadata, **conf_args
+            )
+            with context.begin_transaction():
+                context.run_migrations()
+                if sqlite:
+                    _sqlite_check_foreign_keys(connection)
+        finally:
+            if sqlite:
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection, on):
+    """Turn SQLite's foreign-key enforcement on or off for this connection.
+
+    Batch mode rebuilds a table to alter it (copy, drop the old one, rename): with
+    enforcement on (the demo turns it on for every connection), dropping a table that
+    other rows reference fails. SQLite's own procedure for such changes: keys off,
+    outside a transaction; change; ``foreign_key_check`` before commit; keys on.
+    """
+    connection.exec_driver_sql(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+    connection.commit()
+
+
+def _sqlite_check_foreign_keys(connection):
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+    if broken:
+        raise RuntimeError(f"migration broke foreign keys: {broken[:10]}")
 
 
 if context.is_offline_mode():

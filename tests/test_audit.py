@@ -231,10 +231,11 @@ def test_query_history_and_export(sqlite_engine) -> None:
 def test_request_id_is_kept_per_request(app) -> None:
     from demo.models import db
 
-    with app.test_request_context(headers={"X-Request-ID": "abc-123"}):
+    client_id = "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+    with app.test_request_context(headers={"X-Request-ID": client_id}):
         app.preprocess_request()
         event = audit.record(db.session, "fjord", "system", audit.Action.SEARCH)
-        assert event.request_id == "abc-123"
+        assert event.request_id == client_id
         db.session.rollback()
     with app.test_request_context():
         a = audit.record(db.session, "fjord", "system", audit.Action.SEARCH)
@@ -244,6 +245,76 @@ def test_request_id_is_kept_per_request(app) -> None:
     with app.app_context():
         assert audit.record(db.session, "fjord", "system", "search").request_id is None
         db.session.rollback()
+
+
+def _last_search_event(app):
+    from demo.models import db
+
+    with app.app_context():
+        return db.session.scalars(
+            sa.select(AuditEvent)
+            .where(AuditEvent.tenant_key == "fjord", AuditEvent.action == "search")
+            .order_by(AuditEvent.seq.desc())
+        ).first()
+
+
+@pytest.mark.parametrize(
+    "client_id",
+    [
+        "91234567",
+        "+4791234567",
+        "+47 912 34 567",
+        "0047-912-34-567",
+        "12345678901",  # shaped like a national id
+        "ola.nordmann@example.no",
+        "abc-123",
+        "91234567-abcd",
+        "12345678901234567890123456789012",  # 32 digits: hex-shaped, all digits
+        "{3f2504e0-4f89-41d3-9a0c-0305e82c3301}",
+        "urn:uuid:3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+        "x" * 200,
+    ],
+)
+def test_client_request_id_that_is_not_a_uuid_is_replaced(
+    app, login, client_id
+) -> None:
+    """A client's X-Request-ID may carry personal data (a phone number, an email):
+    it is never stored, not even with its symbols stripped; the server makes one."""
+    client = app.test_client()
+    login(client, "officer@fjord.test")
+    response = client.get(
+        "/privacy/search",
+        query_string={"q": "Nordmann"},
+        headers={"X-Request-ID": client_id},
+    )
+    assert response.status_code == 200
+    event = _last_search_event(app)
+    assert event is not None
+    rid = event.request_id
+    assert rid and len(rid) == 32 and int(rid, 16) >= 0  # a server-made uuid4 hex
+    digits = "".join(c for c in client_id if c.isdigit())
+    assert rid != client_id
+    assert len(digits) < 8 or digits not in rid
+
+
+@pytest.mark.parametrize(
+    "client_id",
+    [
+        "3f2504e0-4f89-41d3-9a0c-0305e82c3301",
+        "3F2504E0-4F89-41D3-9A0C-0305E82C3301",
+        "3f2504e04f8941d39a0c0305e82c3301",
+    ],
+)
+def test_client_request_id_that_is_a_uuid_is_kept(app, login, client_id) -> None:
+    client = app.test_client()
+    login(client, "officer@fjord.test")
+    response = client.get(
+        "/privacy/search",
+        query_string={"q": "Nordmann"},
+        headers={"X-Request-ID": client_id},
+    )
+    assert response.status_code == 200
+    assert _last_search_event(app).request_id == client_id
 
 
 def test_audit_log_page_filters_and_bad_input(app, login) -> None:

@@ -166,3 +166,61 @@ def test_tp_0002_marks_old_unlinks_and_indexes_merge_subjects(tmp_path, empty_db
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_demo_0002_gives_every_existing_user_a_session_token(tmp_path, empty_db_url):
+    import datetime as dt
+
+    app = _empty_app(tmp_path, empty_db_url)
+    try:
+        runner = app.test_cli_runner()
+        result = runner.invoke(args=["db", "upgrade", "demo_0001"])
+        assert result.exit_code == 0, result.output
+        user = sa.table(
+            "user",
+            sa.column("id", sa.Integer),
+            sa.column("email", sa.String),
+            sa.column("password_hash", sa.String),
+            sa.column("name", sa.String),
+            sa.column("role", sa.String),
+        )
+        with app.app_context(), db.engine.begin() as conn:
+            conn.execute(
+                user.insert(),
+                [
+                    {"id": n, "email": f"u{n}@x.test", "password_hash": "h"}
+                    | {"name": f"U{n}", "role": "staff"}
+                    for n in (1, 2, 3)
+                ],
+            )
+            # a note written by a user: SQLite rebuilds "user" to alter it, which must
+            # not trip over the foreign key from note.author_id
+            conn.execute(sa.text("INSERT INTO tenant (key, name) VALUES ('t', 'T')"))
+            conn.execute(
+                sa.text(
+                    "INSERT INTO contact (id, tenant_key, first_name, last_name,"
+                    " created_at, origin) VALUES (1, 't', 'A', 'B', :now, 'manual')"
+                ),
+                {"now": dt.datetime(2026, 1, 1)},
+            )
+            conn.execute(
+                sa.text(
+                    "INSERT INTO note (tenant_key, contact_id, author_id, body,"
+                    " created_at) VALUES ('t', 1, 2, 'x', :now)"
+                ),
+                {"now": dt.datetime(2026, 1, 1)},
+            )
+        result = runner.invoke(args=["db", "upgrade", "heads"])
+        assert result.exit_code == 0, result.output
+        with app.app_context(), db.engine.connect() as conn:
+            tokens = conn.execute(sa.text('SELECT session_token FROM "user"')).all()
+            assert conn.execute(sa.text("SELECT author_id FROM note")).scalar() == 2
+        tokens = [row[0] for row in tokens]
+        assert len(tokens) == 3 and len(set(tokens)) == 3
+        assert all(token and len(token) >= 32 for token in tokens)
+        result = runner.invoke(args=["db", "downgrade", "demo_0001"])
+        assert result.exit_code == 0, result.output
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

@@ -29,6 +29,8 @@ def _work(redis_url: str, queue: str, db_url: str, instance: str) -> None:
             "DATABASE_URL": db_url,
             "REDIS_URL": redis_url,
             "DEMO_INSTANCE_PATH": instance,
+            # a worker builds the app like the web process, which needs a key
+            "SECRET_KEY": "test-worker",
             "TENANT_PRIVACY_APP_FACTORY": "wsgi:create_app",
             "PYTHONPATH": str(ROOT),
         }

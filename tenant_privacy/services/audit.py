@@ -110,7 +110,13 @@ _DATA_INT_MAX = 2**63 - 1
 _ACTION_RE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
 _ACTOR_RE = re.compile(r"^(?:operator|system|user:[^\s@]{1,59})$")
 _NAME_RE = re.compile(r"^[A-Za-z0-9_.:*\-]{1,64}$")
-_REQUEST_ID_RE = re.compile(r"[^A-Za-z0-9._\-]")
+# A client's X-Request-ID is kept only when it is a UUID (hyphenated or 32 hex digits)
+# with at least one hex letter: anything else (a phone number, an email, a national id,
+# or digits shaped like a UUID) could be personal data, and is replaced.
+_CLIENT_REQUEST_ID_RE = re.compile(
+    r"\A(?=[0-9-]*[a-fA-F])(?:[0-9a-fA-F]{8}(?:-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}"
+    r"|[0-9a-fA-F]{32})\Z"
+)
 # An email address, or something shaped like a phone number: a leading "+" or "00"
 # before digits, or eight or more digits with at most single separators between.
 _PERSONAL_RE = re.compile(r"@|(?:\+|\b00)\d|\d(?:[ .\-/]?\d){7,}")
@@ -126,16 +132,19 @@ def actor_ref(actor: Actor | None) -> str:
 
 
 def current_request_id() -> str | None:
-    """The id of the current HTTP request (one is made up if the client sent none)."""
+    """The id of the current HTTP request, stored with its audit events.
+
+    The client's ``X-Request-ID`` is kept only when it is a UUID; any other value is
+    dropped, never cleaned up and kept (a phone number with its symbols stripped is
+    still a phone number), and the server makes one (``uuid4().hex``).
+    """
     if not has_request_context():
         return None
     rid = getattr(g, "_tenant_privacy_request_id", None)
-    if rid:
-        rid = _REQUEST_ID_RE.sub("", str(rid))[:64]
-    if not rid:
+    if not isinstance(rid, str) or not _CLIENT_REQUEST_ID_RE.match(rid):
         rid = uuid.uuid4().hex
     g._tenant_privacy_request_id = rid
-    return t.cast(str, rid)
+    return rid
 
 
 def _data_int(key: str, value: t.Any) -> int:
