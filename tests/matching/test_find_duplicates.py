@@ -270,8 +270,9 @@ def test_clear_caches_empties_every_memo_cache_of_the_matcher() -> None:
     find_duplicates(recs)
     clear_caches()
     cached = []
-    for info in pkgutil.iter_modules(matching.__path__):
-        module = importlib.import_module(f"tenant_privacy.matching.{info.name}")
+    # every module of the package, those of its sub-packages (normalize) too
+    for info in pkgutil.walk_packages(matching.__path__, f"{matching.__name__}."):
+        module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             if hasattr(value, "cache_info") and value.__module__ == module.__name__:
                 cached.append(name)
