@@ -10,7 +10,7 @@ run starts cold, as a fresh scan in a fresh worker does.
 from __future__ import annotations
 
 from . import blocking
-from . import scoring
+from . import similarity
 from .normalize import addresses
 from .normalize import dates
 from .normalize import emails
@@ -33,9 +33,9 @@ _CACHED = (
     dates._written_date,
     emails._provider_domain,
     blocking._given_keys,
-    scoring.token_similarity,
-    scoring.name_similarity,
-    scoring._street_text_similarity,
+    similarity.token_similarity,
+    similarity.name_similarity,
+    similarity._street_text_similarity,
 )
 
 
