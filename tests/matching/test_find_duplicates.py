@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from devdata.synthetic import generate_registrations
 from tenant_privacy.matching import DEFAULT_THRESHOLD
 from tenant_privacy.matching import MatchPair
 from tenant_privacy.matching import blocking_keys
@@ -17,7 +18,6 @@ from tenant_privacy.matching import match_one
 from tenant_privacy.matching import normalize_record
 from tenant_privacy.matching import transitive_closure
 from tenant_privacy.matching.blocking import candidate_pairs
-from tenant_privacy.matching.synthetic import generate_registrations
 
 FEBRL = Path("/work/shared/datasets/febrl")
 
