@@ -118,35 +118,20 @@ def combine(
     that reading matters for this pair (no contact data, agreeing addresses,
     and a given-name or birth-date conflict).
     """
-    names, birth, nid, email, phone, street, postcode, city, country, company, _ = f
-    # summed one by one in this order: float sums depend on it
-    personal = PRIOR + names.weight
-    personal += birth.weight
-    personal += nid.weight
-    personal += country.weight
-    personal += company.weight
-    personal += f.nameless
-    contact = 0.0 + email.weight + phone.weight
-    household = 0.0 + street.weight + postcode.weight + city.weight
+    personal, contact, household = _field_sums(f)
     no_contact = not has_contact(a) and not has_contact(b)
     # a household-free tenant (measured) reads another given name or birth
     # date at an agreeing address as a replaced value; nothing else changes
     could_relax = no_contact and household >= HOUSEHOLD_AGREES
     relaxed = could_relax and not households
     # the reading decides nothing unless a conflict meets an agreeing address
-    sensitive = could_relax and (birth.conflict or names.given_conflict)
+    sensitive = could_relax and (f.birth_date.conflict or f.names.given_conflict)
     replaced = conflict = False
-    if birth.conflict:
-        weight, replaced, conflict = _birth_rule(f, no_contact, relaxed)
-        personal += weight
-    if names.given_conflict:
-        weight, given_replaced, given_conflict = _given_rule(
-            a, b, f, no_contact, relaxed
+    if f.birth_date.conflict or f.names.given_conflict:
+        personal, replaced, conflict = _read_conflicts(
+            a, b, f, personal, no_contact, relaxed
         )
-        personal += weight
-        replaced = replaced or given_replaced
-        conflict = conflict or given_conflict
-    if phone.shared_landline:
+    if f.phone.shared_landline:
         if _landline_is_personal(f, conflict):
             contact += W_LANDLINE_SAME_NAME
         else:
@@ -154,24 +139,78 @@ def combine(
     # no birth dates to compare and contact data that differ: a same-name
     # parent and child share name and address, so the surname is household data
     same_name_no_birth = (
-        birth.similarity is None
+        f.birth_date.similarity is None
         and not conflict
-        and (phone.mobiles_differ or email.differ)
+        and (f.phone.mobiles_differ or f.email.differ)
     )
     # an identical national id, or one typo away (relatives' ids differ in
     # many digits; check digits make one-edit neighbours invalid), establishes
     # who it is: a name or birth date conflict is then a typo or a replaced
     # value, not a relative
-    if (nid.similarity or 0.0) >= 0.7:
+    if (f.national_id.similarity or 0.0) >= 0.7:
         conflict = same_name_no_birth = replaced = False
     personal, household = _group(
         personal,
         household,
         contact,
-        names.surname_weight,
+        f.names.surname_weight,
         same_name_no_birth,
         conflict,
     )
+    return _total(personal, household, no_contact, replaced, relaxed), sensitive
+
+
+def _field_sums(f: FieldReadings) -> tuple[float, float, float]:
+    """(personal, contact, household) log-odds of the fields' own weights.
+
+    Added one by one in the order the fields were always read in: float sums
+    depend on it, and scores are kept bit for bit.
+    """
+    personal = PRIOR + f.names.weight
+    personal += f.birth_date.weight
+    personal += f.national_id.weight
+    personal += f.country.weight
+    personal += f.company.weight
+    personal += f.nameless
+    contact = 0.0 + f.email.weight + f.phone.weight
+    household = 0.0 + f.street.weight + f.postcode.weight + f.city.weight
+    return personal, contact, household
+
+
+def _read_conflicts(
+    a: NormalizedRecord,
+    b: NormalizedRecord,
+    f: FieldReadings,
+    personal: float,
+    no_contact: bool,
+    relaxed: bool,
+) -> tuple[float, bool, bool]:
+    """(personal, replaced, conflict) once another birth date and another
+    given name are weighed (:func:`_birth_rule`, then :func:`_given_rule`)."""
+    replaced = conflict = False
+    if f.birth_date.conflict:
+        weight, replaced, conflict = _birth_rule(f, no_contact, relaxed)
+        personal += weight
+    if f.names.given_conflict:
+        weight, given_replaced, given_conflict = _given_rule(
+            a, b, f, no_contact, relaxed
+        )
+        personal += weight
+        replaced = replaced or given_replaced
+        conflict = conflict or given_conflict
+    return personal, replaced, conflict
+
+
+def _total(
+    personal: float,
+    household: float,
+    no_contact: bool,
+    replaced: bool,
+    relaxed: bool,
+) -> float:
+    """The pair's log-odds: household evidence capped (unless a household-free
+    tenant reads a replaced value), the prior of pairs without contact data,
+    and a pair read as replaced capped at :data:`~.weights.REPLACED_CAP`."""
     if household > HOUSEHOLD_CAP and not (relaxed and replaced):
         # without households (measured), a shared address is not a family's
         household = HOUSEHOLD_CAP
@@ -182,7 +221,7 @@ def combine(
         # a relative cannot be ruled out: never a near-certain score, so that
         # "accept all above" at a high score does not link possible twins
         total = REPLACED_CAP
-    return total, sensitive
+    return total
 
 
 def _birth_rule(
