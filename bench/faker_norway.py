@@ -1,7 +1,7 @@
 """Independent Faker-based generator of Norwegian CRM registrations with truth.
 
 A second synthetic data set for ``tenant_privacy.matching``, written apart from
-``tenant_privacy/matching/synthetic.py`` so that a matcher tuned to one generator
+``devdata/synthetic.py`` so that a matcher tuned to one generator
 shows it. Names, street names, postcodes, cities and company names come from
 Faker's ``no_NO`` locale; the structure is built here: towns with their own
 streets and postcode ranges, apartment blocks, households (singles, couples,

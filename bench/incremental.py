@@ -1,7 +1,7 @@
 """Incremental duplicate matching against a tenant of 100,000 registrations.
 
 Builds the demo host on a SQLite file, loads one tenant with synthetic registrations
-(:mod:`tenant_privacy.matching.synthetic`), indexes it with a full scan, then inserts
+(:mod:`devdata.synthetic`), indexes it with a full scan, then inserts
 new leads one at a time (half copies of a stored contact, half new synthetic people)
 and times :func:`tenant_privacy.services.duplicates.match_record` plus its commit.
 
@@ -42,8 +42,8 @@ def main() -> None:
     from demo.models import Contact
     from demo.models import Lead
     from demo.models import db
+    from devdata.synthetic import generate_registrations
     from tenant_privacy.jobs.duplicates import scan_job
-    from tenant_privacy.matching.synthetic import generate_registrations
     from tenant_privacy.models import BlockingKey
     from tenant_privacy.services import duplicates
 

@@ -34,6 +34,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from devdata.synthetic import generate_registrations  # noqa: E402
 from tenant_privacy.matching import blocking_keys  # noqa: E402
 from tenant_privacy.matching import clear_caches  # noqa: E402
 from tenant_privacy.matching import find_duplicates  # noqa: E402
@@ -41,7 +42,6 @@ from tenant_privacy.matching import match_one  # noqa: E402
 from tenant_privacy.matching import normalize_record  # noqa: E402
 from tenant_privacy.matching import transitive_closure  # noqa: E402
 from tenant_privacy.matching.blocking import candidate_pairs  # noqa: E402
-from tenant_privacy.matching.synthetic import generate_registrations  # noqa: E402
 
 FEBRL = Path(os.environ.get("FEBRL_DIR", "/work/shared/datasets/febrl"))
 Pair = frozenset[str]

@@ -85,8 +85,8 @@ def main() -> None:
     args = parser.parse_args()
 
     from demo.models import db
+    from devdata.synthetic import generate_registrations
     from tenant_privacy.errors import InvalidInput
-    from tenant_privacy.matching.synthetic import generate_registrations
     from tenant_privacy.services import search
 
     app = demo_app(args.db)

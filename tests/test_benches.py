@@ -54,7 +54,7 @@ def test_matching_bench_prints_quality_scale_and_incremental_lines() -> None:
 
 
 def test_matching_bench_runs_on_a_data_set_of_ones_own(tmp_path: Path) -> None:
-    from tenant_privacy.matching.synthetic import generate_registrations
+    from devdata.synthetic import generate_registrations
 
     records, truth = generate_registrations(0, seed=3, n_registrations=400)[:2]
     prefix = tmp_path / "mine"

@@ -10,27 +10,32 @@ run starts cold, as a fresh scan in a fresh worker does.
 from __future__ import annotations
 
 from . import blocking
-from . import normalize
-from . import scoring
+from . import similarity
+from .normalize import addresses
+from .normalize import dates
+from .normalize import emails
+from .normalize import names
+from .normalize import phones
+from .normalize import text
 
 __all__ = ["clear_caches"]
 
 _CACHED = (
-    normalize.fold_text,
-    normalize.canon_token,
-    normalize._canon_words,
-    normalize._sound,
-    normalize.phonetic,
-    normalize._name_words,
-    normalize.normalize_phone,
-    normalize._street_token,
-    normalize._street_parts,
-    normalize._written_date,
-    normalize._provider_domain,
+    text.fold_text,
+    text.canon_token,
+    text._canon_words,
+    text._sound,
+    text.phonetic,
+    names._name_words,
+    phones.normalize_phone,
+    addresses._street_token,
+    addresses._street_parts,
+    dates._written_date,
+    emails._provider_domain,
     blocking._given_keys,
-    scoring.token_similarity,
-    scoring.name_similarity,
-    scoring._street_text_similarity,
+    similarity.token_similarity,
+    similarity.name_similarity,
+    similarity._street_text_similarity,
 )
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from devdata.synthetic import generate_registrations
 from tenant_privacy.matching import DEFAULT_THRESHOLD
 from tenant_privacy.matching import MatchPair
 from tenant_privacy.matching import blocking_keys
@@ -17,7 +18,6 @@ from tenant_privacy.matching import match_one
 from tenant_privacy.matching import normalize_record
 from tenant_privacy.matching import transitive_closure
 from tenant_privacy.matching.blocking import candidate_pairs
-from tenant_privacy.matching.synthetic import generate_registrations
 
 FEBRL = Path("/work/shared/datasets/febrl")
 
@@ -270,8 +270,9 @@ def test_clear_caches_empties_every_memo_cache_of_the_matcher() -> None:
     find_duplicates(recs)
     clear_caches()
     cached = []
-    for info in pkgutil.iter_modules(matching.__path__):
-        module = importlib.import_module(f"tenant_privacy.matching.{info.name}")
+    # every module of the package, those of its sub-packages (normalize) too
+    for info in pkgutil.walk_packages(matching.__path__, f"{matching.__name__}."):
+        module = importlib.import_module(info.name)
         for name, value in vars(module).items():
             if hasattr(value, "cache_info") and value.__module__ == module.__name__:
                 cached.append(name)

@@ -165,10 +165,10 @@ def test_only_pairs_flagged_sensitive_change_with_the_household_reading() -> Non
     """A full scan scores each pair once and re-scores only the flagged ones when
     the tenant turns out household-free: every unflagged pair must score the
     same under both readings, or the scan would miss duplicates."""
+    from devdata.synthetic import generate_registrations
     from tenant_privacy.matching import normalize_record
     from tenant_privacy.matching.blocking import candidate_pairs
     from tenant_privacy.matching.scoring import compare_readings
-    from tenant_privacy.matching.synthetic import generate_registrations
 
     records, _ = generate_registrations(0, seed=11, n_registrations=3000)
     records += _duplicates(30) + _families(30, 30) + REPLACED

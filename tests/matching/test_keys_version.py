@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 
+from devdata.synthetic import generate_registrations
 from tenant_privacy.matching import KEYS_VERSION
 from tenant_privacy.matching import blocking_keys
 from tenant_privacy.matching import normalize_record
-from tenant_privacy.matching.synthetic import generate_registrations
 
 #: KEYS_VERSION -> sha256 of the sorted keys of the sample below
 DIGESTS = {

@@ -1,6 +1,7 @@
 """Synthetic Norwegian CRM registrations with known duplicates (no dependencies).
 
-Used by the matching benchmark and by the demo host's seed data. People are drawn
+Used by the matching tests and the benchmarks (``bench/matching.py``,
+``incremental.py``, ``search.py``); not part of the installed package. People are drawn
 with households (spouses, children, twins, parent and child of the same name) and
 then registered one to four times as contact, lead, import, user or subscriber,
 with the mess real tenants have: typos, ASCII spellings of æ/ø/å, phone numbers
