@@ -17,6 +17,9 @@ from flask.testing import FlaskClient
 
 from tests import infra
 
+if t.TYPE_CHECKING:
+    from tenant_privacy.store.scope import TenantScope
+
 
 @pytest.fixture(autouse=True)
 def plain_shell(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -75,6 +78,8 @@ def make_app(
             "SQLALCHEMY_DATABASE_URI": db_url or f"sqlite:///{folder / 'test.sqlite3'}",
             "INSTANCE_PATH": str(folder / "instance"),
             "TENANT_PRIVACY_JOBS_INLINE": True,
+            # the hook tests rely on it; fixtures that must not match pass False
+            "TENANT_PRIVACY_AUTO_MATCH": True,
         }
         settings.update(config)
         app = create_app(settings)
@@ -90,6 +95,11 @@ def make_app(
             db.session.remove()
             for engine in db.engines.values():
                 engine.dispose()
+
+
+def scope_of(app: Flask, tenant: str) -> TenantScope:
+    """A TenantScope of *tenant* over the app's session (needs an app context)."""
+    return app.extensions["tenant_privacy"].scope(tenant)
 
 
 def seed(app: Flask, contacts_per_tenant: int = SMALL_SEED) -> Flask:

@@ -12,6 +12,7 @@ from demo.models import Lead
 from demo.models import db
 from tenant_privacy.models import MatchSuggestion
 from tenant_privacy.models import ScanJob
+from tests.conftest import scope_of
 
 IDENTITY = ("first_name", "last_name", "email", "phone", "birth_date", "street")
 
@@ -21,9 +22,7 @@ def state(app: Flask) -> t.Any:
     return app.extensions["tenant_privacy"]
 
 
-def scope(app: Flask, tenant: str) -> t.Any:
-    """A tenant scope of *app* (needs an app context)."""
-    return state(app).scope(tenant)
+scope = scope_of  # the tests' one scope helper (tests.conftest)
 
 
 def scan(app: Flask, tenant: str, actor: str = "operator") -> int:

@@ -11,18 +11,13 @@ import sqlalchemy as sa
 from tenant_privacy.models import MatchSuggestion
 from tenant_privacy.models import Subject
 from tenant_privacy.models import SubjectRecord
+from tests.conftest import scope_of  # noqa: F401  (the tests' one scope helper)
 
 if t.TYPE_CHECKING:
-    from flask import Flask
 
-    from tenant_privacy.store.scope import TenantScope
+    pass
 
 Ref = tuple[str, str]
-
-
-def scope_of(app: Flask, tenant: str) -> TenantScope:
-    """A TenantScope of *tenant* over the app's session (needs an app context)."""
-    return app.extensions["tenant_privacy"].scope(tenant)
 
 
 def add_contact(tenant: str, first: str, last: str, **fields: t.Any) -> Ref:
