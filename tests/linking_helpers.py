@@ -13,10 +13,6 @@ from tenant_privacy.models import Subject
 from tenant_privacy.models import SubjectRecord
 from tests.conftest import scope_of  # noqa: F401  (the tests' one scope helper)
 
-if t.TYPE_CHECKING:
-
-    pass
-
 Ref = tuple[str, str]
 
 
