@@ -381,6 +381,66 @@ class AcceptJob(JobRow, Base):
     held: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
 
 
+class PrivacyRequest(Base):
+    """A data subject's request in the tenant's register: a disclosure (GDPR art. 15
+    and 20) or an erasure (art. 17), with its deadline (art. 12(3)).
+
+    ``recipient`` is the one personal value here: the address a disclosure goes to.
+    Erasing the subject clears it.
+    """
+
+    __tablename__ = "tenant_privacy_request"
+    __table_args__ = (
+        sa.Index("ix_tp_request_due", "tenant_key", "state", "due_at"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), index=True)
+    #: "disclosure" or "erasure"
+    kind: orm.Mapped[str] = orm.mapped_column(sa.String(16))
+    #: the data subject, or None when a person's own request found no registration
+    subject_id: orm.Mapped[int | None] = orm.mapped_column(sa.Integer, index=True)
+    #: see :mod:`tenant_privacy.services.disclosure.register` for the states
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(16))
+    #: how it was received: "officer", "self_service" or "person"
+    channel: orm.Mapped[str] = orm.mapped_column(sa.String(16))
+    #: audit ref of who handles it
+    handler: orm.Mapped[str] = orm.mapped_column(sa.String(64))
+    received_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    due_at: orm.Mapped[dt.datetime] = orm.mapped_column()
+    #: a written reason for a due date extended past one month
+    extension_reason: orm.Mapped[str | None] = orm.mapped_column(sa.String(500))
+    recipient: orm.Mapped[str | None] = orm.mapped_column(sa.String(254))
+    #: records or fields left out, each ``{"source", "record_id", "field", "reason"}``
+    #: (``field`` None: the whole record); never values
+    exclusions: orm.Mapped[list[t.Any]] = orm.mapped_column(JsonList, default=list)
+    closed_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+
+
+class ExportJob(JobRow, Base):
+    """One build of a disclosure's zip, and the download link that delivers it.
+
+    Only the sha256 of the link's token is stored. The file lives in the export
+    folder under ``file_name`` (random) until it expires or is used up.
+    """
+
+    __tablename__ = "tenant_privacy_export_job"
+
+    request_id: orm.Mapped[int] = orm.mapped_column(sa.Integer, index=True)
+    file_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    size: orm.Mapped[int] = orm.mapped_column(sa.BigInteger, default=0)
+    sha256: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    #: the export hit ``EXPORT_MAX_BYTES`` and says so inside
+    truncated: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=False)
+    token_hash: orm.Mapped[str | None] = orm.mapped_column(sa.String(64), unique=True)
+    expires_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+    downloads: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+    max_downloads: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=5)
+    sent_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+    #: when the file was deleted (expired, used up, revoked)
+    deleted_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+
+
 def _attach_audit_triggers() -> None:
     from .audit_ddl import attach
 

@@ -8,27 +8,23 @@ strings). Compiling an overview is audited as ``subject.viewed``.
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import decimal
-import enum
 import typing as t
-import uuid
 from dataclasses import asdict
 from dataclasses import dataclass
 from dataclasses import field
 
-import sqlalchemy as sa
-
+from ..core.values import json_safe
 from ..labels import column_labels
 from ..labels import display_text
 from ..models import MergeRecord
 from ..models import utcnow
 from . import audit
 from . import linking
+from .fields import exported_columns
+from .fields import exported_fields
 
 if t.TYPE_CHECKING:
-    from ..registry import Source
     from ..store.scope import TenantScope
 
 __all__ = [
@@ -38,29 +34,6 @@ __all__ = [
     "json_safe",
     "merge_dict",
 ]
-
-
-def json_safe(value: t.Any) -> t.Any:
-    """*value* as a JSON-safe value: dates ISO 8601, decimals and UUIDs as strings,
-    bytes as base64, containers converted recursively, anything else ``str()``.
-    """
-    if value is None or isinstance(value, bool | int | str):
-        return value
-    if isinstance(value, float):
-        return value if value == value and abs(value) != float("inf") else str(value)
-    if isinstance(value, dt.datetime | dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, decimal.Decimal | uuid.UUID):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return json_safe(value.value)
-    if isinstance(value, bytes | bytearray | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if isinstance(value, t.Mapping):
-        return {str(k): json_safe(v) for k, v in value.items()}
-    if isinstance(value, list | tuple | set | frozenset):
-        return [json_safe(v) for v in value]
-    return str(value)
 
 
 @dataclass
@@ -148,19 +121,6 @@ class Overview:
         }
 
 
-def _columns(source: Source) -> list[str]:
-    if source.export_fields:
-        return list(source.export_fields)
-    mapper = sa.inspect(source.model)
-    return [
-        attr.key for attr in mapper.column_attrs if attr.key != source.tenant_column
-    ]
-
-
-def _fields(source: Source, row: t.Any) -> dict[str, t.Any]:
-    return {name: json_safe(getattr(row, name, None)) for name in _columns(source)}
-
-
 def merge_dict(merge: MergeRecord) -> dict[str, t.Any]:
     """A merge record as a JSON-safe dict (ids, times, evidence; no personal data)."""
     return {
@@ -222,7 +182,7 @@ def compile_overview(
             source.key,
             display_text(source.label),
             "person",
-            column_labels(source, _columns(source)),
+            column_labels(source, exported_columns(source)),
         )
         for rid in sorted(rows, key=_id_order):
             row = rows[rid]
@@ -233,7 +193,7 @@ def compile_overview(
                     "ref": f"{source.key}:{rid}",
                     "record_id": rid,
                     "identity": json_safe(identity),
-                    "fields": _fields(source, row),
+                    "fields": exported_fields(source, row),
                 }
             )
         registrations.append(group)
@@ -246,7 +206,7 @@ def compile_overview(
             rsource.key,
             display_text(rsource.label),
             "related",
-            column_labels(rsource, _columns(rsource)),
+            column_labels(rsource, exported_columns(rsource)),
         )
         for row in sorted(rows_, key=lambda r: _id_order(getattr(r, "id", ""))):
             about = [
@@ -261,7 +221,7 @@ def compile_overview(
                     "ref": f"{rsource.key}:{rid}",
                     "record_id": rid,
                     "about": about,
-                    "fields": _fields(rsource, row),
+                    "fields": exported_fields(rsource, row),
                 }
             )
         related.append(group)
