@@ -17,15 +17,13 @@ URL parameters are filled with existing fjord objects where the name tells which
 
 from __future__ import annotations
 
-import importlib
 import typing as t
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-# ``tenant_privacy.views.guard`` is also a function name of the views package.
-guard_mod = importlib.import_module("tenant_privacy.views.guard")
+from tenant_privacy.views import guard as guard_mod
 
 BP = "tenant_privacy."
 NOBODY = "987654321"
