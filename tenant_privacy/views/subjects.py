@@ -1,4 +1,8 @@
-"""Privacy officer pages: person search, the subject overview, unlink and undo."""
+"""Privacy officer pages: person search, the subject overview, unlink and undo.
+
+Every GET here only reads (and audits the reading): a link followed from a mail
+or another site must not write in the officer's name.
+"""
 
 from __future__ import annotations
 
@@ -76,9 +80,18 @@ def subject(subject_id: int) -> t.Any:
     """The total overview of one data subject (audited as compiled)."""
     scope = request_scope()
     ov = overview_service.compile_overview(scope, request_actor(), subject_id)
-    merges = linking.merges_of(scope, subject_id)
+    return _overview_page(scope, ov)
+
+
+def _overview_page(scope: TenantScope, ov: overview_service.Overview) -> str:
+    """Render *ov* with its subject's merges and history (none without a subject);
+    commit the audit event of the compilation."""
+    merges: list[t.Any] = []
+    events: list[t.Any] = []
+    if ov.subject_id is not None:
+        merges = linking.merges_of(scope, ov.subject_id)
+        events = audit.subject_history(scope.session, scope.tenant, ov.subject_id)
     blockers = _undo_blockers(scope, merges)
-    events = audit.subject_history(scope.session, scope.tenant, subject_id)
     scope.session.commit()
     return render(
         "tenant_privacy/subject.html",
@@ -138,13 +151,18 @@ def undo_merge(merge_id: int) -> t.Any:
 
 
 def record_subject(source_key: str, record_id: str) -> t.Any:
-    """Go to the data subject of one person record (created on first use)."""
+    """The overview of one person record: its subject's page when it has one, else
+    the record on its own (a GET creates no subject; linking does)."""
     scope = request_scope()
     if len(record_id) > 64:
         abort(404)
-    subject = scope.subject_of((source_key, record_id))
-    scope.session.commit()
-    return redirect(_subject_url(subject.id))
+    link = scope.link_of((source_key, record_id))
+    if link is not None:
+        return redirect(_subject_url(link.subject_id))
+    ov = overview_service.compile_record_overview(
+        scope, request_actor(), (source_key, record_id)
+    )
+    return _overview_page(scope, ov)
 
 
 ROUTES: tuple[Route, ...] = (
