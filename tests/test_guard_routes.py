@@ -17,15 +17,14 @@ URL parameters are filled with existing fjord objects where the name tells which
 
 from __future__ import annotations
 
-import importlib
 import typing as t
+from urllib.parse import urlencode
 
 import pytest
 import sqlalchemy as sa
 from flask import Flask
 
-# ``tenant_privacy.views.guard`` is also a function name of the views package.
-guard_mod = importlib.import_module("tenant_privacy.views.guard")
+from tenant_privacy.views import guard as guard_mod
 
 BP = "tenant_privacy."
 NOBODY = "987654321"
@@ -221,3 +220,64 @@ def test_menu_hides_module_from_non_officers(app, login, email) -> None:
         login_user(user)
         labels = [label for label, _url in guard_mod.menu_items()]
         assert "Privacy" not in labels
+
+
+#: Tables a GET may write: reading is audited ("search", "subject.viewed").
+AUDIT_TABLES = {"tenant_privacy_audit_event", "tenant_privacy_audit_head"}
+
+
+def _row_counts(app: Flask) -> dict[str, int]:
+    from demo.models import db
+    from tenant_privacy.models import metadata
+
+    with app.app_context():
+        return {
+            table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+            for table in metadata.sorted_tables
+            if table.name not in AUDIT_TABLES
+        }
+
+
+def test_get_routes_write_no_rows(app, login) -> None:
+    """A GET must not write (a link in a mail or a cross-site image would write in
+    the officer's name): every GET route of the module, as its level's holder,
+    leaves every table of ours but the audit trail as it was. The record route is
+    given a record with no subject yet, the search a query that finds many."""
+    from demo.models import Contact
+    from demo.models import db
+    from tenant_privacy.models import SubjectRecord
+
+    objects = _fjord_objects(app)
+    with app.app_context():
+        linked = sa.select(SubjectRecord.record_id).where(
+            SubjectRecord.tenant_key == "fjord", SubjectRecord.source_key == "contact"
+        )
+        unlinked = db.session.scalars(
+            sa.select(Contact).where(
+                Contact.tenant_key == "fjord",
+                sa.cast(Contact.id, sa.String).not_in(linked),
+            )
+        ).first()
+        assert unlinked is not None
+        objects["record_id"] = str(unlinked.id)
+        # query strings that make a GET do its work rather than show a blank form
+        queries = {BP + "search": urlencode({"q": unlinked.last_name})}
+    routes = _routes(app, objects)
+    holders = {
+        guard_mod.OFFICER: _client(app, login, "officer@fjord.test"),
+        guard_mod.TENANT_ADMIN: _client(app, login, "admin@fjord.test"),
+        guard_mod.SELF: _client(app, login, "staff@fjord.test"),
+        guard_mod.OPERATOR: _client(app, login, "operator@saas.test"),
+    }
+    before = _row_counts(app)
+    walked = []
+    for endpoint, method, url, _known in routes:
+        level = _level(app, endpoint)
+        if method != "GET" or level not in holders:
+            continue
+        query = queries.get(endpoint)
+        status = _call(holders[level], method, f"{url}?{query}" if query else url)
+        assert status < 500, f"{method} {url}: {status}"
+        walked.append(endpoint)
+        assert _row_counts(app) == before, f"GET {url} wrote rows"
+    assert BP + "record_subject" in walked and BP + "search" in walked

@@ -159,7 +159,7 @@ def test_record_link_redirects_to_its_subject(officer, data) -> None:
     assert resp.status_code == 302
     assert resp.headers["Location"].endswith(f"/privacy/subjects/{data['subject']}")
     resp = officer.get(f"/privacy/records/contact/{data['other'][1]}")
-    assert resp.status_code == 302  # created on first use
+    assert resp.status_code == 200  # no subject yet: the record on its own
     for url in ("/privacy/records/nosuch/1", "/privacy/records/contact/abc"):
         assert officer.get(url).status_code == 404
 
@@ -195,3 +195,60 @@ def test_staff_without_the_role_gets_403(client, login, data) -> None:
     assert client.post(f"/privacy/merges/{data['merge']}/undo").status_code == 403
     url = f"/privacy/records/lead/{data['lead'][1]}"
     assert client.get(url).status_code == 403
+
+
+def _subject_rows(app) -> tuple[int, int]:
+    from demo.models import db
+    from tenant_privacy.models import Subject
+    from tenant_privacy.models import SubjectRecord
+
+    with app.app_context():
+        count = sa.select(sa.func.count())
+        return (
+            db.session.scalar(count.select_from(Subject)),
+            db.session.scalar(count.select_from(SubjectRecord)),
+        )
+
+
+def test_record_link_creates_no_subject(app, officer, data) -> None:
+    """A GET (a link in a mail, a cross-site image) writes no rows in the officer's
+    name: a record with no subject yet is shown on its own, audited as viewed."""
+    before = _subject_rows(app)
+    resp = officer.get(f"/privacy/records/contact/{data['other'][1]}")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert f'data-ref="contact:{data["other"][1]}"' in page
+    assert 'data-source="contact" data-count="1"' in page
+    assert "ia@example.no" in page
+    assert "/unlink" not in page
+    assert _subject_rows(app) == before
+    with app.app_context():
+        from demo.models import db
+
+        viewed = db.session.scalars(
+            sa.select(AuditEvent).where(
+                AuditEvent.tenant_key == "fjord",
+                AuditEvent.action == "subject.viewed",
+            )
+        ).all()
+        assert [e.record_refs for e in viewed] == [[["contact", data["other"][1]]]]
+        assert viewed[0].subject_id is None
+
+
+def test_search_creates_no_subjects(app, officer, data) -> None:
+    before = _subject_rows(app)
+    resp = officer.get("/privacy/search?q=ingeborg+aasheim")
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert f'href="/privacy/subjects/{data["subject"]}"' in page
+    # the record without a subject links to its own overview
+    assert f'href="/privacy/records/contact/{data["other"][1]}"' in page
+    assert _subject_rows(app) == before
+
+
+def test_other_tenants_record_without_subject_is_404(app, client, login, data):
+    assert login(client, OTHER_OFFICER).status_code == 302
+    before = _subject_rows(app)
+    url = f"/privacy/records/contact/{data['other'][1]}"
+    assert client.get(url).status_code == 404
+    assert _subject_rows(app) == before

@@ -31,6 +31,7 @@ __all__ = [
     "Overview",
     "SourceGroup",
     "compile_overview",
+    "compile_record_overview",
     "json_safe",
     "merge_dict",
 ]
@@ -73,7 +74,9 @@ class Overview:
     """Everything the tenant holds about one data subject."""
 
     tenant: str
-    subject_id: int
+    #: None for a record that has no subject row yet (see
+    #: :func:`compile_record_overview`).
+    subject_id: int | None
     state: str
     created_at: dt.datetime | None
     compiled_at: dt.datetime
@@ -155,23 +158,10 @@ def _event_dict(event: t.Any) -> dict[str, t.Any]:
     return {n: json_safe(getattr(event, n, None)) for n in names}
 
 
-def compile_overview(
-    scope: TenantScope, actor: str, subject_id: int | str, *, audit_view: bool = True
-) -> Overview:
-    """Compile the total overview of one data subject of this tenant.
-
-    Every linked registration (grouped by person source, with identity and
-    exported fields), every related record from every related source (grouped, with
-    counts), the merge records touching the subject and its audit history (latest
-    100 events). Writes a ``subject.viewed`` audit event (flushed, not committed).
-
-    :param actor: audit ref of who looks.
-    :param audit_view: write the ``subject.viewed`` event (a caller that audits the
-        compilation under another action, such as a disclosure, passes False).
-    :raises NotFound: the subject does not exist in this tenant.
-    """
-    subject = scope.subject(subject_id)
-    refs = scope.subject_refs(subject)
+def _groups(
+    scope: TenantScope, refs: list[tuple[str, str]]
+) -> tuple[list[SourceGroup], list[SourceGroup]]:
+    """The registrations (person rows of *refs*) and the related rows about them."""
     registrations: list[SourceGroup] = []
     for source in scope.registry.person_sources():
         ids = [rid for key, rid in refs if key == source.key]
@@ -225,6 +215,42 @@ def compile_overview(
                 }
             )
         related.append(group)
+    return registrations, related
+
+
+def _audit_viewed(scope: TenantScope, actor: str, overview: Overview) -> None:
+    audit.record(
+        scope.session,
+        scope.tenant,
+        actor,
+        audit.Action.SUBJECT_VIEWED,
+        subject_id=overview.subject_id,
+        record_refs=overview.refs,
+        data={
+            "registrations": overview.registration_count,
+            "related": overview.related_count,
+        },
+    )
+
+
+def compile_overview(
+    scope: TenantScope, actor: str, subject_id: int | str, *, audit_view: bool = True
+) -> Overview:
+    """Compile the total overview of one data subject of this tenant.
+
+    Every linked registration (grouped by person source, with identity and
+    exported fields), every related record from every related source (grouped, with
+    counts), the merge records touching the subject and its audit history (latest
+    100 events). Writes a ``subject.viewed`` audit event (flushed, not committed).
+
+    :param actor: audit ref of who looks.
+    :param audit_view: write the ``subject.viewed`` event (a caller that audits the
+        compilation under another action, such as a disclosure, passes False).
+    :raises NotFound: the subject does not exist in this tenant.
+    """
+    subject = scope.subject(subject_id)
+    refs = scope.subject_refs(subject)
+    registrations, related = _groups(scope, refs)
     merges = linking.merges_of(scope, subject.id)
     merged_into = None
     if subject.state == linking.MERGED:
@@ -255,18 +281,44 @@ def compile_overview(
         events=history,
     )
     if audit_view:
-        audit.record(
-            scope.session,
-            scope.tenant,
-            actor,
-            audit.Action.SUBJECT_VIEWED,
-            subject_id=subject.id,
-            record_refs=refs,
-            data={
-                "registrations": overview.registration_count,
-                "related": overview.related_count,
-            },
-        )
+        _audit_viewed(scope, actor, overview)
+    return overview
+
+
+def compile_record_overview(
+    scope: TenantScope, actor: str, ref: tuple[str, str]
+) -> Overview:
+    """The overview of one person record of this tenant, without creating anything.
+
+    A record with no subject yet is a subject of its own: its overview is the record
+    and the related rows about it, with ``subject_id`` None (no subject row is
+    created; that happens when the record is first linked). A record that has a
+    subject gets its subject's overview. Writes a ``subject.viewed`` audit event
+    naming the record (flushed, not committed).
+
+    :param actor: audit ref of who looks.
+    :raises NotFound: the source or the record does not exist in this tenant.
+    """
+    source = scope.person_source(ref[0])
+    row = scope.record(*ref)
+    ref = (source.key, str(getattr(row, source.id_column)))  # as the rows spell it
+    link = scope.link_of(ref)
+    if link is not None:
+        return compile_overview(scope, actor, link.subject_id)
+    registrations, related = _groups(scope, [ref])
+    overview = Overview(
+        tenant=scope.tenant,
+        subject_id=None,
+        state="active",
+        created_at=None,
+        compiled_at=utcnow(),
+        refs=[ref],
+        registrations=registrations,
+        related=related,
+        merges=[],
+        history=[],
+    )
+    _audit_viewed(scope, actor, overview)
     return overview
 
 

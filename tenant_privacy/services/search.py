@@ -4,9 +4,9 @@ The query is read as an email address (it holds an ``@``), a phone number (it is
 digits and phone punctuation) or a name. The database narrows each source to a
 bounded candidate set with ``LIKE`` on folded text (Norwegian letters and their ASCII
 spellings agree: "Bjørn Sæther", "Bjorn Saether", "BJOERN SATHER"); Python ranks the
-candidates with rapidfuzz. Hits are grouped by data subject (created on first sight,
-see :meth:`TenantScope.subject_of`). The search is audited with its hit count only,
-never with the query text.
+candidates with rapidfuzz. Hits are grouped by data subject; a record with no subject
+yet is a hit of its own (a search creates no subject: it runs on a GET). The search
+is audited with its hit count only, never with the query text.
 """
 
 from __future__ import annotations
@@ -37,7 +37,6 @@ if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
 
 
-
 __all__ = [
     "MIN_QUERY",
     "SearchHit",
@@ -63,7 +62,8 @@ _PHONE_CHARS = re.compile(r"^[\d\s+\-().\/]+$")
 class SearchHit:
     """One data subject found by a search.
 
-    :param subject_id: the data subject.
+    :param subject_id: the data subject, or None for a record that has none yet
+        (then *refs* is that one record).
     :param refs: the matching person records of that subject, best first.
     :param label: display name of the best matching record (for the page only).
     :param matched: what matched: ``"email"``, ``"phone"`` or ``"name"``.
@@ -71,7 +71,7 @@ class SearchHit:
     :param sources: source key -> number of matching records.
     """
 
-    subject_id: int
+    subject_id: int | None
     refs: list[RecordRef]
     label: str
     matched: str
@@ -267,9 +267,9 @@ def search_people(
 
     Searches every person source by email (normalised; exact or prefix), phone
     (any format; the tenant's phone region; E.164 or trailing digits) and name
-    (fuzzy, Norwegian spellings folded). Subjects are created for records that have
-    none yet (flushed, not committed). Writes a ``search`` audit event holding the
-    number of hits only.
+    (fuzzy, Norwegian spellings folded). Creates nothing: a record without a subject
+    is a hit of its own. Writes a ``search`` audit event holding the number of hits
+    only.
 
     :param query: what the officer typed.
     :param limit: at most this many subjects.
@@ -321,19 +321,17 @@ def _group(scope: TenantScope, found: list[_Found], limit: int) -> list[SearchHi
             best[item.ref] = item
     ranked = sorted(best.values(), key=lambda f: (-f.score, f.label, f.ref))
     links = scope.links_of([f.ref for f in ranked])
-    hits: dict[int, SearchHit] = {}
+    hits: dict[int | RecordRef, SearchHit] = {}
     for item in ranked:
         link = links.get(item.ref)
-        if link is None:
-            if len(hits) >= limit:
-                continue
-            link = scope._create_subject_for(item.ref)
-        hit = hits.get(link.subject_id)
+        # a record without a subject yet is a subject of its own
+        key: int | RecordRef = link.subject_id if link is not None else item.ref
+        hit = hits.get(key)
         if hit is None:
             if len(hits) >= limit:
                 continue
-            hit = hits[link.subject_id] = SearchHit(
-                subject_id=link.subject_id,
+            hit = hits[key] = SearchHit(
+                subject_id=link.subject_id if link is not None else None,
                 refs=[],
                 label=item.label,
                 matched=item.matched,

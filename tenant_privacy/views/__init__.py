@@ -1,7 +1,10 @@
 """The module's blueprint, mounted at ``TENANT_PRIVACY_URL_PREFIX`` (``/privacy``).
 
-Every route is guarded in one place, :func:`guard`, by the access level its view
-declares with :func:`access` (default: privacy officer of the current tenant).
+Each view module lists its routes in one ``ROUTES`` table of
+:class:`~.routing.Route` (method, rule, endpoint, view); :func:`create_blueprint`
+registers them all. Every route is guarded in one place,
+:func:`~.guard.check_access`, by the access level its view declares with
+:func:`~.guard.access` (default: privacy officer of the current tenant).
 """
 
 from __future__ import annotations
@@ -18,15 +21,36 @@ from ..config import config_value
 from ..errors import InvalidInput
 from ..errors import NotFound
 from ..proxies import current_privacy
+from . import audit_log
+from . import duplicates
+from . import home
+from . import officers
+from . import operator
+from . import subjects
+from .context import template_context
 from .guard import OFFICER
 from .guard import access
-from .guard import guard
+from .guard import check_access
 from .guard import menu_items
+from .routing import Route
 
 if t.TYPE_CHECKING:
+    from types import ModuleType
+
     from ..state import PrivacyState
 
-__all__ = ["OFFICER", "access", "create_blueprint", "register_views"]
+__all__ = ["OFFICER", "Route", "access", "create_blueprint", "register_views"]
+
+#: The view modules, one per capability, each with its ``ROUTES`` table (and
+#: optionally ``TEMPLATE_FILTERS``, installed app-wide).
+VIEW_MODULES: tuple[ModuleType, ...] = (
+    home,
+    operator,
+    subjects,
+    duplicates,
+    officers,
+    audit_log,
+)
 
 
 def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
@@ -39,25 +63,21 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
         static_folder="../static",
         static_url_path="/static",
     )
-    bp.before_request(guard)
+    bp.before_request(check_access)
+    bp.context_processor(template_context)
     bp.register_error_handler(NotFound, _not_found)
     bp.register_error_handler(InvalidInput, _invalid_input)
-
-    from . import audit_log
-    from . import context
-    from . import duplicates
-    from . import home
-    from . import officers
-    from . import operator
-    from . import subjects
-
-    context.register(bp)
-    home.register(bp)
-    operator.register(bp)
-    subjects.register(bp)
-    duplicates.register(bp)
-    officers.register(bp)
-    audit_log.register(bp)
+    for module in VIEW_MODULES:
+        routes: tuple[Route, ...] = module.ROUTES
+        for route in routes:
+            bp.add_url_rule(
+                route.rule, route.endpoint, route.view, methods=[route.method]
+            )
+        filters: dict[str, t.Callable[..., t.Any]] = getattr(
+            module, "TEMPLATE_FILTERS", {}
+        )
+        for name, func in filters.items():
+            bp.add_app_template_filter(func, name)
     return bp
 
 

@@ -6,7 +6,6 @@ import datetime as dt
 import io
 import typing as t
 
-from flask import Blueprint
 from flask import Response
 from flask import abort
 from flask import request
@@ -16,11 +15,13 @@ from ..i18n import gettext
 from ..proxies import current_privacy
 from ..proxies import get_tenant
 from ..services import audit
+from .args import page_arg
 from .context import actor_labels
 from .context import render
 from .context import request_actor
 from .guard import OFFICER
 from .guard import access
+from .routing import Route
 
 
 def _bad(message: str) -> t.NoReturn:
@@ -71,61 +72,67 @@ def parse_filters() -> dict[str, t.Any]:
     }
 
 
-def register(bp: Blueprint) -> None:
-    """Add the audit log, its export and the ``tp_audit_action`` template filter."""
-    bp.add_app_template_filter(audit.action_label, "tp_audit_action")
+@access(OFFICER)
+def audit_log() -> str:
+    """The tenant's audit events, newest first, filtered and paginated."""
+    tenant = get_tenant() or abort(404)
+    filters = parse_filters()
+    page = page_arg()
+    per_page = int(config_value("AUDIT_PAGE_SIZE"))
+    events, total = audit.query_events(
+        current_privacy.session, tenant, page=page, per_page=per_page, **filters
+    )
+    pages = max(1, -(-total // per_page))
+    args = {k: v for k, v in request.args.items() if k != "page" and v.strip()}
+    return render(
+        "tenant_privacy/audit_log.html",
+        events=events,
+        total=total,
+        page=page,
+        pages=pages,
+        args=args,
+        actions=[(a.value, audit.action_label(a)) for a in audit.Action],
+        actor_labels=actor_labels(tenant),
+    )
 
-    @bp.get("/audit", endpoint="audit_log")
-    @access(OFFICER)
-    def audit_log() -> str:
-        """The tenant's audit events, newest first, filtered and paginated."""
-        tenant = get_tenant() or abort(404)
-        filters = parse_filters()
-        page = _positive_int("page", 1) or 1
-        per_page = int(config_value("AUDIT_PAGE_SIZE"))
-        events, total = audit.query_events(
-            current_privacy.session, tenant, page=page, per_page=per_page, **filters
-        )
-        pages = max(1, -(-total // per_page))
-        args = {k: v for k, v in request.args.items() if k != "page" and v.strip()}
-        return render(
-            "tenant_privacy/audit_log.html",
-            events=events,
-            total=total,
-            page=page,
-            pages=pages,
-            args=args,
-            actions=[(a.value, audit.action_label(a)) for a in audit.Action],
-            actor_labels=actor_labels(tenant),
-        )
 
-    @bp.get("/audit/export", endpoint="audit_export")
-    @access(OFFICER)
-    def audit_export() -> Response:
-        """The tenant's whole audit trail as CSV or JSON (itself audited)."""
-        tenant = get_tenant() or abort(404)
-        fmt = request.args.get("format", "csv")
-        if fmt not in ("csv", "json"):
-            _bad(gettext("The format must be csv or json."))
-        session = current_privacy.session
-        audit.record(
-            session,
-            tenant,
-            request_actor(),
-            audit.Action.AUDIT_EXPORTED,
-            detail=f"format={fmt}",
-        )
-        session.commit()
-        out = io.StringIO()
-        audit.export(session, tenant, fmt, out)
-        mimetype = "text/csv" if fmt == "csv" else "application/json"
-        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
-        return Response(
-            out.getvalue(),
-            mimetype=mimetype,
-            headers={
-                "Content-Disposition": (
-                    f'attachment; filename="audit-{tenant}-{stamp}.{fmt}"'
-                )
-            },
-        )
+@access(OFFICER)
+def audit_export() -> Response:
+    """The tenant's whole audit trail as CSV or JSON (itself audited)."""
+    tenant = get_tenant() or abort(404)
+    fmt = request.args.get("format", "csv")
+    if fmt not in ("csv", "json"):
+        _bad(gettext("The format must be csv or json."))
+    session = current_privacy.session
+    audit.record(
+        session,
+        tenant,
+        request_actor(),
+        audit.Action.AUDIT_EXPORTED,
+        detail=f"format={fmt}",
+    )
+    session.commit()
+    out = io.StringIO()
+    audit.export(session, tenant, fmt, out)
+    mimetype = "text/csv" if fmt == "csv" else "application/json"
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%d-%H%M%S")
+    return Response(
+        out.getvalue(),
+        mimetype=mimetype,
+        headers={
+            "Content-Disposition": (
+                f'attachment; filename="audit-{tenant}-{stamp}.{fmt}"'
+            )
+        },
+    )
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/audit", "audit_log", audit_log),
+    Route("GET", "/audit/export", "audit_export", audit_export),
+)
+
+#: Template filters of the audit pages, installed app-wide by the blueprint.
+TEMPLATE_FILTERS: dict[str, t.Callable[..., t.Any]] = {
+    "tp_audit_action": audit.action_label,
+}

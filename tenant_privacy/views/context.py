@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typing as t
 
-from flask import Blueprint
 from flask import abort
 from flask_wtf.csrf import generate_csrf
 
@@ -59,19 +58,16 @@ def render(template: str, **context: t.Any) -> str:
     return render_template(template, **context)
 
 
-def register(bp: Blueprint) -> None:
-    """Install the context processor on the blueprint."""
-
-    @bp.context_processor
-    def _context() -> dict[str, t.Any]:
-        return {
-            "_": i18n.gettext,
-            "gettext": i18n.gettext,
-            "ngettext": i18n.ngettext,
-            "csrf_token": generate_csrf,
-            "tp_base_template": config_value("BASE_TEMPLATE"),
-            "tp_show_flashes": config_value("SHOW_FLASHES"),
-            "tp_actor": get_actor(),
-            "tp_tenant": get_tenant(),
-            "tp_bp": config_value("BLUEPRINT_NAME"),
-        }
+def template_context() -> dict[str, t.Any]:
+    """The context processor of the module's pages."""
+    return {
+        "_": i18n.gettext,
+        "gettext": i18n.gettext,
+        "ngettext": i18n.ngettext,
+        "csrf_token": generate_csrf,
+        "tp_base_template": config_value("BASE_TEMPLATE"),
+        "tp_show_flashes": config_value("SHOW_FLASHES"),
+        "tp_actor": get_actor(),
+        "tp_tenant": get_tenant(),
+        "tp_bp": config_value("BLUEPRINT_NAME"),
+    }

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import typing as t
 
-from flask import Blueprint
-from flask import abort
 from flask import flash
 from flask import jsonify
 from flask import redirect
@@ -25,9 +23,11 @@ from ..services import duplicates
 from ..services.duplicates import LinkPreview
 from ..services.duplicates import link_preview
 from ..store import jobs as job_rows
+from .args import page_arg
 from .context import render
 from .context import request_actor
 from .context import request_scope
+from .routing import Route
 
 if t.TYPE_CHECKING:
     from ..models import MatchSuggestion
@@ -120,17 +120,6 @@ def _subject_url(scope: TenantScope, s: MatchSuggestion) -> str | None:
     return url_for(endpoint, subject_id=link.subject_id)
 
 
-def _page_arg() -> int:
-    raw = request.args.get("page", "1")
-    try:
-        page = int(raw)
-    except ValueError:
-        abort(400, description=gettext("The page must be a whole number."))
-    if page < 1 or page > 100_000:
-        abort(400, description=gettext("The page must be a whole number."))
-    return page
-
-
 def _score_arg() -> float:
     """The form's ``min_score``; a bad one answers 400 saying why."""
     return duplicates.check_score(request.form.get("min_score", ""))
@@ -149,214 +138,226 @@ def scan_phase_label(phase: str) -> str:
     return labels.get(phase, phase)
 
 
-def register(bp: Blueprint) -> None:
-    """Add the duplicate review pages."""
+def duplicates_list() -> str:
+    """Pending suggestions, best first, with the latest scan and its progress."""
+    scope = request_scope()
+    page = page_arg()
+    rows, total = duplicates.pending(scope, page, PER_PAGE)
+    names = {}
+    for s in rows:
+        a, b = duplicates.refs_of(s)
+        names[s.id] = (_name(_identity(scope, a)), _name(_identity(scope, b)))
+    pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
+    scan = duplicates.latest_scan(scope)
+    accept_job = duplicates.latest_accept_run(scope)
+    config = current_privacy.config
+    return render(
+        "tenant_privacy/duplicates.html",
+        rows=rows,
+        names=names,
+        total=total,
+        page=page,
+        pages=pages,
+        scan=scan,
+        scan_stale=scan is not None and job_rows.is_stale(scan, config),
+        index_outdated=duplicates.index_outdated(scope),
+        accept_job=accept_job,
+        accept_job_stale=bool(accept_job and job_rows.is_stale(accept_job, config)),
+        scan_phase=(
+            scan_phase_label(duplicates.scan_phase(scan, config)) if scan else ""
+        ),
+    )
 
-    @bp.get("/duplicates", endpoint="duplicates")
-    def duplicates_list() -> str:
-        """Pending suggestions, best first, with the latest scan and its progress."""
-        scope = request_scope()
-        page = _page_arg()
-        rows, total = duplicates.pending(scope, page, PER_PAGE)
-        names = {}
-        for s in rows:
-            a, b = duplicates.refs_of(s)
-            names[s.id] = (_name(_identity(scope, a)), _name(_identity(scope, b)))
-        pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
-        scan = duplicates.latest_scan(scope)
-        accept_job = duplicates.latest_accept_run(scope)
-        config = current_privacy.config
-        return render(
-            "tenant_privacy/duplicates.html",
-            rows=rows,
-            names=names,
-            total=total,
-            page=page,
-            pages=pages,
-            scan=scan,
-            scan_stale=scan is not None and job_rows.is_stale(scan, config),
-            index_outdated=duplicates.index_outdated(scope),
-            accept_job=accept_job,
-            accept_job_stale=bool(accept_job and job_rows.is_stale(accept_job, config)),
-            scan_phase=(
-                scan_phase_label(duplicates.scan_phase(scan, config)) if scan else ""
-            ),
+
+def scan_start() -> t.Any:
+    """Start a full scan of the tenant (inline or on the rq queue)."""
+    scope = request_scope()
+    try:
+        scan = duplicates.start_scan(scope, request_actor())
+    except ScanInProgress:
+        scope.session.commit()  # keeps a stale scan marked failed
+        flash(
+            gettext("A scan is already running. Wait for it to finish."),
+            "warning",
         )
-
-    @bp.post("/duplicates/scan", endpoint="scan_start")
-    def scan_start() -> t.Any:
-        """Start a full scan of the tenant (inline or on the rq queue)."""
-        scope = request_scope()
-        try:
-            scan = duplicates.start_scan(scope, request_actor())
-        except ScanInProgress:
-            scope.session.commit()  # keeps a stale scan marked failed
-            flash(
-                gettext("A scan is already running. Wait for it to finish."),
-                "warning",
-            )
-            return redirect(url_for(_endpoint("duplicates")))
-        scope.session.commit()
-        try:
-            current_privacy.jobs.enqueue(
-                "scan", tenant=scan.tenant_key, scan_id=scan.id
-            )
-        except Exception:  # the scan row says failed; the page shows it
-            current_privacy.session.rollback()
-            flash(gettext("The scan failed."), "error")
-            return redirect(url_for(_endpoint("duplicates")))
-        flash(gettext("Scan started."), "success")
         return redirect(url_for(_endpoint("duplicates")))
+    scope.session.commit()
+    try:
+        current_privacy.jobs.enqueue("scan", tenant=scan.tenant_key, scan_id=scan.id)
+    except Exception:  # the scan row says failed; the page shows it
+        current_privacy.session.rollback()
+        flash(gettext("The scan failed."), "error")
+        return redirect(url_for(_endpoint("duplicates")))
+    flash(gettext("Scan started."), "success")
+    return redirect(url_for(_endpoint("duplicates")))
 
-    @bp.get("/duplicates/accepts/<int:job_id>", endpoint="accept_status")
-    def accept_status(job_id: int) -> t.Any:
-        """JSON state of one accept-all-above job: status, accepted, held."""
-        job = request_scope().get(AcceptJob, id=job_id)
-        return jsonify(status=job.status, accepted=job.accepted, held=job.held)
 
-    @bp.get("/duplicates/scans/<int:scan_id>", endpoint="scan_status")
-    def scan_status(scan_id: int) -> t.Any:
-        """JSON progress of one scan: status, progress, total, suggestions."""
-        scan = request_scope().get(ScanJob, id=scan_id)
-        phase = duplicates.scan_phase(scan, current_privacy.config)
-        return jsonify(
-            status=scan.status,
-            phase=phase,
-            phase_label=scan_phase_label(phase),
-            progress=scan.progress,
-            total=scan.total,
-            suggestions=scan.suggestions,
+def accept_status(job_id: int) -> t.Any:
+    """JSON state of one accept-all-above job: status, accepted, held."""
+    job = request_scope().get(AcceptJob, id=job_id)
+    return jsonify(status=job.status, accepted=job.accepted, held=job.held)
+
+
+def scan_status(scan_id: int) -> t.Any:
+    """JSON progress of one scan: status, progress, total, suggestions."""
+    scan = request_scope().get(ScanJob, id=scan_id)
+    phase = duplicates.scan_phase(scan, current_privacy.config)
+    return jsonify(
+        status=scan.status,
+        phase=phase,
+        phase_label=scan_phase_label(phase),
+        progress=scan.progress,
+        total=scan.total,
+        suggestions=scan.suggestions,
+    )
+
+
+def suggestion(suggestion_id: int) -> str:
+    """Two records side by side, each field's agreement marked."""
+    scope = request_scope()
+    s = duplicates.suggestion(scope, suggestion_id)
+    a_ref, b_ref = duplicates.refs_of(s)
+    a, b = _identity(scope, a_ref), _identity(scope, b_ref)
+    evidence = dict(s.evidence or {})
+    labels = identity_labels()
+    lines = []
+    for name, key in FIELDS:
+        va = (a or {}).get(name)
+        vb = (b or {}).get(name)
+        if va in (None, "") and vb in (None, ""):
+            continue
+        similarity = evidence.get(key)
+        lines.append(
+            {
+                "field": name,
+                "label": labels[name],
+                "a": va,
+                "b": vb,
+                "similarity": similarity,
+                "css": agreement(similarity),
+            }
         )
+    preview = (
+        link_preview(scope, s) if s.status != duplicates.ACCEPTED else LinkPreview()
+    )
+    following = duplicates.next_pending(scope, s)
+    return render(
+        "tenant_privacy/suggestion.html",
+        s=s,
+        next_url=_suggestion_url(following),
+        a=a,
+        b=b,
+        a_ref=a_ref,
+        b_ref=b_ref,
+        lines=lines,
+        subject_url=_subject_url(scope, s),
+        joined=[
+            {"ref": f"{r[0]}:{r[1]}", "name": _name(_identity(scope, r))}
+            for r in preview.joined
+        ],
+        conflicts=[
+            {
+                "left": f"{c.left[0]}:{c.left[1]}",
+                "right": f"{c.right[0]}:{c.right[1]}",
+                "fields": ", ".join(labels[f] for f in c.fields),
+            }
+            for c in preview.conflicts
+        ],
+    )
 
-    @bp.get("/duplicates/<int:suggestion_id>", endpoint="suggestion")
-    def suggestion(suggestion_id: int) -> str:
-        """Two records side by side, each field's agreement marked."""
-        scope = request_scope()
-        s = duplicates.suggestion(scope, suggestion_id)
-        a_ref, b_ref = duplicates.refs_of(s)
-        a, b = _identity(scope, a_ref), _identity(scope, b_ref)
-        evidence = dict(s.evidence or {})
-        labels = identity_labels()
-        lines = []
-        for name, key in FIELDS:
-            va = (a or {}).get(name)
-            vb = (b or {}).get(name)
-            if va in (None, "") and vb in (None, ""):
-                continue
-            similarity = evidence.get(key)
-            lines.append(
-                {
-                    "field": name,
-                    "label": labels[name],
-                    "a": va,
-                    "b": vb,
-                    "similarity": similarity,
-                    "css": agreement(similarity),
-                }
-            )
-        preview = (
-            link_preview(scope, s) if s.status != duplicates.ACCEPTED else LinkPreview()
-        )
-        following = duplicates.next_pending(scope, s)
-        return render(
-            "tenant_privacy/suggestion.html",
-            s=s,
-            next_url=_suggestion_url(following),
-            a=a,
-            b=b,
-            a_ref=a_ref,
-            b_ref=b_ref,
-            lines=lines,
-            subject_url=_subject_url(scope, s),
-            joined=[
-                {"ref": f"{r[0]}:{r[1]}", "name": _name(_identity(scope, r))}
-                for r in preview.joined
-            ],
-            conflicts=[
-                {
-                    "left": f"{c.left[0]}:{c.left[1]}",
-                    "right": f"{c.right[0]}:{c.right[1]}",
-                    "fields": ", ".join(labels[f] for f in c.fields),
-                }
-                for c in preview.conflicts
-            ],
-        )
 
-    @bp.post("/duplicates/<int:suggestion_id>/accept", endpoint="suggestion_accept")
-    def suggestion_accept(suggestion_id: int) -> t.Any:
-        """Link the two records of a suggestion."""
-        scope = request_scope()
-        try:
-            duplicates.accept(scope, request_actor(), suggestion_id)
-            scope.session.commit()
-        except MergeConflict:
-            scope.session.rollback()
-            flash(gettext("This suggestion was already decided."), "error")
-            return redirect(
-                url_for(_endpoint("suggestion"), suggestion_id=suggestion_id)
-            )
-        s = duplicates.suggestion(scope, suggestion_id)
-        flash(gettext("The two records are now linked."), "success")
-        return redirect(
-            _subject_url(scope, s)
-            or url_for(_endpoint("suggestion"), suggestion_id=suggestion_id)
-        )
-
-    @bp.post("/duplicates/<int:suggestion_id>/reject", endpoint="suggestion_reject")
-    def suggestion_reject(suggestion_id: int) -> t.Any:
-        """Mark a suggestion as not the same person."""
-        scope = request_scope()
-        try:
-            duplicates.reject(scope, request_actor(), suggestion_id)
-            scope.session.commit()
-        except MergeConflict:
-            scope.session.rollback()
-            flash(gettext("This suggestion was already accepted."), "error")
-            return redirect(
-                url_for(_endpoint("suggestion"), suggestion_id=suggestion_id)
-            )
-        flash(gettext("Suggestion rejected."), "success")
-        # on to the next one: a reviewer goes through the list one by one
-        following = duplicates.next_pending(
-            scope, duplicates.suggestion(scope, suggestion_id)
-        )
-        return redirect(_suggestion_url(following) or url_for(_endpoint("duplicates")))
-
-    @bp.post("/duplicates/accept-above", endpoint="accept_above")
-    def accept_above() -> t.Any:
-        """Accept every pending suggestion above a score, after a confirmation."""
-        scope = request_scope()
-        min_score = _score_arg()
-        if request.form.get("confirm") != "1":
-            plan = duplicates.plan_above(scope, min_score)
-            return render(
-                "tenant_privacy/accept_above_confirm.html",
-                min_score=min_score,
-                count=len(plan.accept),
-                held=len(plan.hold),
-            )
-        job = duplicates.start_accept(scope, request_actor(), min_score)
+def suggestion_accept(suggestion_id: int) -> t.Any:
+    """Link the two records of a suggestion."""
+    scope = request_scope()
+    try:
+        duplicates.accept(scope, request_actor(), suggestion_id)
         scope.session.commit()
-        job_id = job.id
-        try:
-            current_privacy.jobs.enqueue(
-                "accept_above", tenant=job.tenant_key, job_id=job_id
-            )
-        except Exception as exc:  # noqa: BLE001 - the job row says why; none linked
-            current_privacy.session.rollback()
-            failed = job_rows.mark_failed(scope, AcceptJob, job_id, exc)
-            scope.session.commit()
-            if failed.error in duplicates.CHANGED_MEANWHILE:
-                message = gettext("Nothing was linked: the records changed meanwhile.")
-            else:
-                message = gettext("Linking failed; nothing was linked.")
-            flash(message, "error")
-            return redirect(url_for(_endpoint("duplicates")))
-        job = scope.get(AcceptJob, id=job_id)
-        if job.status == JobStatus.DONE:  # run inline
-            flash(accepted_message(job.accepted), "success")
-            if job.held:
-                flash(held_message(job.held), "warning")
+    except MergeConflict:
+        scope.session.rollback()
+        flash(gettext("This suggestion was already decided."), "error")
+        return redirect(url_for(_endpoint("suggestion"), suggestion_id=suggestion_id))
+    s = duplicates.suggestion(scope, suggestion_id)
+    flash(gettext("The two records are now linked."), "success")
+    return redirect(
+        _subject_url(scope, s)
+        or url_for(_endpoint("suggestion"), suggestion_id=suggestion_id)
+    )
+
+
+def suggestion_reject(suggestion_id: int) -> t.Any:
+    """Mark a suggestion as not the same person."""
+    scope = request_scope()
+    try:
+        duplicates.reject(scope, request_actor(), suggestion_id)
+        scope.session.commit()
+    except MergeConflict:
+        scope.session.rollback()
+        flash(gettext("This suggestion was already accepted."), "error")
+        return redirect(url_for(_endpoint("suggestion"), suggestion_id=suggestion_id))
+    flash(gettext("Suggestion rejected."), "success")
+    # on to the next one: a reviewer goes through the list one by one
+    following = duplicates.next_pending(
+        scope, duplicates.suggestion(scope, suggestion_id)
+    )
+    return redirect(_suggestion_url(following) or url_for(_endpoint("duplicates")))
+
+
+def accept_above() -> t.Any:
+    """Accept every pending suggestion above a score, after a confirmation."""
+    scope = request_scope()
+    min_score = _score_arg()
+    if request.form.get("confirm") != "1":
+        plan = duplicates.plan_above(scope, min_score)
+        return render(
+            "tenant_privacy/accept_above_confirm.html",
+            min_score=min_score,
+            count=len(plan.accept),
+            held=len(plan.hold),
+        )
+    job = duplicates.start_accept(scope, request_actor(), min_score)
+    scope.session.commit()
+    job_id = job.id
+    try:
+        current_privacy.jobs.enqueue(
+            "accept_above", tenant=job.tenant_key, job_id=job_id
+        )
+    except Exception as exc:  # noqa: BLE001 - the job row says why; none linked
+        current_privacy.session.rollback()
+        failed = job_rows.mark_failed(scope, AcceptJob, job_id, exc)
+        scope.session.commit()
+        if failed.error in duplicates.CHANGED_MEANWHILE:
+            message = gettext("Nothing was linked: the records changed meanwhile.")
         else:
-            flash(gettext("Linking them in the background."), "success")
+            message = gettext("Linking failed; nothing was linked.")
+        flash(message, "error")
         return redirect(url_for(_endpoint("duplicates")))
+    job = scope.get(AcceptJob, id=job_id)
+    if job.status == JobStatus.DONE:  # run inline
+        flash(accepted_message(job.accepted), "success")
+        if job.held:
+            flash(held_message(job.held), "warning")
+    else:
+        flash(gettext("Linking them in the background."), "success")
+    return redirect(url_for(_endpoint("duplicates")))
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/duplicates", "duplicates", duplicates_list),
+    Route("POST", "/duplicates/scan", "scan_start", scan_start),
+    Route("GET", "/duplicates/scans/<int:scan_id>", "scan_status", scan_status),
+    Route("POST", "/duplicates/accept-above", "accept_above", accept_above),
+    Route("GET", "/duplicates/accepts/<int:job_id>", "accept_status", accept_status),
+    Route("GET", "/duplicates/<int:suggestion_id>", "suggestion", suggestion),
+    Route(
+        "POST",
+        "/duplicates/<int:suggestion_id>/accept",
+        "suggestion_accept",
+        suggestion_accept,
+    ),
+    Route(
+        "POST",
+        "/duplicates/<int:suggestion_id>/reject",
+        "suggestion_reject",
+        suggestion_reject,
+    ),
+)

@@ -90,7 +90,7 @@ def is_officer(tenant: str, actor_id: str) -> bool:
     return cache[key]
 
 
-def guard() -> t.Any:
+def check_access() -> t.Any:
     """``before_request`` of the blueprint: enforce the view's access level."""
     level = view_level(request.endpoint)
     if level in (STATIC, TOKEN):

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint
-
 from .context import render
+from .routing import Route
 
 
-def register(bp: Blueprint) -> None:
-    """Add the start page."""
+def index() -> str:
+    """The privacy start page: search and the module's areas."""
+    return render("tenant_privacy/index.html")
 
-    @bp.get("/", endpoint="index")
-    def index() -> str:
-        """The privacy start page: search and the module's areas."""
-        return render("tenant_privacy/index.html")
+
+ROUTES: tuple[Route, ...] = (Route("GET", "/", "index", index),)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import typing as t
 
-from flask import Blueprint
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -18,40 +17,48 @@ from ..services import tenants
 from .context import render
 from .guard import OPERATOR
 from .guard import access
+from .routing import Route
 
 
-def register(bp: Blueprint) -> None:
-    """Add the operator's tenant page."""
+@access(OPERATOR)
+def operator_tenants() -> str:
+    """Every tenant with the module's state and a switch."""
+    session = current_privacy.session
+    rows = [
+        (info, tenants.is_enabled(session, info.key))
+        for info in current_privacy.host.tenants()
+    ]
+    return render("tenant_privacy/operator_tenants.html", rows=rows)
 
-    @bp.get("/operator/tenants", endpoint="operator_tenants")
-    @access(OPERATOR)
-    def operator_tenants() -> str:
-        """Every tenant with the module's state and a switch."""
-        session = current_privacy.session
-        rows = [
-            (info, tenants.is_enabled(session, info.key))
-            for info in current_privacy.host.tenants()
-        ]
-        return render("tenant_privacy/operator_tenants.html", rows=rows)
 
-    @bp.post("/operator/tenants/<tenant>", endpoint="operator_tenant_toggle")
-    @access(OPERATOR)
-    def operator_tenant_toggle(tenant: str) -> t.Any:
-        """Enable or disable the module for one tenant (form field ``enabled``)."""
-        wanted = request.form.get("enabled")
-        if wanted not in ("0", "1"):
-            abort(400, description=gettext("The field 'enabled' must be 0 or 1."))
-        session = current_privacy.session
-        try:
-            changed = tenants.set_enabled(
-                current_privacy.scope(tenant),
-                current_privacy.host,
-                wanted == "1",
-                "operator",
-            )
-        except UnknownTenant:
-            abort(404)
-        session.commit()
-        if changed:
-            flash(gettext("Saved."), "success")
-        return redirect(url_for(request.blueprint + ".operator_tenants"))
+@access(OPERATOR)
+def operator_tenant_toggle(tenant: str) -> t.Any:
+    """Enable or disable the module for one tenant (form field ``enabled``)."""
+    wanted = request.form.get("enabled")
+    if wanted not in ("0", "1"):
+        abort(400, description=gettext("The field 'enabled' must be 0 or 1."))
+    session = current_privacy.session
+    try:
+        changed = tenants.set_enabled(
+            current_privacy.scope(tenant),
+            current_privacy.host,
+            wanted == "1",
+            "operator",
+        )
+    except UnknownTenant:
+        abort(404)
+    session.commit()
+    if changed:
+        flash(gettext("Saved."), "success")
+    return redirect(url_for(request.blueprint + ".operator_tenants"))
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/operator/tenants", "operator_tenants", operator_tenants),
+    Route(
+        "POST",
+        "/operator/tenants/<tenant>",
+        "operator_tenant_toggle",
+        operator_tenant_toggle,
+    ),
+)

@@ -1,10 +1,13 @@
-"""Privacy officer pages: person search, the subject overview, unlink and undo."""
+"""Privacy officer pages: person search, the subject overview, unlink and undo.
+
+Every GET here only reads (and audits the reading): a link followed from a mail
+or another site must not write in the officer's name.
+"""
 
 from __future__ import annotations
 
 import typing as t
 
-from flask import Blueprint
 from flask import abort
 from flask import flash
 from flask import redirect
@@ -22,6 +25,7 @@ from .context import actor_labels
 from .context import render
 from .context import request_actor
 from .context import request_scope
+from .routing import Route
 
 if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
@@ -42,107 +46,126 @@ def _undo_blockers(scope: TenantScope, merges: list[t.Any]) -> dict[int, int]:
     return blockers
 
 
-def register(bp: Blueprint) -> None:
-    """Add search, subject overview, unlink, undo and record-to-subject routes."""
-
-    @bp.get("/search", endpoint="search")
-    def search() -> t.Any:
-        """Find every registration of a person: the entry point of the module."""
-        query = request.args.get("q", "").strip()
-        hits: list[search_service.SearchHit] = []
-        error = None
-        if "q" in request.args:
-            scope = request_scope()
-            try:
-                hits = search_service.search_people(
-                    scope,
-                    query,
-                    limit=config_value("SEARCH_LIMIT"),
-                    actor=request_actor(),
-                )
-            except InvalidInput as exc:
-                scope.session.rollback()
-                error = str(exc)
-            else:
-                scope.session.commit()
-        page = render(
-            "tenant_privacy/search.html",
-            query=query,
-            hits=hits,
-            error=error,
-            searched="q" in request.args and error is None,
-        )
-        return (page, 400) if error else page
-
-    @bp.get("/subjects/<int:subject_id>", endpoint="subject")
-    def subject(subject_id: int) -> t.Any:
-        """The total overview of one data subject (audited as compiled)."""
+def search() -> t.Any:
+    """Find every registration of a person: the entry point of the module."""
+    query = request.args.get("q", "").strip()
+    hits: list[search_service.SearchHit] = []
+    error = None
+    if "q" in request.args:
         scope = request_scope()
-        ov = overview_service.compile_overview(scope, request_actor(), subject_id)
-        blockers = _undo_blockers(scope, ov.merge_records)
-        scope.session.commit()
-        return render(
-            "tenant_privacy/subject.html",
-            overview=ov,
-            merges=ov.merge_records,
-            blockers=blockers,
-            events=ov.events,
-            actor_labels=actor_labels(scope.tenant),
-        )
-
-    @bp.post("/subjects/<int:subject_id>/unlink", endpoint="subject_unlink")
-    def subject_unlink(subject_id: int) -> t.Any:
-        """Split one record (form fields ``source_key``, ``record_id``) off."""
-        scope = request_scope()
-        subject = scope.subject(subject_id)
-        source_key = request.form.get("source_key", "").strip()
-        record_id = request.form.get("record_id", "").strip()
-        if not source_key or not record_id or len(record_id) > 64:
-            abort(400, description=gettext("Choose a record to unlink."))
-        ref = (source_key, record_id)
-        if ref not in scope.subject_refs(subject):
-            abort(
-                400,
-                description=gettext("That record does not belong to this person."),
-            )
-        merge = linking.unlink_record(scope, request_actor(), ref)
-        scope.session.commit()
-        if merge is None:
-            flash(gettext("The record is already on its own."), "info")
-            return redirect(_subject_url(subject_id))
-        flash(gettext("The record was unlinked into a person of its own."), "success")
-        return redirect(_subject_url(subject_id))
-
-    @bp.post("/merges/<int:merge_id>/undo", endpoint="undo_merge")
-    def undo_merge(merge_id: int) -> t.Any:
-        """Undo a link or an unlink, restoring the grouping it replaced."""
-        scope = request_scope()
-        merge = linking.get_merge(scope, merge_id)
-        back_to = merge.subject_id
-        if linking.is_unlink(merge):
-            back_to = int(merge.evidence.get("from_subject", back_to))
         try:
-            linking.undo_merge(scope, request_actor(), merge_id)
-        except MergeConflict:
-            scope.session.rollback()
-            flash(
-                gettext(
-                    "This change cannot be undone now: a later change touched the "
-                    "same records. Undo the later change first."
-                ),
-                "error",
+            hits = search_service.search_people(
+                scope,
+                query,
+                limit=config_value("SEARCH_LIMIT"),
+                actor=request_actor(),
             )
-            return redirect(_subject_url(back_to))
-        scope.session.commit()
-        flash(gettext("Undone: the previous grouping is restored."), "success")
-        return redirect(_subject_url(back_to))
+        except InvalidInput as exc:
+            scope.session.rollback()
+            error = str(exc)
+        else:
+            scope.session.commit()
+    page = render(
+        "tenant_privacy/search.html",
+        query=query,
+        hits=hits,
+        error=error,
+        searched="q" in request.args and error is None,
+    )
+    return (page, 400) if error else page
 
-    @bp.get("/records/<source_key>/<record_id>", endpoint="record_subject")
-    def record_subject(source_key: str, record_id: str) -> t.Any:
-        """Go to the data subject of one person record (created on first use)."""
-        scope = request_scope()
-        if len(record_id) > 64:
-            abort(404)
-        subject = scope.subject_of((source_key, record_id))
-        scope.session.commit()
-        return redirect(_subject_url(subject.id))
+
+def subject(subject_id: int) -> t.Any:
+    """The total overview of one data subject (audited as compiled)."""
+    scope = request_scope()
+    ov = overview_service.compile_overview(scope, request_actor(), subject_id)
+    return _overview_page(scope, ov)
+
+
+def _overview_page(scope: TenantScope, ov: overview_service.Overview) -> str:
+    """Render *ov* with its subject's merges and history (none without a subject);
+    commit the audit event of the compilation."""
+    merges, events = ov.merge_records, ov.events
+    blockers = _undo_blockers(scope, merges)
+    scope.session.commit()
+    return render(
+        "tenant_privacy/subject.html",
+        overview=ov,
+        merges=merges,
+        blockers=blockers,
+        events=events,
+        actor_labels=actor_labels(scope.tenant),
+    )
+
+
+def subject_unlink(subject_id: int) -> t.Any:
+    """Split one record (form fields ``source_key``, ``record_id``) off."""
+    scope = request_scope()
+    subject = scope.subject(subject_id)
+    source_key = request.form.get("source_key", "").strip()
+    record_id = request.form.get("record_id", "").strip()
+    if not source_key or not record_id or len(record_id) > 64:
+        abort(400, description=gettext("Choose a record to unlink."))
+    ref = (source_key, record_id)
+    if ref not in scope.subject_refs(subject):
+        abort(
+            400,
+            description=gettext("That record does not belong to this person."),
+        )
+    merge = linking.unlink_record(scope, request_actor(), ref)
+    scope.session.commit()
+    if merge is None:
+        flash(gettext("The record is already on its own."), "info")
+        return redirect(_subject_url(subject_id))
+    flash(gettext("The record was unlinked into a person of its own."), "success")
+    return redirect(_subject_url(subject_id))
+
+
+def undo_merge(merge_id: int) -> t.Any:
+    """Undo a link or an unlink, restoring the grouping it replaced."""
+    scope = request_scope()
+    merge = linking.get_merge(scope, merge_id)
+    back_to = merge.subject_id
+    if linking.is_unlink(merge):
+        back_to = int(merge.evidence.get("from_subject", back_to))
+    try:
+        linking.undo_merge(scope, request_actor(), merge_id)
+    except MergeConflict:
+        scope.session.rollback()
+        flash(
+            gettext(
+                "This change cannot be undone now: a later change touched the "
+                "same records. Undo the later change first."
+            ),
+            "error",
+        )
+        return redirect(_subject_url(back_to))
+    scope.session.commit()
+    flash(gettext("Undone: the previous grouping is restored."), "success")
+    return redirect(_subject_url(back_to))
+
+
+def record_subject(source_key: str, record_id: str) -> t.Any:
+    """The overview of one person record: its subject's page when it has one, else
+    the record on its own (a GET creates no subject; linking does)."""
+    scope = request_scope()
+    if len(record_id) > 64:
+        abort(404)
+    link = scope.link_of((source_key, record_id))
+    if link is not None:
+        return redirect(_subject_url(link.subject_id))
+    ov = overview_service.compile_record_overview(
+        scope, request_actor(), (source_key, record_id)
+    )
+    return _overview_page(scope, ov)
+
+
+ROUTES: tuple[Route, ...] = (
+    Route("GET", "/search", "search", search),
+    Route("GET", "/subjects/<int:subject_id>", "subject", subject),
+    Route(
+        "POST", "/subjects/<int:subject_id>/unlink", "subject_unlink", subject_unlink
+    ),
+    Route("POST", "/merges/<int:merge_id>/undo", "undo_merge", undo_merge),
+    Route("GET", "/records/<source_key>/<record_id>", "record_subject", record_subject),
+)
