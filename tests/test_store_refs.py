@@ -3,7 +3,8 @@
 ``int()`` accepts ``05``, ``0_5``, `` 5``, ``+5`` and ``５``; when the raw string was
 stored, each of those spellings of contact 5 became a subject of its own. Every way
 a ref comes in (pages, linking, the CLI, matching) now goes through
-:func:`tenant_privacy.store.refs.canonical_id`.
+:func:`tenant_privacy.store.refs.canonical_id`, and the database refuses a record id
+that is empty or padded with whitespace.
 """
 
 from __future__ import annotations
@@ -260,6 +261,29 @@ def test_match_record_indexes_the_canonical_ref(app) -> None:
 
 
 # -- the database ------------------------------------------------------------------
+@pytest.mark.parametrize("record_id", ["", " 5", "5 ", "\t5", "5\n"])
+def test_the_database_refuses_a_padded_or_empty_record_id(
+    any_db_app, record_id
+) -> None:
+    from demo.models import db
+
+    with any_db_app.app_context():
+        subject = Subject(tenant_key="fjord", state="active")
+        db.session.add(subject)
+        db.session.flush()
+        db.session.add(
+            SubjectRecord(
+                tenant_key="fjord",
+                source_key="contact",
+                record_id=record_id,
+                subject_id=subject.id,
+            )
+        )
+        with pytest.raises(sa.exc.IntegrityError):
+            db.session.flush()
+        db.session.rollback()
+
+
 def test_one_record_has_one_link_row(any_db_app, contact) -> None:
     from demo.models import db
 
