@@ -13,6 +13,7 @@ import typing as t
 
 import sqlalchemy as sa
 from sqlalchemy import orm
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.ext.mutable import MutableList
 
@@ -80,12 +81,52 @@ class Subject(Base):
     )
 
 
+#: The whitespace a stored record id may not start or end with (ASCII: the
+#: databases' ``trim`` knows no Unicode classes).
+ID_PADDING = " \t\n\r\x0b\x0c"
+
+
+class padding_chars(sa.sql.functions.FunctionElement[str]):
+    """:data:`ID_PADDING` as a SQL string expression, built from character codes:
+    control characters written into DDL would break SQLite's reflection of CHECK
+    constraints (one per line), which batch migrations rely on."""
+
+    type = sa.String()
+    inherit_cache = True
+
+
+@compiles(padding_chars)
+def _padding_chr(element: padding_chars, compiler: t.Any, **kw: t.Any) -> str:
+    return " || ".join(f"chr({ord(c)})" for c in ID_PADDING)
+
+
+@compiles(padding_chars, "sqlite")
+def _padding_char(element: padding_chars, compiler: t.Any, **kw: t.Any) -> str:
+    return "char(" + ", ".join(str(ord(c)) for c in ID_PADDING) + ")"
+
+
+def record_id_trimmed(name: str = "record_id") -> sa.ColumnElement[bool]:
+    """The condition of the CHECK on a stored record id: not empty and not padded
+    with whitespace. That is what the database can enforce for every key type;
+    the rest of the canonical form (``"7"``, never ``"007"``, for an integer key)
+    depends on the source and is :func:`tenant_privacy.store.refs.canonical_id`'s
+    job."""
+    column = sa.column(name, sa.String)
+    return sa.and_(column != "", column == sa.func.trim(column, padding_chars()))
+
+
 class SubjectRecord(Base):
-    """Link of one host person record to its data subject (one row per record)."""
+    """Link of one host person record to its data subject (one row per record).
+
+    The primary key ``(tenant_key, source_key, record_id)`` allows one subject per
+    record id; ``record_id`` is canonical (:func:`~.store.refs.canonical_id`), so
+    one record has one id, and a CHECK refuses an empty or padded one.
+    """
 
     __tablename__ = "tenant_privacy_subject_record"
     __table_args__ = (
         sa.Index("ix_tp_subject_record_subject", "tenant_key", "subject_id"),
+        sa.CheckConstraint(record_id_trimmed(), name="record_id_trimmed"),
     )
 
     tenant_key: orm.Mapped[str] = orm.mapped_column(

@@ -224,3 +224,47 @@ def test_demo_0002_gives_every_existing_user_a_session_token(tmp_path, empty_db_
         with app.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def test_tp_0008_refuses_padded_record_ids_and_downgrades(tmp_path, empty_db_url):
+    app = _empty_app(tmp_path, empty_db_url)
+    name = "ck_tenant_privacy_subject_record_record_id_trimmed"
+    insert = sa.text(
+        "INSERT INTO tenant_privacy_subject_record"
+        " (tenant_key, source_key, record_id, subject_id, linked_at)"
+        " VALUES ('t', 'contact', :rid, 1, CURRENT_TIMESTAMP)"
+    )
+    subject = sa.text(
+        "INSERT INTO tenant_privacy_subject (id, tenant_key, created_at, state)"
+        " VALUES (1, 't', CURRENT_TIMESTAMP, 'active')"
+    )
+    try:
+        runner = app.test_cli_runner()
+        result = runner.invoke(args=["db", "upgrade", "heads"])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            checks = sa.inspect(db.engine).get_check_constraints(
+                "tenant_privacy_subject_record"
+            )
+            # reflected, so a later batch migration of the table keeps it
+            assert name in {c["name"] for c in checks}
+            for rid in ("", " 5", "5\n"):
+                with pytest.raises(sa.exc.IntegrityError), db.engine.begin() as conn:
+                    conn.execute(subject)
+                    conn.execute(insert, {"rid": rid})
+            with db.engine.begin() as conn:
+                conn.execute(subject)
+                conn.execute(insert, {"rid": "5"})
+        result = runner.invoke(args=["db", "downgrade", "tp_0007"])
+        assert result.exit_code == 0, result.output
+        with app.app_context():
+            checks = sa.inspect(db.engine).get_check_constraints(
+                "tenant_privacy_subject_record"
+            )
+            assert name not in {c["name"] for c in checks}
+            with db.engine.begin() as conn:
+                conn.execute(insert, {"rid": " 5"})
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()

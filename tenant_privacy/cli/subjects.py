@@ -186,8 +186,10 @@ def link(tenant: str, refs: tuple[str, ...], yes: bool) -> None:
         fail(str(exc), 1)
     if len(set(parsed)) < 2:
         fail(gettext("give at least two different records to link"), 1)
+    canonical = []
     for ref in parsed:
         try:
+            canonical.append(scope.ref(*ref))  # contact:007 is contact:7
             scope.record(*ref)
         except NotFound:
             fail(
@@ -198,6 +200,8 @@ def link(tenant: str, refs: tuple[str, ...], yes: bool) -> None:
                 ),
                 EXIT_NOT_FOUND,
             )
+    if len(set(canonical)) < 2:
+        fail(gettext("give at least two different records to link"), 1)
     confirm(
         yes,
         gettext(
@@ -205,7 +209,7 @@ def link(tenant: str, refs: tuple[str, ...], yes: bool) -> None:
         ),
     )
     try:
-        merge = linking.link_records(scope, ACTOR, parsed)
+        merge = linking.link_records(scope, ACTOR, canonical)
     except NotFound as exc:
         scope.session.rollback()
         fail(str(exc), EXIT_NOT_FOUND)

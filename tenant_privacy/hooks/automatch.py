@@ -30,9 +30,11 @@ from flask import has_app_context
 from sqlalchemy import orm
 
 from ..config import config_value
+from ..errors import NotFound
 from ..jobs.duplicates import match_record_job
 from ..models import MergeRecord
 from ..services import duplicates
+from ..store.refs import canonical_id
 from ..store.scope import TenantScope
 
 if t.TYPE_CHECKING:
@@ -133,8 +135,14 @@ def _after_flush(session: orm.Session, flush_context: t.Any) -> None:
                     record_id = getattr(obj, source.id_column, None)
                 except orm.exc.ObjectDeletedError:
                     continue
-                if tenant and record_id is not None:
-                    found.add((str(tenant), source.key, str(record_id)))
+                if not tenant or record_id is None:
+                    continue
+                try:
+                    found.add(
+                        (str(tenant), source.key, canonical_id(source, record_id))
+                    )
+                except NotFound:  # an id no ref can hold (a negative key)
+                    continue
 
 
 def _after_commit(session: orm.Session) -> None:

@@ -78,10 +78,12 @@ def parse_ref(text: str) -> RecordRef:
     return (source_key, record_id)
 
 
-def _clean_refs(refs: Sequence[t.Any]) -> list[RecordRef]:
-    """Unique refs as ``(str, str)`` in the given order.
+def _clean_refs(scope: TenantScope, refs: Sequence[t.Any]) -> list[RecordRef]:
+    """Unique canonical refs (:meth:`TenantScope.ref`) in the given order:
+    ``contact:7`` and ``contact:007`` are one record.
 
     :raises InvalidInput: for a malformed ref.
+    :raises NotFound: for a ref that cannot name a person record of this tenant.
     """
     out: list[RecordRef] = []
     for ref in refs:
@@ -91,9 +93,9 @@ def _clean_refs(refs: Sequence[t.Any]) -> list[RecordRef]:
             source_key, record_id = ref
         except (TypeError, ValueError) as exc:
             raise InvalidInput(f"invalid record ref {ref!r}") from exc
-        item = (str(source_key).strip(), str(record_id).strip())
-        if not item[0] or not item[1]:
+        if not str(source_key).strip() or not str(record_id).strip():
             raise InvalidInput(f"invalid record ref {ref!r}")
+        item = scope.ref(str(source_key).strip(), record_id)
         if item not in out:
             out.append(item)
     return out
@@ -194,10 +196,11 @@ def link_records(
     :param suggestion_id: the suggestion accepted, if any.
     :returns: the merge record, or None when the records already share one subject
         (nothing to do, nothing written).
-    :raises InvalidInput: fewer than two distinct refs or a malformed ref.
+    :raises InvalidInput: fewer than two distinct records (``contact:7`` and
+        ``contact:007`` are one) or a malformed ref.
     :raises NotFound: a ref is not a person record of this tenant.
     """
-    clean = _clean_refs(refs)
+    clean = _clean_refs(scope, refs)
     if len(clean) < 2:
         raise InvalidInput("linking needs at least two different records")
     _serialise(scope)
@@ -252,7 +255,7 @@ def unlink_record(scope: TenantScope, actor: str, ref: RecordRef) -> MergeRecord
     :returns: the merge record, or None if the record is already alone.
     :raises NotFound: *ref* is not a person record of this tenant.
     """
-    (clean,) = _clean_refs([ref])
+    (clean,) = _clean_refs(scope, [ref])
     _serialise(scope)
     old_id = _ensure_links(scope, [clean])[clean]
     old = _lock_subjects(scope, [old_id])[old_id]

@@ -19,12 +19,17 @@ from ..errors import NotFound
 from ..models import Subject
 from ..models import SubjectRecord
 from .refs import RecordRef
+from .refs import canonical_id
+from .refs import coerce_id
+from .refs import int_id
 
 if t.TYPE_CHECKING:
     from ..registry import PersonSource
     from ..registry import RelatedSource
     from ..registry import Source
     from ..registry import SourceRegistry
+
+__all__ = ["MAX_IN", "TenantScope", "canonical_id", "chunks", "coerce_id"]
 
 M = t.TypeVar("M")
 T = t.TypeVar("T")
@@ -40,24 +45,6 @@ def chunks(items: t.Sequence[T], size: int | None = None) -> t.Iterator[t.Sequen
     size = size or MAX_IN
     for start in range(0, len(items), size):
         yield items[start : start + size]
-
-
-def coerce_id(source: Source, record_id: str) -> t.Any:
-    """Convert a string record id to the python type of the source's id column.
-
-    :raises NotFound: if the id cannot be converted (``"abc"`` for an integer key).
-    """
-    column = sa.inspect(source.model).columns.get(source.id_column)
-    python_type: type = str
-    if column is not None:
-        try:
-            python_type = column.type.python_type
-        except NotImplementedError:
-            python_type = str
-    try:
-        return python_type(record_id)
-    except (TypeError, ValueError) as exc:
-        raise NotFound(f"no record {source.key}/{record_id}") from exc
 
 
 class TenantScope:
@@ -104,12 +91,13 @@ class TenantScope:
     def by_id(self, model: type[M], row_id: int | str, what: str) -> M:
         """The row of *model* with the integer id *row_id* (as given by a user).
 
-        :raises NotFound: "no *what* ..." if *row_id* is no integer or there is
-            no such row in this tenant (also for another tenant's id).
+        :raises NotFound: "no *what* ..." if *row_id* is no id (see
+            :func:`~.refs.int_id`) or there is no such row in this tenant (also
+            for another tenant's id).
         """
         try:
-            number = int(row_id)
-        except (TypeError, ValueError) as exc:
+            number = int_id(row_id)
+        except ValueError as exc:
             raise NotFound(f"no {what} {row_id!r}") from exc
         return self.get(model, id=number)
 
@@ -139,10 +127,37 @@ class TenantScope:
             raise NotFound(f"no person source {key!r}")
         return source
 
-    def record(self, source_key: str, record_id: str) -> t.Any:
+    def ref(self, source_key: str, record_id: object) -> RecordRef:
+        """The canonical ref of a person record given from outside (see
+        :func:`~.refs.canonical_id`): ``("contact", "007")`` is ``("contact", "7")``.
+
+        Does not read the host row.
+
+        :raises NotFound: if *source_key* is no person source or *record_id*
+            cannot name one of its rows.
+        """
+        source = self.person_source(source_key)
+        return (source.key, canonical_id(source, record_id))
+
+    def _stored_form(self, ref: RecordRef) -> RecordRef | None:
+        """The form *ref* is stored in, for a look-up; None if it cannot be stored.
+
+        A ref of a source that is no longer registered is looked up as given: it
+        can only match a row stored while it was (hence canonical).
+        """
+        source_key, record_id = str(ref[0]), ref[1]
+        if source_key not in self.registry:
+            return (source_key, str(record_id))
+        try:
+            return self.ref(source_key, record_id)
+        except NotFound:
+            return None
+
+    def record(self, source_key: str, record_id: object) -> t.Any:
         """The host row of a person record of this tenant.
 
-        :raises NotFound: if the source or the row does not exist in this tenant.
+        :raises NotFound: if the source or the row does not exist in this tenant
+            (also for an id :func:`~.refs.canonical_id` refuses).
         """
         source = self.person_source(source_key)
         stmt = self.source_select(source).where(
@@ -154,8 +169,14 @@ class TenantScope:
         return row
 
     def records(self, source: Source, ids: t.Iterable[str]) -> dict[str, t.Any]:
-        """Host rows of *source* in this tenant by string id (missing ids absent)."""
-        wanted = {coerce_id(source, i) for i in ids}
+        """Host rows of *source* in this tenant by canonical string id (missing
+        ids, and ids that cannot name a row, absent)."""
+        wanted = set()
+        for record_id in ids:
+            try:
+                wanted.add(coerce_id(source, record_id))
+            except NotFound:
+                continue
         if not wanted:
             return {}
         id_col = source.column(source.id_column)
@@ -172,7 +193,10 @@ class TenantScope:
         for source_key, record_id in refs:
             if source_key in source.person_refs:
                 person = self.person_source(source_key)
-                by_source[source_key].append(coerce_id(person, record_id))
+                try:
+                    by_source[source_key].append(coerce_id(person, record_id))
+                except NotFound:
+                    continue
         clauses = [
             source.column(source.person_refs[key]).in_(ids)
             for key, ids in by_source.items()
@@ -193,14 +217,20 @@ class TenantScope:
 
     # -- subjects -----------------------------------------------------------------
     def link_of(self, ref: RecordRef) -> SubjectRecord | None:
-        """The link row of a person record, or None if it has none yet."""
-        return self.session.get(SubjectRecord, (self.tenant, ref[0], ref[1]))
+        """The link row of a person record (any spelling of its id that
+        :func:`~.refs.canonical_id` accepts), or None if it has none yet."""
+        stored = self._stored_form(ref)
+        if stored is None:
+            return None
+        return self.session.get(SubjectRecord, (self.tenant, *stored))
 
     def subject_of(self, ref: RecordRef) -> Subject:
         """The subject owning a person record; created the first time (get-or-create).
 
-        :raises NotFound: if the record does not exist in this tenant.
+        :raises NotFound: if the record does not exist in this tenant, or its id
+            cannot name one (see :func:`~.refs.canonical_id`).
         """
+        ref = self.ref(*ref)
         link = self.link_of(ref)
         if link is not None:
             return link.subject
@@ -214,8 +244,11 @@ class TenantScope:
         create the first link of the same record at once: the insert runs in a
         savepoint, and the loser re-reads the winner's row. (SQLite has one writer,
         so no race is possible there and no savepoint is used.)
+
+        :raises NotFound: if *ref* is no ref of a person record (its id is stored
+            in canonical form, whatever spelling the caller holds).
         """
-        ref = (str(ref[0]), str(ref[1]))
+        ref = self.ref(*ref)
 
         def insert() -> SubjectRecord:
             subject = Subject(tenant_key=self.tenant, state="active")
@@ -247,11 +280,14 @@ class TenantScope:
     def links_of(
         self, refs: t.Iterable[RecordRef], *, fresh: bool = False
     ) -> dict[RecordRef, SubjectRecord]:
-        """The existing link rows of *refs* in this tenant, keyed by ref.
+        """The existing link rows of *refs* in this tenant, keyed by their
+        canonical ref (refs whose id cannot name a record have none).
 
         :param fresh: reload rows already in the session (after taking a lock).
         """
-        wanted = sorted({(str(key), str(rid)) for key, rid in refs})
+        wanted = sorted(
+            {stored for ref in refs if (stored := self._stored_form(ref)) is not None}
+        )
         found: dict[RecordRef, SubjectRecord] = {}
         for part in chunks(wanted):  # one statement unless there are very many
             by_source: dict[str, list[str]] = defaultdict(list)

@@ -17,6 +17,7 @@ from flask import url_for
 from ..config import config_value
 from ..errors import InvalidInput
 from ..errors import MergeConflict
+from ..errors import NotFound
 from ..i18n import gettext
 from ..services import linking
 from ..services import overview as overview_service
@@ -104,10 +105,13 @@ def subject_unlink(subject_id: int) -> t.Any:
     subject = scope.subject(subject_id)
     source_key = request.form.get("source_key", "").strip()
     record_id = request.form.get("record_id", "").strip()
-    if not source_key or not record_id or len(record_id) > 64:
+    if not source_key or not record_id:
         abort(400, description=gettext("Choose a record to unlink."))
-    ref = (source_key, record_id)
-    if ref not in scope.subject_refs(subject):
+    try:
+        ref = scope.ref(source_key, record_id)
+    except NotFound:
+        ref = None
+    if ref is None or ref not in scope.subject_refs(subject):
         abort(
             400,
             description=gettext("That record does not belong to this person."),
@@ -149,8 +153,6 @@ def record_subject(source_key: str, record_id: str) -> t.Any:
     """The overview of one person record: its subject's page when it has one, else
     the record on its own (a GET creates no subject; linking does)."""
     scope = request_scope()
-    if len(record_id) > 64:
-        abort(404)
     link = scope.link_of((source_key, record_id))
     if link is not None:
         return redirect(_subject_url(link.subject_id))

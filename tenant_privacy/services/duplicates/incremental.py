@@ -8,6 +8,7 @@ from __future__ import annotations
 import typing as t
 
 from ... import matching
+from ...errors import NotFound
 from ...matching.blocking import MAX_BLOCK
 from ...matching.blocking import block_limit
 from ...models import MatchSuggestion
@@ -40,10 +41,17 @@ def match_record(
     :data:`~.index.MAX_CANDIDATES`) and upserts the suggestions. A record that no
     longer exists is forgotten and its pending suggestions dropped. Returns the
     record's pending suggestions, best first. Flushes.
+
+    *record_id* may be any spelling :func:`~tenant_privacy.store.refs.canonical_id`
+    accepts; one it refuses (or a key that is no person source) names no record:
+    nothing to match.
     """
     session = scope.session
+    try:
+        ref: RecordRef = scope.ref(source_key, record_id)
+    except NotFound:
+        return []
     tenant_lock(scope, locks.GROUPING)
-    ref: RecordRef = (source_key, str(record_id))
     indexed = mi.forget(scope, ref)
     row = mi.fetch(scope, ref)
     # a record never indexed has no suggestions yet: skip the look-up
@@ -55,7 +63,7 @@ def match_record(
         session.flush()
         return []
     region = mi.tenant_region(scope)
-    read = mi.read_row(scope, scope.person_source(source_key), row, region)
+    read = mi.read_row(scope, scope.person_source(ref[0]), row, region)
     prints = mi.write_index(scope, [read])
     keys = mi.key_hashes(scope.tenant, read.nr)
     candidates = mi.candidate_refs(scope, ref, keys, limits=name_block_limits(keys))
