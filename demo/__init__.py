@@ -83,6 +83,10 @@ def _default_config(instance_path: str) -> dict[str, t.Any]:
         "TENANT_PRIVACY_SHOW_FLASHES": False,
         "TENANT_PRIVACY_JOBS_INLINE": True,
         "TENANT_PRIVACY_LANGUAGES": tuple(LANGUAGES),
+        # download links mailed from a command or a worker point here
+        "TENANT_PRIVACY_PUBLIC_URL": os.environ.get(
+            "PUBLIC_URL", "http://127.0.0.1:5000"
+        ),
         "DEMO_UPLOAD_MAX_BYTES": 2 * 1024 * 1024,
     }
     redis_url = os.environ.get("REDIS_URL")

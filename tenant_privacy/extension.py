@@ -18,6 +18,7 @@ from .errors import ConfigError
 from .hooks import automatch
 from .host import HostDirectory
 from .jobs.runner import make_job_runner
+from .mail import make_mailer
 from .models import metadata
 from .registry import PersonSource
 from .registry import RelatedSource
@@ -114,6 +115,11 @@ class TenantPrivacy:
             config=app.config,
             rights=rights.RightsManager(app.config, self.host),
             jobs=make_job_runner(app.config),
+            mailer=make_mailer(app.config, app.instance_path),
+            export_dir=pathlib.Path(
+                config_value("EXPORT_STORAGE_DIR", app.config)
+                or pathlib.Path(app.instance_path) / "exports"
+            ),
         )
         locale.install(app)
         automatch.watch_person_sources(state)

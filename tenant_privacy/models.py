@@ -38,6 +38,11 @@ def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def as_utc(when: dt.datetime) -> dt.datetime:
+    """*when* as an aware UTC time (SQLite hands back naive ones: read as UTC)."""
+    return when if when.tzinfo is not None else when.replace(tzinfo=dt.UTC)
+
+
 class Base(orm.DeclarativeBase):
     """Declarative base of the module's models."""
 

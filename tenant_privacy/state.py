@@ -8,6 +8,7 @@ rights manager. Services never read it themselves.
 
 from __future__ import annotations
 
+import pathlib
 import typing as t
 from dataclasses import dataclass
 
@@ -20,6 +21,7 @@ if t.TYPE_CHECKING:
     from .extension import TenantPrivacy
     from .host import HostDirectory
     from .jobs.runner import JobRunner
+    from .mail import Mailer
     from .registry import SourceRegistry
     from .services.rights import RightsManager
 
@@ -36,6 +38,9 @@ class PrivacyState:
     config: t.Mapping[str, t.Any]
     rights: RightsManager
     jobs: JobRunner
+    mailer: Mailer
+    #: where built exports are kept until their links end
+    export_dir: pathlib.Path
 
     @property
     def session(self) -> orm.scoped_session[t.Any]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import typing as t
 
+from . import disclosure
 from . import duplicates
 
 #: Job name -> entry point taking keyword arguments of ids only.
@@ -16,4 +17,6 @@ JOBS: dict[str, t.Callable[..., t.Any]] = {
     "scan": duplicates.scan_job,
     "accept_above": duplicates.accept_above_job,
     "match_record": duplicates.match_record_job,
+    "build_export": disclosure.build_export_job,
+    "expire_exports": disclosure.expire_exports_job,
 }

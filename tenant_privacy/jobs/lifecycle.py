@@ -115,6 +115,17 @@ def failure_reason(row: JobRow) -> str:
             "A record it needed was deleted while it ran; nothing was changed."
         ),
         "InvalidInput": gettext("It was given a value it cannot use."),
+        "ConfigError": gettext(
+            "The module is not fully configured for this; the server log says what "
+            "to set."
+        ),
+        "OSError": gettext(
+            "A file could not be written or the mail server could not be reached. "
+            "Start it again later."
+        ),
+        "SMTPException": gettext(
+            "The mail server refused the mail. Start it again later."
+        ),
         "OperationalError": gettext(
             "The database was busy or unreachable. Start it again later."
         ),

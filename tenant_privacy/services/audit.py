@@ -69,6 +69,7 @@ class Action(enum.StrEnum):
     DISCLOSURE_SENT = "disclosure.sent"
     DISCLOSURE_DOWNLOADED = "disclosure.downloaded"
     DISCLOSURE_EXPIRED = "disclosure.expired"
+    REQUEST_EXTENDED = "request.extended"
     ERASURE_PREVIEWED = "erasure.previewed"
     ERASURE_EXECUTED = "erasure.executed"
     ERASURE_RETENTION_FINISHED = "erasure.retention_finished"
@@ -105,6 +106,12 @@ DATA_KEYS: dict[str, type] = {
     "hits": int,  # how many search hits
     "registrations": int,  # how many registrations an overview showed
     "related": int,  # how many related records an overview showed
+    "request": int,  # a disclosure or erasure request
+    "export": int,  # one build of a disclosure
+    "months": int,  # how many months a due date was extended by
+    "excluded": int,  # how many records or fields an officer left out
+    "bytes": int,  # the size of a built export
+    "downloads": int,  # how many times an export was downloaded
 }
 _DATA_INT_MAX = 2**63 - 1
 _ACTION_RE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
@@ -749,6 +756,7 @@ def _labels() -> dict[str, t.Any]:
         Action.SUGGESTION_REJECTED: lazy_gettext("Suggestion rejected"),
         Action.SCAN_STARTED: lazy_gettext("Duplicate scan started"),
         Action.SCAN_FINISHED: lazy_gettext("Duplicate scan finished"),
+        Action.REQUEST_EXTENDED: lazy_gettext("Due date extended"),
         Action.DISCLOSURE_REQUESTED: lazy_gettext("Disclosure requested"),
         Action.DISCLOSURE_BUILT: lazy_gettext("Disclosure built"),
         Action.DISCLOSURE_SENT: lazy_gettext("Disclosure sent"),

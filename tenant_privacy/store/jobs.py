@@ -20,6 +20,7 @@ from ..config import config_value
 from ..models import ACTIVE_JOB_STATUSES
 from ..models import JobRow
 from ..models import JobStatus
+from ..models import as_utc
 from ..models import utcnow
 
 if t.TYPE_CHECKING:
@@ -37,9 +38,7 @@ STALE = "stale"
 
 def age(when: dt.datetime) -> dt.timedelta:
     """How long ago *when* was (SQLite hands back naive datetimes: read as UTC)."""
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return utcnow() - when
+    return utcnow() - as_utc(when)
 
 
 def stale_limit(model: type[JobRow], config: t.Mapping[str, t.Any]) -> dt.timedelta:

@@ -189,6 +189,15 @@ class TenantScope:
         self, source: RelatedSource, refs: t.Iterable[RecordRef]
     ) -> list[t.Any]:
         """Rows of a related source about any of the person records *refs*."""
+        stmt = self.related_select(source, refs)
+        return [] if stmt is None else list(self.session.scalars(stmt))
+
+    def related_select(
+        self, source: RelatedSource, refs: t.Iterable[RecordRef]
+    ) -> sa.Select[t.Any] | None:
+        """``SELECT`` of the rows of a related source about any of the person
+        records *refs* (in id order, so it can be streamed); None when none of
+        *refs* is of a source it refers to."""
         by_source: dict[str, list[t.Any]] = defaultdict(list)
         for source_key, record_id in refs:
             if source_key in source.person_refs:
@@ -202,9 +211,12 @@ class TenantScope:
             for key, ids in by_source.items()
         ]
         if not clauses:
-            return []
-        stmt = self.source_select(source).where(sa.or_(*clauses))
-        return list(self.session.scalars(stmt))
+            return None
+        return (
+            self.source_select(source)
+            .where(sa.or_(*clauses))
+            .order_by(source.column(source.id_column))
+        )
 
     def identity(self, source: PersonSource, row: t.Any) -> dict[str, t.Any]:
         """The matching-contract mapping of a person row (``id`` is the record ref)."""

@@ -22,6 +22,7 @@ from ..errors import InvalidInput
 from ..errors import NotFound
 from ..proxies import current_privacy
 from . import audit_log
+from . import disclosure
 from . import duplicates
 from . import home
 from . import officers
@@ -50,6 +51,7 @@ VIEW_MODULES: tuple[ModuleType, ...] = (
     duplicates,
     officers,
     audit_log,
+    disclosure,
 )
 
 

@@ -157,6 +157,8 @@ class BundleWriter:
         for f in (self._json_file, self._html_file):
             if not f.file.closed:
                 f.file.close()
+        if not self._dir.exists():
+            return
         for path in self._dir.glob("*"):
             path.unlink(missing_ok=True)
         self._dir.rmdir()

@@ -1,0 +1,89 @@
+"""Sending the module's mails: to an SMTP server, or as ``.eml`` files in an outbox.
+
+Under the embedded default (no ``TENANT_PRIVACY_MAIL_SERVER``) every mail is written
+to the outbox folder, so a newcomer sees what would be sent; with a server it goes
+over SMTP (STARTTLS and a login when configured). Services compose the
+:class:`email.message.EmailMessage`; entry points send it through the app's mailer.
+"""
+
+from __future__ import annotations
+
+import pathlib
+import smtplib
+import typing as t
+import uuid
+from email.message import EmailMessage
+
+from .config import config_value
+
+__all__ = ["Mailer", "OutboxMailer", "SMTPMailer", "make_mailer"]
+
+
+class Mailer(t.Protocol):
+    """Anything that sends an :class:`EmailMessage`."""
+
+    sender: str
+
+    def send(self, message: EmailMessage) -> None:
+        """Send *message* or raise."""
+
+
+class OutboxMailer:
+    """Writes each mail as an ``.eml`` file into *folder* (development)."""
+
+    def __init__(self, folder: pathlib.Path, sender: str) -> None:
+        self.folder = folder
+        self.sender = sender
+
+    def send(self, message: EmailMessage) -> None:
+        """Write *message* to a new file in the outbox folder."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.folder / f"{uuid.uuid4().hex}.eml"
+        path.write_bytes(bytes(message))
+
+
+class SMTPMailer:
+    """Sends each mail to an SMTP server, one connection per mail."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        sender: str,
+        *,
+        starttls: bool = False,
+        username: str | None = None,
+        password: str | None = None,
+        timeout: float = 30.0,
+    ) -> None:
+        self.host, self.port, self.sender = host, port, sender
+        self.starttls, self.username, self.password = starttls, username, password
+        self.timeout = timeout
+
+    def send(self, message: EmailMessage) -> None:
+        """Deliver *message*; raises :class:`smtplib.SMTPException` or ``OSError``."""
+        with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            if self.starttls:
+                smtp.starttls()
+            if self.username:
+                smtp.login(self.username, self.password or "")
+            smtp.send_message(message)
+
+
+def make_mailer(config: t.Mapping[str, t.Any], instance_path: str) -> Mailer:
+    """The mailer an app's *config* asks for (SMTP, else the outbox folder)."""
+    sender = str(config_value("MAIL_SENDER", config))
+    server = config_value("MAIL_SERVER", config)
+    if server:
+        return SMTPMailer(
+            str(server),
+            int(config_value("MAIL_PORT", config)),
+            sender,
+            starttls=bool(config_value("MAIL_STARTTLS", config)),
+            username=config_value("MAIL_USERNAME", config),
+            password=config_value("MAIL_PASSWORD", config),
+        )
+    folder = config_value("MAIL_OUTBOX_DIR", config) or str(
+        pathlib.Path(instance_path) / "outbox"
+    )
+    return OutboxMailer(pathlib.Path(folder), sender)

@@ -1,0 +1,38 @@
+"""Disclosure (GDPR art. 15 and 20): everything the tenant holds about one person,
+as a zip of HTML (for people) and JSON (for machines), built by a job and delivered
+by an expiring emailed link.
+
+- :mod:`.requesting`: the request in the register, the recipient, exclusions;
+- :mod:`.bundle`: streaming the subject's records into the zip;
+- :mod:`.delivery`: the link, its mail, downloads, expiry, stale builds.
+"""
+
+from .bundle import build_bundle
+from .delivery import GONE
+from .delivery import compose_mail
+from .delivery import expire_exports
+from .delivery import find_download
+from .delivery import issue_link
+from .delivery import latest_export
+from .delivery import record_download
+from .delivery import refresh
+from .requesting import check_recipient
+from .requesting import recipient_choices
+from .requesting import request_disclosure
+from .requesting import retry
+
+__all__ = [
+    "GONE",
+    "build_bundle",
+    "check_recipient",
+    "compose_mail",
+    "expire_exports",
+    "find_download",
+    "issue_link",
+    "latest_export",
+    "recipient_choices",
+    "record_download",
+    "refresh",
+    "request_disclosure",
+    "retry",
+]
