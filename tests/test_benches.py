@@ -132,3 +132,10 @@ def test_search_bench_times_every_kind_of_query() -> None:
         assert d["records"] == 1000 and 0 < d["median_ms"] <= d["max_ms"]
     # the queries are taken from stored registrations: each finds someone
     assert all(kinds[k]["mean_hits"] >= 1 for k in ("name", "email", "phone"))
+
+
+def test_export_bench_builds_and_measures_each_size() -> None:
+    small, larger = run_bench("bench/export.py", "--sizes", "100", "400")
+    assert (small["records"], larger["records"]) == (101, 401)
+    assert 0 < small["zip_bytes"] < larger["zip_bytes"]
+    assert larger["peak_rss_mb"] > 0 and larger["records_growth"] == 4.0
