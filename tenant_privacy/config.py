@@ -38,6 +38,8 @@ DEFAULTS: dict[str, t.Any] = {
     "MAIL_SENDER": "privacy@localhost",
     "MAIL_OUTBOX_DIR": None,
     "PUBLIC_URL": None,
+    "REQUEST_LIMIT_IP": "10 per hour",
+    "REQUEST_LIMIT_ADDRESS": "3 per day",
     "MATCH_THRESHOLD": None,
     "SCAN_STALE_MINUTES": 30,
     "AUTO_MATCH": True,

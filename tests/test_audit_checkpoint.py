@@ -304,7 +304,8 @@ def test_cli_checkpoint_then_verify_reports_truncation(cli_app, tmp_path) -> Non
 
 
 def test_cli_checkpoint_without_any_key_says_what_to_set(make_app) -> None:
-    app = make_app(SECRET_KEY=None)
+    app = make_app()
+    app.config["SECRET_KEY"] = None  # a host with neither key (the demo always has one)
     result = app.test_cli_runner().invoke(args=["privacy", "audit", "checkpoint"])
     assert result.exit_code == 1
     assert "TENANT_PRIVACY_AUDIT_CHECKPOINT_KEY" in result.output

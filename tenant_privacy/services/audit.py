@@ -70,6 +70,7 @@ class Action(enum.StrEnum):
     DISCLOSURE_DOWNLOADED = "disclosure.downloaded"
     DISCLOSURE_EXPIRED = "disclosure.expired"
     REQUEST_EXTENDED = "request.extended"
+    ERASURE_REQUESTED = "erasure.requested"
     ERASURE_PREVIEWED = "erasure.previewed"
     ERASURE_EXECUTED = "erasure.executed"
     ERASURE_RETENTION_FINISHED = "erasure.retention_finished"
@@ -762,6 +763,7 @@ def _labels() -> dict[str, t.Any]:
         Action.DISCLOSURE_SENT: lazy_gettext("Disclosure sent"),
         Action.DISCLOSURE_DOWNLOADED: lazy_gettext("Disclosure downloaded"),
         Action.DISCLOSURE_EXPIRED: lazy_gettext("Disclosure expired"),
+        Action.ERASURE_REQUESTED: lazy_gettext("Erasure requested"),
         Action.ERASURE_PREVIEWED: lazy_gettext("Erasure previewed"),
         Action.ERASURE_EXECUTED: lazy_gettext("Erasure executed"),
         Action.ERASURE_RETENTION_FINISHED: lazy_gettext("Retention finished"),

@@ -27,6 +27,7 @@ from . import duplicates
 from . import home
 from . import officers
 from . import operator
+from . import person_requests
 from . import subjects
 from .context import template_context
 from .guard import OFFICER
@@ -52,6 +53,7 @@ VIEW_MODULES: tuple[ModuleType, ...] = (
     officers,
     audit_log,
     disclosure,
+    person_requests,
 )
 
 
@@ -69,6 +71,7 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     bp.context_processor(template_context)
     bp.register_error_handler(NotFound, _not_found)
     bp.register_error_handler(InvalidInput, _invalid_input)
+    bp.register_error_handler(429, person_requests.too_many)
     for module in VIEW_MODULES:
         routes: tuple[Route, ...] = module.ROUTES
         for route in routes:
@@ -97,5 +100,7 @@ def _invalid_input(exc: InvalidInput) -> t.Any:
 
 def register_views(app: Flask, state: PrivacyState) -> None:
     """Register the blueprint and the app-wide ``tenant_privacy_menu`` helper."""
-    app.register_blueprint(create_blueprint(app, state))
+    bp = create_blueprint(app, state)
+    app.register_blueprint(bp)
+    person_requests.install_limits(app, f"{bp.name}.person_request_post")
     app.jinja_env.globals["tenant_privacy_menu"] = menu_items

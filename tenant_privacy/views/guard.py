@@ -7,6 +7,8 @@ Levels a view declares with :func:`access`:
 - ``operator``: the SaaS operator (no tenant needed);
 - ``self``: any logged-in user of the current, enabled tenant (self-service);
 - ``token``: anyone holding a valid download token (checked by the view itself);
+- ``public``: anyone, for a tenant's public request form (the view checks that the
+  tenant exists and has the module on);
 - ``static``: the module's static files.
 
 A disabled tenant answers 404 on every tenant route; a logged-in user without the
@@ -36,8 +38,9 @@ TENANT_ADMIN = "tenant_admin"
 OPERATOR = "operator"
 SELF = "self"
 TOKEN = "token"
+PUBLIC = "public"
 STATIC = "static"
-LEVELS = frozenset({OFFICER, TENANT_ADMIN, OPERATOR, SELF, TOKEN, STATIC})
+LEVELS = frozenset({OFFICER, TENANT_ADMIN, OPERATOR, SELF, TOKEN, PUBLIC, STATIC})
 
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
 
@@ -93,7 +96,7 @@ def is_officer(tenant: str, actor_id: str) -> bool:
 def check_access() -> t.Any:
     """``before_request`` of the blueprint: enforce the view's access level."""
     level = view_level(request.endpoint)
-    if level in (STATIC, TOKEN):
+    if level in (STATIC, TOKEN, PUBLIC):
         _check_csrf()
         return None
     actor = get_actor()

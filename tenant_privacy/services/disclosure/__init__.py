@@ -4,7 +4,8 @@ by an expiring emailed link.
 
 - :mod:`.requesting`: the request in the register, the recipient, exclusions;
 - :mod:`.bundle`: streaming the subject's records into the zip;
-- :mod:`.delivery`: the link, its mail, downloads, expiry, stale builds.
+- :mod:`.delivery`: the link, its mail, downloads, expiry, stale builds;
+- :mod:`.public`: a person's own request, confirmed by mail.
 """
 
 from .bundle import build_bundle
@@ -16,6 +17,10 @@ from .delivery import issue_link
 from .delivery import latest_export
 from .delivery import record_download
 from .delivery import refresh
+from .public import compose_confirmation
+from .public import confirm_request
+from .public import read_token
+from .public import sign_request
 from .requesting import check_recipient
 from .requesting import recipient_choices
 from .requesting import request_disclosure
@@ -25,6 +30,10 @@ __all__ = [
     "GONE",
     "build_bundle",
     "check_recipient",
+    "compose_confirmation",
+    "confirm_request",
+    "read_token",
+    "sign_request",
     "compose_mail",
     "expire_exports",
     "find_download",

@@ -137,21 +137,30 @@ def request_disclosure(
 
 
 def retry(scope: TenantScope, actor: str, request_id: int | str) -> ExportJob:
-    """Queue a new build of a failed (or expired) disclosure; the caller commits,
-    then hands it to the job runner.
+    """Queue a build of a disclosure: a first one for a request a person made
+    themselves (received, not built yet), or a new one after a build failed or a
+    link expired. The caller commits, then hands it to the job runner.
 
-    :raises InvalidInput: the request is not a disclosure that failed or expired.
+    :raises InvalidInput: the request is no disclosure in one of those states, or
+        has no subject (nothing was found to send).
     """
     request = scope.by_id(PrivacyRequest, request_id, "request")
-    if request.kind != requests.DISCLOSURE or request.state not in (
-        requests.FAILED,
-        requests.EXPIRED,
+    unbuilt = request.state == requests.RECEIVED and not _has_export(scope, request)
+    if (
+        request.kind != requests.DISCLOSURE
+        or request.subject_id is None
+        or not (unbuilt or request.state in (requests.FAILED, requests.EXPIRED))
     ):
         raise InvalidInput(
             gettext("Only a failed or expired disclosure can be retried.")
         )
     request.state = requests.RECEIVED
     return _new_export(scope, request, actor)
+
+
+def _has_export(scope: TenantScope, request: PrivacyRequest) -> bool:
+    stmt = scope.select(ExportJob).where(ExportJob.request_id == request.id).limit(1)
+    return scope.session.scalars(stmt).first() is not None
 
 
 def _new_export(scope: TenantScope, request: PrivacyRequest, actor: str) -> ExportJob:
