@@ -27,7 +27,7 @@ _CACHED = (
     text._sound,
     text.phonetic,
     names._name_words,
-    phones.normalize_phone,
+    phones._phone_number,
     addresses._street_token,
     addresses._street_parts,
     dates._written_date,

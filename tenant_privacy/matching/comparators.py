@@ -24,6 +24,7 @@ from .readings import FieldReadings
 from .readings import NameReading
 from .readings import PhoneReading
 from .readings import Reading
+from .readings import new
 from .similarity import birth_similarity
 from .similarity import email_holds_other_surname
 from .similarity import is_family_email
@@ -118,6 +119,15 @@ _SAME_POSTCODE = Reading(1.0, W_POSTCODE)
 _POSTCODE_TYPO = Reading(0.5, W_POSTCODE_TYPO)
 _OTHER_POSTCODE = Reading(0.0, W_POSTCODE_DIFF)
 _OTHER_COUNTRY = Reading(0.0, W_COUNTRY_DIFF)
+_SAME_LOCAL_DIGITS = EmailReading(0.8, W_EMAIL_LOCAL_DIGITS)
+_SAME_LOCAL_HANDLE = EmailReading(0.8, W_EMAIL_LOCAL)
+_SAME_LOCAL_NAMES = EmailReading(0.8)
+#: Given names and surnames both agree (similarity 1.0): most pairs.
+_SAME_NAMES = NameReading(
+    1.0, 1.0, 1.0, curve(FIRST_CURVE, 1.0), curve(LAST_CURVE, 1.0), False
+)
+_SAME_STREET = Reading(1.0, curve(STREET_CURVE, 1.0))
+_SAME_CITY = Reading(1.0, curve(CITY_CURVE, 1.0))
 
 
 def _name_similarities(
@@ -173,7 +183,11 @@ def compare_names(a: NormalizedRecord, b: NormalizedRecord) -> NameReading:
     while one record's email holds the other's surname ("Linda Dalset" with
     lindatveit@... against "Linda Tveit") is a marriage, not a stranger.
     """
+    if a.first == b.first and a.last == b.last and a.first and a.last:
+        return _SAME_NAMES  # the same full name: most pairs, no similarity needed
     fs, ls = _name_similarities(a, b)
+    if fs == 1.0 and ls == 1.0:
+        return _SAME_NAMES
     if fs is None and ls is None:
         return _NO_NAMES
     weight = surname_weight = 0.0
@@ -192,7 +206,7 @@ def compare_names(a: NormalizedRecord, b: NormalizedRecord) -> NameReading:
         name = fs if ls is None else (fs + ls) / 2
     else:
         name = ls
-    return NameReading(fs, ls, name, weight, surname_weight, given_conflict)
+    return new(NameReading, (fs, ls, name, weight, surname_weight, given_conflict))
 
 
 def compare_birth_dates(a: NormalizedRecord, b: NormalizedRecord) -> BirthReading:
@@ -233,22 +247,23 @@ def compare_emails(a: NormalizedRecord, b: NormalizedRecord) -> EmailReading:
     if la == lb and len(la) >= 5:
         # "ola.hansen" exists at every provider; digits make it personal
         if any(ch.isdigit() for ch in la):
-            return EmailReading(0.8, W_EMAIL_LOCAL_DIGITS)
+            return _SAME_LOCAL_DIGITS
         if not local_is_the_name(la, a, b):
             # a handle of one's own ("skiguru"), not "ola.hansen"
-            return EmailReading(0.8, W_EMAIL_LOCAL)
-        return EmailReading(0.8)
+            return _SAME_LOCAL_HANDLE
+        return _SAME_LOCAL_NAMES
     if da == db and is_local_typo(la, lb):
-        return EmailReading(JaroWinkler.normalized_similarity(la, lb), W_EMAIL_TYPO)
+        s = JaroWinkler.normalized_similarity(la, lb)
+        return new(EmailReading, (s, W_EMAIL_TYPO, False))
     s = JaroWinkler.normalized_similarity(la, lb)
     if s >= 0.93 and da == db:
-        return EmailReading(s, W_EMAIL_SIMILAR)
+        return new(EmailReading, (s, W_EMAIL_SIMILAR, False))
     # two private addresses (not work vs private, not a family's shared
     # address) that differ
     differ = not (is_family_email(la) or is_family_email(lb)) and (
         da == db or (da in MAIL_PROVIDERS and db in MAIL_PROVIDERS)
     )
-    return EmailReading(min(s, 0.5), W_EMAIL_DIFF, differ)
+    return new(EmailReading, (min(s, 0.5), W_EMAIL_DIFF, differ))
 
 
 def compare_phones(a: NormalizedRecord, b: NormalizedRecord) -> PhoneReading:
@@ -280,8 +295,12 @@ def compare_phones(a: NormalizedRecord, b: NormalizedRecord) -> PhoneReading:
 def compare_streets(a: NormalizedRecord, b: NormalizedRecord) -> Reading:
     """Streets and house numbers compared (household evidence)."""
     if (a.street or a.house) and (b.street or b.house):
+        if a.street == b.street and a.house == b.house:
+            return _SAME_STREET  # street_similarity would give 1.0
         ss = street_similarity(a, b)
-        return Reading(ss, curve(STREET_CURVE, ss))
+        if ss == 1.0:
+            return _SAME_STREET
+        return new(Reading, (ss, curve(STREET_CURVE, ss)))
     return _NONE
 
 
@@ -302,10 +321,9 @@ def compare_cities(a: NormalizedRecord, b: NormalizedRecord) -> Reading:
     if not (a.city and b.city):
         return _NONE
     if a.city == b.city:
-        cs = 1.0
-    else:
-        cs = JaroWinkler.normalized_similarity(a.city, b.city)
-    return Reading(cs, curve(CITY_CURVE, cs))
+        return _SAME_CITY
+    cs = JaroWinkler.normalized_similarity(a.city, b.city)
+    return new(Reading, (cs, curve(CITY_CURVE, cs)))
 
 
 def compare_countries(a: NormalizedRecord, b: NormalizedRecord) -> Reading:
@@ -320,7 +338,7 @@ def compare_companies(a: NormalizedRecord, b: NormalizedRecord) -> Reading:
     if not (a.company and b.company):
         return _NONE
     cs = JaroWinkler.normalized_similarity(a.company, b.company)
-    return Reading(cs, W_COMPANY if cs >= 0.9 else 0.0)
+    return new(Reading, (cs, W_COMPANY if cs >= 0.9 else 0.0))
 
 
 def nameless_shared_weight(
@@ -333,10 +351,11 @@ def nameless_shared_weight(
     web-form lead) that shares a personal email or a mobile with another: the
     address or number is all that identifies the person there, and nothing
     contradicts. 0.0 for every other pair."""
-    if (not a.has_name or not b.has_name) and (
+    # what is shared first: most pairs share neither
+    if (
         phone.shared_mobile
         or (email.similarity == 1.0 and a.email and is_personal_address(a.email))
-    ):
+    ) and (not a.has_name or not b.has_name):
         return W_NAMELESS_SHARED
     return 0.0
 
@@ -345,18 +364,21 @@ def compare_fields(a: NormalizedRecord, b: NormalizedRecord) -> FieldReadings:
     """Run every comparator on ``a`` and ``b``."""
     email = compare_emails(a, b)
     phone = compare_phones(a, b)
-    # positional, in the order of FieldReadings (keywords cost a third more
-    # of this function, which runs for every pair)
-    return FieldReadings(
-        compare_names(a, b),
-        compare_birth_dates(a, b),
-        compare_national_ids(a, b),
-        email,
-        phone,
-        compare_streets(a, b),
-        compare_postcodes(a, b),
-        compare_cities(a, b),
-        compare_countries(a, b),
-        compare_companies(a, b),
-        nameless_shared_weight(a, b, email, phone),
+    # every field in the order of FieldReadings, built without the argument
+    # handling of its __new__ (this function runs for every pair)
+    return new(
+        FieldReadings,
+        (
+            compare_names(a, b),
+            compare_birth_dates(a, b),
+            compare_national_ids(a, b),
+            email,
+            phone,
+            compare_streets(a, b),
+            compare_postcodes(a, b),
+            compare_cities(a, b),
+            compare_countries(a, b),
+            compare_companies(a, b),
+            nameless_shared_weight(a, b, email, phone),
+        ),
     )

@@ -208,12 +208,22 @@ def is_local_typo(x: str, y: str) -> bool:
 def local_is_the_name(local: str, a: NormalizedRecord, b: NormalizedRecord) -> bool:
     """True when an email local part spells nothing but the two records' names
     ("ola.hansen", "hansenola"; an initial may remain): every Ola Hansen can have
-    it at some provider, so sharing it across providers says little."""
+    it at some provider, so sharing it across providers says little.
+
+    The words are taken out longest first, and words of one length in
+    alphabetical order: overlapping words ("ivar", "arlo" in "ivarlo") give
+    one answer in every process, not one that follows the hash seed's set order.
+    """
     # spelled as the names are ("bjoern.olsen" holds "bjorn" and "olsen")
     rest = canon_token("".join(ch for ch in local if ch.isalpha()))
-    for word in sorted({*a.first, *a.last, *b.first, *b.last}, key=len, reverse=True):
+    for word in sorted({*a.first, *a.last, *b.first, *b.last}, key=_longest_first):
         rest = rest.replace(word, "")
     return len(rest) <= 1
+
+
+def _longest_first(word: str) -> tuple[int, str]:
+    """Sort key: longer words first, words of one length alphabetically."""
+    return -len(word), word
 
 
 def is_personal_address(email: str) -> bool:

@@ -10,11 +10,14 @@ import re
 import typing as t
 from functools import lru_cache
 
+from .text import MAX_TEXT_CHARS
+from .text import bounded
 from .text import canon_folded
 from .text import clean_code
 from .text import fold_text
 
 __all__ = [
+    "MAX_HOUSE_NUMBERS",
     "normalize_country",
     "normalize_postcode",
     "normalize_street",
@@ -79,16 +82,21 @@ def _street_token(token: str) -> str:
 
 
 _HOUSE_LETTERS = frozenset("abcdefgh")
+#: Most house numbers a street keeps (the first ones; the bench sets have at
+#: most 3): comparing two streets compares every number with every other.
+MAX_HOUSE_NUMBERS = 8
 
 
 def normalize_street(raw: t.Any) -> tuple[str, tuple[str, ...]] | None:
     """Street as (words without house numbers, house numbers), abbreviations unified.
 
-    "Storgata 5 B" and "Storgt. 5b" both give ("storgt", ("5b",)).
+    "Storgata 5 B" and "Storgt. 5b" both give ("storgt", ("5b",)). Only the
+    first :data:`~.text.MAX_TEXT_CHARS` characters are read, and at most
+    :data:`MAX_HOUSE_NUMBERS` house numbers kept.
     """
     if raw is None:
         return None
-    return _street_parts(str(raw))
+    return _street_parts(bounded(str(raw), MAX_TEXT_CHARS))
 
 
 @lru_cache(maxsize=200_000)
@@ -109,7 +117,7 @@ def _street_parts(raw: str) -> tuple[str, tuple[str, ...]] | None:
         after_number = False
     if not words and not numbers:
         return None
-    return " ".join(words), tuple(numbers)
+    return " ".join(words), tuple(numbers[:MAX_HOUSE_NUMBERS])
 
 
 #: A numeric postcode with a country prefix or the town after it: "N-0150",

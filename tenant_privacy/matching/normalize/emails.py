@@ -12,6 +12,9 @@ from functools import lru_cache
 
 from rapidfuzz.distance import OSA
 
+from .text import MAX_TEXT_CHARS
+from .text import bounded
+
 __all__ = [
     "MAIL_PROVIDERS",
     "is_placeholder_email",
@@ -27,11 +30,13 @@ def normalize_email(raw: t.Any) -> str | None:
     """Lower-case, strip and sanity-check an email; None if it has no "@" part.
 
     "Ola Nordmann <Ola@X.no>" gives "ola@x.no"; a field holding several
-    addresses ("ola@x.no; ola@y.no") gives the first that is one.
+    addresses ("ola@x.no; ola@y.no") gives the first that is one. Only the
+    first :data:`~.text.MAX_TEXT_CHARS` characters are read (an address has at
+    most 254).
     """
     if raw is None:
         return None
-    text = str(raw).strip().lower()
+    text = bounded(str(raw), MAX_TEXT_CHARS).strip().lower()
     if "<" in text and (angle := _ANGLE_ADDRESS.search(text)):
         text = angle.group(1)
     text = text.strip("<> ")

@@ -13,6 +13,8 @@ from functools import lru_cache
 from ..given_names import build_ambiguous_names
 from ..given_names import build_given_names
 from ..nicknames import build_groups
+from .text import MAX_TEXT_CHARS
+from .text import bounded
 from .text import canon_text
 from .text import canon_token
 
@@ -20,6 +22,8 @@ __all__ = [
     "AMBIGUOUS_NAMES",
     "EMPTY_GROUPS",
     "GIVEN_NAMES",
+    "MAX_NAME_TOKENS",
+    "MAX_NAME_TOKEN_CHARS",
     "NAME_NOISE",
     "NAME_PLACEHOLDERS",
     "NICK_GROUPS",
@@ -52,6 +56,16 @@ def _surname_first(head: tuple[str, ...], rest: tuple[str, ...]) -> bool:
     )
 
 
+#: Most words a given name or a surname keeps (the first ones): a real name has
+#: at most about six in all (four in every bench set). Comparing two names costs
+#: the product of their word counts, so this bounds every name comparison at
+#: 8 x 8 word comparisons, however long a hostile name field is.
+MAX_NAME_TOKENS = 8
+#: Most characters a name word keeps (the longest in the bench sets has 17; long
+#: surnames such as "wolfeschlegelsteinhausenbergerdorff" have 35).
+MAX_NAME_TOKEN_CHARS = 40
+
+
 #: No nickname group (the default of :attr:`NormalizedRecord.first_groups`).
 EMPTY_GROUPS: frozenset[int] = frozenset()
 
@@ -65,10 +79,13 @@ _PARENTHESES = re.compile(r"\([^)]*\)")
 
 
 def _name_tokens(value: t.Any) -> tuple[str, ...]:
-    """Name tokens of a field value (see :func:`_name_words`); empty for None."""
+    """Name tokens of a field value (see :func:`_name_words`); empty for None.
+
+    Only the first :data:`~.text.MAX_TEXT_CHARS` characters are read.
+    """
     if value is None:
         return ()
-    return _name_words(str(value))
+    return _name_words(bounded(str(value), MAX_TEXT_CHARS))
 
 
 #: Words typed where the name is not known ("Ukjent", "Ikke oppgitt", "xxx"); a
@@ -82,14 +99,26 @@ _PLACEHOLDER_INITIALS = frozenset({("n", "n"), ("n", "a")})
 
 @lru_cache(maxsize=200_000)
 def _name_words(text: str) -> tuple[str, ...]:
-    """Canonical name words of ``text`` without remarks, titles and placeholders."""
+    """Canonical name words of ``text`` without remarks, titles and placeholders:
+    at most :data:`MAX_NAME_TOKENS` words of at most :data:`MAX_NAME_TOKEN_CHARS`
+    characters each (the first ones)."""
     if "(" in text:  # "Ole Hansen (privat)"
         text = _PARENTHESES.sub(" ", text)
     tokens = tuple(w for w in canon_text(text) if w)
     kept = tuple(w for w in tokens if w not in NAME_NOISE)
     if tokens in _PLACEHOLDER_INITIALS or all(w in NAME_PLACEHOLDERS for w in tokens):
         return ()
-    return kept or tokens
+    return _bounded_name(kept or tokens)
+
+
+def _bounded_name(words: tuple[str, ...]) -> tuple[str, ...]:
+    """``words`` cut to :data:`MAX_NAME_TOKENS` words of at most
+    :data:`MAX_NAME_TOKEN_CHARS` characters (real names come back unchanged)."""
+    if len(words) > MAX_NAME_TOKENS:
+        words = words[:MAX_NAME_TOKENS]
+    if any(len(w) > MAX_NAME_TOKEN_CHARS for w in words):
+        words = tuple(w[:MAX_NAME_TOKEN_CHARS] for w in words)
+    return words
 
 
 def split_full_name(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -99,8 +128,9 @@ def split_full_name(full_name: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     word that is not a known given name followed by one that is) gives the same;
     otherwise the last word is the surname and the rest the given names. Other
     swapped orders are handled later by the scorer, which tries both orientations.
+    Only the first :data:`~.text.MAX_TEXT_CHARS` characters are read.
     """
-    text = _PARENTHESES.sub(" ", str(full_name)).strip()
+    text = _PARENTHESES.sub(" ", bounded(str(full_name), MAX_TEXT_CHARS)).strip()
     if "," in text:
         last, _, first = text.partition(",")
         return _name_tokens(first), _name_tokens(last)
@@ -138,7 +168,8 @@ def read_names(
     A missing first or last name is taken from ``full_name``: when both are
     missing it is split (:func:`split_full_name`); when one is given, the words
     of the full name that are not in it make up the other. The result is turned
-    the right way round (:func:`orient_names`).
+    the right way round (:func:`orient_names`); each part keeps at most
+    :data:`MAX_NAME_TOKENS` words.
     """
     first = _name_tokens(first_name)
     last = _name_tokens(last_name)
@@ -153,7 +184,8 @@ def read_names(
         else:
             rest = tuple(w for w in f2 + l2 if w not in first)
             last = rest or l2
-    return orient_names(first, last)
+    first, last = orient_names(first, last)
+    return first[:MAX_NAME_TOKENS], last[:MAX_NAME_TOKENS]
 
 
 def nickname_groups(first: tuple[str, ...]) -> frozenset[int]:

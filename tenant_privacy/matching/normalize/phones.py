@@ -12,6 +12,7 @@ from functools import lru_cache
 import phonenumbers
 
 __all__ = [
+    "MAX_PHONE_CHARS",
     "is_placeholder_phone",
     "normalize_phone",
 ]
@@ -27,6 +28,12 @@ _AMBIGUOUS_TYPES = {
     phonenumbers.PhoneNumberType.VOIP,
 }
 
+
+#: Most characters of a phone field that are read (the rest is dropped unread,
+#: before ``phonenumbers`` sees it): the longest in the bench sets has 15, a field
+#: with two numbers and remarks ("22 33 44 55 (jobb) eller 912 34 567 (mob)") 41.
+#: It bounds how many numbers one field can make us parse.
+MAX_PHONE_CHARS = 64
 
 _NOT_DIAL = re.compile(r"[^\d+]")
 #: A remark in parentheses: "(privat)", "(jobb)", "(mob.)".
@@ -47,7 +54,6 @@ def _norwegian_kind(nat: str) -> str:
     return "fixed" if nat[0] in "23567" else "unknown"
 
 
-@lru_cache(maxsize=200_000)
 def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
     """Parse a phone number to ``(E.164, kind)`` with ``region`` as the default.
 
@@ -56,9 +62,16 @@ def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
     ("+4791234567", "mobile"). Remarks in parentheses ("(privat)") and the
     trunk zero of "+47 (0) ..." are dropped; a field holding several numbers
     ("912 34 567 / 22 33 44 55") gives its first mobile, else its first number.
-    Returns None when the text is not a phone number.
+    Only the first :data:`MAX_PHONE_CHARS` characters are read. Returns None
+    when the text is not a phone number.
     """
-    text = str(raw).strip()
+    return _phone_number(str(raw)[:MAX_PHONE_CHARS], region)
+
+
+@lru_cache(maxsize=200_000)
+def _phone_number(raw: str, region: str) -> tuple[str, str] | None:
+    """Memoised body of :func:`normalize_phone` (``raw`` already bounded)."""
+    text = raw.strip()
     if not text:
         return None
     if "(" in text:
@@ -66,7 +79,7 @@ def normalize_phone(raw: str, region: str = "NO") -> tuple[str, str] | None:
     listed = any(mark in text for mark in _PHONE_LIST_MARKS)
     parts = _PHONE_LIST.split(text) if listed else [text]
     if len(parts) > 1 and all(len(_NOT_DIAL.sub("", p)) >= 5 for p in parts):
-        numbers = [n for n in (normalize_phone(p, region) for p in parts) if n]
+        numbers = [n for n in (_phone_number(p, region) for p in parts) if n]
         mobiles = [n for n in numbers if n[1] == "mobile"]
         return (mobiles or numbers or [None])[0]
     if text.endswith(".0") and text[:-2].isdigit():

@@ -22,6 +22,9 @@ from .names import nickname_groups
 from .names import read_names
 from .phones import is_placeholder_phone
 from .phones import normalize_phone
+from .text import MAX_CODE_CHARS
+from .text import MAX_TEXT_CHARS
+from .text import bounded
 from .text import canon_text
 from .text import clean_code
 
@@ -68,19 +71,29 @@ def normalize_record(
     and read as the mailbox they reach; birth dates become ISO strings (read
     against today's date, see :mod:`.dates`). Placeholder emails and phones
     are dropped. Never raises on odd values: unusable values are dropped.
+
+    The work is bounded whatever the input: each field is read up to
+    :data:`~.text.MAX_TEXT_CHARS` (free text) or :data:`~.text.MAX_CODE_CHARS`
+    (postcode, national id, birth date) characters, a phone up to
+    :data:`~.phones.MAX_PHONE_CHARS`, and a name keeps at most
+    :data:`~.names.MAX_NAME_TOKENS` words a part, so comparing two records
+    costs microseconds to milliseconds however long a hostile value is. No
+    real value comes near these bounds.
     """
     first, last = read_names(
         record.get("first_name"), record.get("last_name"), record.get("full_name")
     )
-    country = normalize_country(record.get("country"))
+    country = normalize_country(bounded(record.get("country"), MAX_TEXT_CHARS))
     phone_region = country if country and len(country) == 2 else region
     phone, kind = _phone(record.get("phone"), phone_region)
     raw_street, raw_postcode, raw_city = split_address(
-        record.get("street"), record.get("postcode"), record.get("city")
+        bounded(record.get("street"), MAX_TEXT_CHARS),
+        bounded(record.get("postcode"), MAX_CODE_CHARS),
+        bounded(record.get("city"), MAX_TEXT_CHARS),
     )
     street = normalize_street(raw_street)
     city_tokens = canon_text(raw_city)
-    company_tokens = canon_text(record.get("company"))
+    company_tokens = canon_text(bounded(record.get("company"), MAX_TEXT_CHARS))
     return NormalizedRecord(
         id=record.get("id"),
         first=first,
@@ -89,13 +102,15 @@ def normalize_record(
         email=_email(record.get("email")),
         phone=phone,
         phone_kind=kind,
-        birth_date=normalize_birth_date(record.get("birth_date")),
+        birth_date=normalize_birth_date(
+            bounded(record.get("birth_date"), MAX_CODE_CHARS)
+        ),
         street=(street[0] or None) if street else None,
         house=street[1] if street else (),
         postcode=normalize_postcode(raw_postcode, country or region),
         city=" ".join(city_tokens) or None,
         country=country,
-        national_id=clean_code(record.get("national_id")),
+        national_id=clean_code(bounded(record.get("national_id"), MAX_CODE_CHARS)),
         company=" ".join(company_tokens) or None,
     )
 
