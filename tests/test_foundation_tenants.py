@@ -63,7 +63,7 @@ def _tenant_routes(app):
             if not rule.endpoint.startswith("tenant_privacy."):
                 continue
             level = view_level(rule.endpoint)
-            if level in ("operator", "static", "token"):
+            if level in ("operator", "static", "token", "public"):  # tenant in the URL
                 continue
             url = rule.rule
             for arg in rule.arguments:
