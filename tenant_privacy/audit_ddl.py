@@ -17,6 +17,9 @@ statements per dialect.
 
 from __future__ import annotations
 
+from sqlalchemy import DDL
+from sqlalchemy import event
+
 TABLE = "tenant_privacy_audit_event"
 HEAD = "tenant_privacy_audit_head"
 
@@ -146,9 +149,6 @@ DROP: dict[str, list[str]] = {
 
 def attach(table: object) -> None:
     """Create the triggers whenever ``metadata.create_all`` creates *table*."""
-    from sqlalchemy import DDL
-    from sqlalchemy import event
-
     for dialect, statements in CREATE.items():
         for statement in statements:
             event.listen(

@@ -17,6 +17,8 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.ext.mutable import MutableList
 
+from . import audit_ddl
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -487,10 +489,4 @@ class ExportJob(JobRow, Base):
     deleted_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
 
 
-def _attach_audit_triggers() -> None:
-    from .audit_ddl import attach
-
-    attach(AuditEvent.__table__)
-
-
-_attach_audit_triggers()
+audit_ddl.attach(AuditEvent.__table__)

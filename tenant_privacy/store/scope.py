@@ -18,13 +18,13 @@ from sqlalchemy import orm
 from ..errors import NotFound
 from ..models import Subject
 from ..models import SubjectRecord
+from ..registry import PersonSource
 from .refs import RecordRef
 from .refs import canonical_id
 from .refs import coerce_id
 from .refs import int_id
 
 if t.TYPE_CHECKING:
-    from ..registry import PersonSource
     from ..registry import RelatedSource
     from ..registry import Source
     from ..registry import SourceRegistry
@@ -120,8 +120,6 @@ class TenantScope:
 
         :raises NotFound: if no person source has that key.
         """
-        from ..registry import PersonSource
-
         source = self.registry.get(key) if key in self.registry else None
         if not isinstance(source, PersonSource):
             raise NotFound(f"no person source {key!r}")
