@@ -132,3 +132,12 @@ def test_search_bench_times_every_kind_of_query() -> None:
         assert d["records"] == 1000 and 0 < d["median_ms"] <= d["max_ms"]
     # the queries are taken from stored registrations: each finds someone
     assert all(kinds[k]["mean_hits"] >= 1 for k in ("name", "email", "phone"))
+
+
+@pytest.mark.redis
+def test_worker_bench_drains_records_through_a_real_worker(redis_server) -> None:
+    (line,) = run_bench(
+        "bench/worker.py", "--records", "40", "--stored", "300", "--noop-jobs", "3"
+    )
+    assert line["records"] == 40 and line["jobs"] == 1 and line["failed_jobs"] == 0
+    assert line["records_per_s"] > 0 and line["per_job_overhead_ms"] > 0
