@@ -9,11 +9,17 @@ EXTRACT := extract -F babel.cfg -k _ -k gettext -k lazy_gettext -k ngettext:1,2 
 INSTANCE := $(or $(DEMO_INSTANCE_PATH),instance)
 LOGINS := admin@fjord.test officer@fjord.test staff@fjord.test admin@nordlys.test officer@nordlys.test staff@nordlys.test operator@saas.test
 
-.PHONY: help venv install catalogs translations run seed migrate test lint bench clean
+# The lowest versions setup.cfg allows (constraints-floors.txt), in a venv of their own.
+FLOORS_VENV := .venv-floors
+FLOORS_TESTS := tests/test_foundation*.py tests/test_rights.py \
+	tests/test_duplicates_service.py tests/test_jobs_optional_rq.py tests/test_floors.py
+
+.PHONY: help venv install catalogs translations run seed migrate test test-floors lint bench clean
 
 help:
 	@echo "make run           venv, install, migrate, seed, serve the demo on http://127.0.0.1:5000"
 	@echo "make test          venv, install, ruff, pytest"
+	@echo "make test-floors   a fast subset against the lowest allowed dependencies"
 	@echo "make translations  extract strings, update the nb catalogs, compile"
 	@echo "make bench         run the benchmarks (one JSON line each)"
 
@@ -60,13 +66,25 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 
+# test-floors adds about a minute (its own venv, then ~30 s of tests)
 test: install catalogs lint
 	$(BIN)/pytest
+	$(MAKE) test-floors
+
+# Install against the floor of every direct dependency and run a fast subset.
+$(FLOORS_VENV)/bin/python:
+	$(PYTHON) -m venv $(FLOORS_VENV)
+
+test-floors: $(FLOORS_VENV)/bin/python
+	$(FLOORS_VENV)/bin/pip install -q -c constraints-floors.txt -e '.[test,demo]'
+	$(FLOORS_VENV)/bin/pybabel compile -f -D tenant_privacy -d tenant_privacy/translations
+	$(FLOORS_VENV)/bin/pybabel compile -f -D messages -d demo/translations
+	$(FLOORS_VENV)/bin/pytest -q -p no:cacheprovider -m "not browser" $(FLOORS_TESTS)
 
 bench: install catalogs
 	$(BIN)/pip install -q -e '.[test,demo,bench]'
 	@set -e; for script in bench/*.py; do echo "# $$script"; $(BIN)/python $$script; done
 
 clean:
-	rm -rf instance .pytest_cache .ruff_cache
+	rm -rf instance .pytest_cache .ruff_cache $(FLOORS_VENV)
 	find . -name '*.mo' -not -path './$(VENV)/*' -delete

@@ -172,10 +172,7 @@ class TenantPrivacy:
         .. versionadded:: 0.1
         """
         self._state().jobs.enqueue(
-            "match_record",
-            tenant=tenant,
-            source_key=source_key,
-            record_id=str(record_id),
+            "match_records", tenant=tenant, refs=[[source_key, str(record_id)]]
         )
 
     def create_all(self) -> None:

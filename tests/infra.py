@@ -133,7 +133,11 @@ class PostgresServer:
         return self
 
     def url(self, dbname: str = "postgres") -> str:
-        """SQLAlchemy URL of database *dbname* on this server."""
+        """SQLAlchemy URL of database *dbname* on this server.
+
+        It names psycopg2, whose prepared audit append the audit tests check; the
+        plain ``postgresql://`` URL (psycopg 3) is tested in test_postgres_driver.py.
+        """
         return f"postgresql+psycopg2://postgres@127.0.0.1:{self.port}/{dbname}"
 
     def create_database(self) -> str:

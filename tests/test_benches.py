@@ -139,3 +139,12 @@ def test_export_bench_builds_and_measures_each_size() -> None:
     assert (small["records"], larger["records"]) == (101, 401)
     assert 0 < small["zip_bytes"] < larger["zip_bytes"]
     assert larger["peak_rss_mb"] > 0 and larger["records_growth"] == 4.0
+
+
+@pytest.mark.redis
+def test_worker_bench_drains_records_through_a_real_worker(redis_server) -> None:
+    (line,) = run_bench(
+        "bench/worker.py", "--records", "40", "--stored", "300", "--noop-jobs", "3"
+    )
+    assert line["records"] == 40 and line["jobs"] == 1 and line["failed_jobs"] == 0
+    assert line["records_per_s"] > 0 and line["per_job_overhead_ms"] > 0

@@ -2,15 +2,19 @@
 
 When ``TENANT_PRIVACY_AUTO_MATCH`` is on, every person-source row a host inserts,
 changes (in an identity field) or deletes is matched again once its transaction has
-committed, through the job ``match_record`` (:mod:`tenant_privacy.jobs.duplicates`):
+committed, through the job ``match_records`` (:mod:`tenant_privacy.jobs.duplicates`):
 
 - ``after_flush`` collects the record refs of touched person-source rows;
 - ``after_commit`` marks them ready (a rollback drops them);
 - ``after_transaction_end`` of the outermost transaction hands them to the job
-  runner. With rq each ref becomes a job; inline, each runs at once in a fresh
-  transaction of the same session (SQLAlchemy has already detached the finished
-  transaction there, so the session may begin a new one). A failure is logged and
-  rolled back: the host's own commit has already succeeded and is never undone.
+  runner, one job per tenant and batch of at most
+  :data:`~tenant_privacy.jobs.duplicates.MATCH_BATCH` refs (ids only). With rq
+  the request only queues them (a CSV import of 60,000 rows queues 300 jobs and
+  matches nothing itself); inline, each batch runs at once in a fresh transaction
+  of the same session (SQLAlchemy has already detached the finished transaction
+  there, so the session may begin a new one) and commits once. A failure is
+  logged and rolled back: the host's own commit has already succeeded and is never
+  undone.
 
 Tenants where the module is off are skipped by the job itself.
 
@@ -31,7 +35,7 @@ from sqlalchemy import orm
 
 from ..config import config_value
 from ..errors import NotFound
-from ..jobs.duplicates import match_record_job
+from ..jobs.duplicates import MATCH_BATCH
 from ..models import MergeRecord
 from ..services import duplicates
 from ..store.refs import canonical_id
@@ -46,7 +50,7 @@ log = logging.getLogger(__name__)
 PENDING_KEY = "tenant_privacy_auto_match"
 READY_KEY = "tenant_privacy_auto_match_ready"
 RUNNING_KEY = "tenant_privacy_auto_match_running"
-JOB = "match_record"
+JOB = "match_records"
 
 _watched: weakref.WeakSet[t.Any] = weakref.WeakSet()
 
@@ -156,6 +160,19 @@ def _after_rollback(session: orm.Session, previous_transaction: t.Any) -> None:
         session.info.pop(PENDING_KEY, None)
 
 
+def batches(refs: t.Iterable[Ref]) -> list[tuple[str, list[list[str]]]]:
+    """*refs* as ``(tenant, [[source_key, record_id], ...])`` batches of at most
+    :data:`MATCH_BATCH`, in a stable order."""
+    by_tenant: dict[str, list[list[str]]] = {}
+    for tenant, source_key, record_id in sorted(refs):
+        by_tenant.setdefault(tenant, []).append([source_key, record_id])
+    return [
+        (tenant, found[start : start + MATCH_BATCH])
+        for tenant, found in by_tenant.items()
+        for start in range(0, len(found), MATCH_BATCH)
+    ]
+
+
 def _after_transaction_end(session: orm.Session, transaction: t.Any) -> None:
     """Hand the committed refs to the job runner once the outer transaction ended."""
     if transaction.parent is not None or session.info.get(RUNNING_KEY):
@@ -166,23 +183,17 @@ def _after_transaction_end(session: orm.Session, transaction: t.Any) -> None:
         return
     assert state is not None
     runner = state.jobs
-    if not runner.inline:
-        for tenant, source_key, record_id in sorted(ready):
-            runner.enqueue(
-                JOB, tenant=tenant, source_key=source_key, record_id=record_id
-            )
-        return
     session.info[RUNNING_KEY] = True
     try:
-        for tenant, source_key, record_id in sorted(ready):
+        for tenant, refs in batches(ready):
             try:
-                match_record_job(tenant, source_key, record_id)
+                runner.enqueue(JOB, tenant=tenant, refs=refs)
             except Exception:
-                session.rollback()
+                if runner.inline:
+                    session.rollback()
                 log.exception(
-                    "incremental match of %s:%s in tenant %s failed",
-                    source_key,
-                    record_id,
+                    "incremental match of %d records in tenant %s failed",
+                    len(refs),
                     tenant,
                 )
     finally:

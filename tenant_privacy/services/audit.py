@@ -318,7 +318,11 @@ def _pg_prepare() -> bool:
 
 
 def _pg_append(conn: sa.Connection, params: dict[str, t.Any]) -> sa.Row[t.Any] | None:
-    if not _pg_prepare():
+    # psycopg 3 binds parameters on the server, where EXECUTE cannot type them
+    # ("could not determine data type of parameter $1"); it prepares a statement
+    # it sees again on one connection itself (``prepare_threshold``), so the plain
+    # statement gets the same plan reuse there.
+    if not _pg_prepare() or conn.dialect.driver == "psycopg":
         return conn.execute(_PG_APPEND, params).first()
     if not conn.info.get(_PG_STATEMENT):
         conn.execute(_PG_PREPARE)
