@@ -41,7 +41,7 @@ DEFAULTS: dict[str, t.Any] = {
     "REQUEST_LIMIT_IP": "10 per hour",
     "REQUEST_LIMIT_ADDRESS": "3 per day",
     "MATCH_THRESHOLD": None,
-    "SCAN_STALE_MINUTES": 30,
+    "JOB_STALE_MINUTES": 30,
     "AUTO_MATCH": True,
     "DEFAULT_PHONE_REGION": "NO",
     "DEFAULT_LANGUAGE": "en",

@@ -407,7 +407,7 @@ class ScanJob(JobRow, Base):
     """A full duplicate scan of a tenant, with progress for the page."""
 
     __tablename__ = "tenant_privacy_scan_job"
-    stale_after = ("SCAN_STALE_MINUTES", 60)
+    stale_after = ("JOB_STALE_MINUTES", 60)
 
     suggestions: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
     #: measured share of same-surname, same-address pairs with another given
@@ -473,6 +473,7 @@ class ExportJob(JobRow, Base):
     """
 
     __tablename__ = "tenant_privacy_export_job"
+    stale_after = ("JOB_STALE_MINUTES", 60)
 
     request_id: orm.Mapped[int] = orm.mapped_column(sa.Integer, index=True)
     file_name: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))

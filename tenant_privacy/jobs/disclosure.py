@@ -26,6 +26,7 @@ from ..services import audit
 from ..services import disclosure
 from ..services import requests
 from ..services.tenants import settings_of
+from ..store.jobs import stale_limit
 from .lifecycle import Progress
 from .lifecycle import run_tracked
 
@@ -131,9 +132,14 @@ def _audit(
 
 
 def expire_exports_job() -> int:
-    """Delete the files of every export whose link expired or was used up; commit.
-    Returns how many ended."""
+    """Delete the files of every export whose link expired or was used up, and
+    what killed builds left behind (older than ``JOB_STALE_MINUTES``); commit.
+    Returns how many exports ended."""
     state = current_privacy
-    ended = disclosure.expire_exports(state.session, pathlib.Path(state.export_dir))
+    folder = pathlib.Path(state.export_dir)
+    ended = disclosure.expire_exports(state.session, folder)
     state.session.commit()
+    disclosure.sweep_orphans(
+        state.session, folder, stale_limit(ExportJob, state.config)
+    )
     return len(ended)

@@ -17,6 +17,7 @@ from .delivery import issue_link
 from .delivery import latest_export
 from .delivery import record_download
 from .delivery import refresh
+from .delivery import sweep_orphans
 from .public import compose_confirmation
 from .public import confirm_request
 from .public import read_token
@@ -44,4 +45,5 @@ __all__ = [
     "refresh",
     "request_disclosure",
     "retry",
+    "sweep_orphans",
 ]

@@ -40,6 +40,7 @@ __all__ = [
     "find_download",
     "issue_link",
     "record_download",
+    "sweep_orphans",
     "refresh",
     "token_hash",
 ]
@@ -181,6 +182,37 @@ def latest_export(scope: TenantScope, request: PrivacyRequest) -> ExportJob | No
         .limit(1)
     )
     return scope.session.scalars(stmt).first()
+
+
+def sweep_orphans(
+    session: orm.Session, folder: pathlib.Path, older_than: dt.timedelta
+) -> int:
+    """Delete what a killed build left in the export folder: temporary build
+    folders and zips no export row names, once older than *older_than* (a build
+    still running is younger). Returns how many were deleted."""
+    if not folder.is_dir():
+        return 0
+    named = set(
+        session.scalars(
+            sa.select(ExportJob.file_name).where(
+                ExportJob.file_name.is_not(None), ExportJob.deleted_at.is_(None)
+            )
+        )
+    )
+    cutoff = (utcnow() - older_than).timestamp()
+    removed = 0
+    for path in folder.iterdir():
+        if path.stat().st_mtime > cutoff or path.name in named:
+            continue
+        if path.is_dir() and path.name.startswith(".build-"):
+            for part in path.iterdir():
+                part.unlink(missing_ok=True)
+            path.rmdir()
+            removed += 1
+        elif path.is_file() and path.suffix == ".zip":
+            path.unlink(missing_ok=True)
+            removed += 1
+    return removed
 
 
 def expire_exports(
