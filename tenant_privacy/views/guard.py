@@ -21,7 +21,6 @@ from flask import abort
 from flask import current_app
 from flask import g
 from flask import request
-from flask import url_for
 from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
