@@ -24,6 +24,7 @@ from ..proxies import current_privacy
 from . import audit_log
 from . import duplicates
 from . import home
+from . import links
 from . import officers
 from . import operator
 from . import subjects
@@ -94,6 +95,10 @@ def _invalid_input(exc: InvalidInput) -> t.Any:
 
 
 def register_views(app: Flask, state: PrivacyState) -> None:
-    """Register the blueprint and the app-wide ``tenant_privacy_menu`` helper."""
+    """Register the blueprint and the app-wide template helpers
+    ``tenant_privacy_menu``, ``tenant_privacy_record_url`` and
+    ``tenant_privacy_host_url``."""
     app.register_blueprint(create_blueprint(app, state))
     app.jinja_env.globals["tenant_privacy_menu"] = menu_items
+    app.jinja_env.globals["tenant_privacy_record_url"] = links.record_url
+    app.jinja_env.globals["tenant_privacy_host_url"] = links.host_url
