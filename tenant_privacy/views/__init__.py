@@ -23,6 +23,7 @@ from ..errors import NotFound
 from ..proxies import current_privacy
 from . import audit_log
 from . import duplicates
+from . import errors
 from . import home
 from . import links
 from . import officers
@@ -66,6 +67,7 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     )
     bp.before_request(check_access)
     bp.context_processor(template_context)
+    errors.register(bp)
     bp.register_error_handler(NotFound, _not_found)
     bp.register_error_handler(InvalidInput, _invalid_input)
     for module in VIEW_MODULES:
