@@ -229,7 +229,9 @@ def create_app(config: dict[str, t.Any] | None = None) -> Flask:
 
     from .privacy_setup import make_privacy
 
-    make_privacy().init_app(app)
+    privacy = make_privacy()
+    privacy.init_app(app)
+    privacy.install_error_pages(app)  # the CRM's 400/403/404/410/500 pages too
 
     from . import api
     from . import cli

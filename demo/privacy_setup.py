@@ -9,6 +9,7 @@ from __future__ import annotations
 import typing as t
 
 import sqlalchemy as sa
+from flask import url_for
 from flask_login import current_user
 
 from tenant_privacy import Actor
@@ -41,6 +42,13 @@ def actor_of(user: User) -> Actor:
     )
 
 
+def contact_url(record_id: str) -> str | None:
+    """The CRM's own page of a contact (the module links registrations to it)."""
+    if not record_id.isdigit():
+        return None
+    return url_for("demo.contact", contact_id=int(record_id))
+
+
 def declare_sources(privacy: TenantPrivacy) -> None:
     """Register every table of the demo that holds personal data."""
     privacy.person_source(
@@ -48,6 +56,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
         label=lazy_gettext("Contacts"),
         model=Contact,
         tenant_column="tenant_key",
+        host_url=contact_url,
         identity={
             "first_name": "first_name",
             "last_name": "last_name",

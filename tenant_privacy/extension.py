@@ -175,6 +175,23 @@ class TenantPrivacy:
             "match_records", tenant=tenant, refs=[[source_key, str(record_id)]]
         )
 
+    def install_error_pages(self, app: Flask) -> None:
+        """Answer the host's own 400, 403, 404, 410 and 500 with the module's pages.
+
+        The same translated pages the module's blueprint uses
+        (``tenant_privacy/error.html``, inside ``TENANT_PRIVACY_BASE_TEMPLATE``,
+        with a way back); the host's own handlers for other codes are left alone,
+        and one registered later for the same code wins. Call it after
+        :meth:`init_app`: ``privacy.install_error_pages(app)``.
+
+        .. versionadded:: 0.1.0
+        """
+        from .views import errors
+
+        if "tenant_privacy" not in app.extensions:
+            raise RuntimeError("call install_error_pages(app) after init_app(app)")
+        errors.register(app)
+
     def create_all(self) -> None:
         """Create the module's tables directly (tests, demos; else use migrations)."""
         assert self.db is not None

@@ -438,9 +438,7 @@ class PrivacyRequest(Base):
     """
 
     __tablename__ = "tenant_privacy_request"
-    __table_args__ = (
-        sa.Index("ix_tp_request_due", "tenant_key", "state", "due_at"),
-    )
+    __table_args__ = (sa.Index("ix_tp_request_due", "tenant_key", "state", "due_at"),)
 
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), index=True)

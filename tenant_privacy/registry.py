@@ -78,9 +78,16 @@ class PersonSource(Source):
 
     :param identity: matching-contract field -> model attribute, e.g.
         ``{"first_name": "first_name", "email": "email"}``.
+    :param host_url: the host's own page of one row: called with the record id (a
+        string) inside a request, it returns a URL, or None where the host has no
+        page for that row, e.g. ``lambda row_id: url_for("contact", id=row_id)``.
+        The module's pages link each registration there.
+
+    .. versionadded:: 0.1.0 ``host_url``
     """
 
     identity: t.Mapping[str, str] = field(default_factory=dict)
+    host_url: t.Callable[[str], str | None] | None = None
 
     @property
     def kind(self) -> str:
@@ -177,6 +184,11 @@ class SourceRegistry:
                         f"field (known: {', '.join(sorted(IDENTITY_FIELDS))})"
                     )
                 need(attr, f"identity field {contract_name!r} ->")
+            if source.host_url is not None and not callable(source.host_url):
+                raise RegistryError(
+                    f"source {source.key!r}: host_url must be a function of the "
+                    "record id returning a URL or None"
+                )
         elif isinstance(source, RelatedSource):
             if not source.person_refs:
                 raise RegistryError(

@@ -103,9 +103,19 @@ def test_operator_page_toggles_a_tenant(app, client, login):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Fjord Regnskap AS" in text and "Nordlys Handel AS" in text
-    response = client.post("/privacy/operator/tenants/nordlys", data={"enabled": "0"})
+    asked = client.post("/privacy/operator/tenants/nordlys", data={"enabled": "0"})
+    assert asked.status_code == 200  # switching off asks first, naming the tenant
+    question = asked.get_data(as_text=True)
+    assert "Switch the privacy module off for Nordlys Handel AS?" in question
+    assert 'name="confirm" value="1"' in question
+    assert _states(app) == {"fjord": True, "nordlys": True}
+    response = client.post(
+        "/privacy/operator/tenants/nordlys", data={"enabled": "0", "confirm": "1"}
+    )
     assert response.status_code == 302
     assert _states(app) == {"fjord": True, "nordlys": False}
+    listing = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "The privacy module is now off for Nordlys Handel AS." in listing
     client.post("/privacy/operator/tenants/nordlys", data={"enabled": "1"})
     assert _states(app) == {"fjord": True, "nordlys": True}
     assert (
@@ -143,7 +153,8 @@ def test_operator_toggle_needs_a_csrf_token(make_app):
     assert refused.status_code == 400
     assert _states(app)["fjord"] is True
     accepted = client.post(
-        "/privacy/operator/tenants/fjord", data={"enabled": "0", "csrf_token": token}
+        "/privacy/operator/tenants/fjord",
+        data={"enabled": "0", "confirm": "1", "csrf_token": token},
     )
     assert accepted.status_code == 302
     assert _states(app)["fjord"] is False

@@ -42,6 +42,7 @@ if t.TYPE_CHECKING:
     from ..host import Actor
 
 __all__ = [
+    "WRITTEN",
     "Action",
     "actor_ref",
     "export",
@@ -84,6 +85,34 @@ class Action(enum.StrEnum):
     SELF_VISIBILITY_CHANGED = "self.visibility_changed"
     SELF_DELETED = "self.deleted"
     AUDIT_EXPORTED = "audit.exported"
+
+
+#: The actions the module writes today, in the order a filter lists them (the
+#: others are declared for capabilities still to come). A test checks this
+#: against every ``Action.X`` the package's code names: add an action here when
+#: code starts writing it.
+WRITTEN: tuple[Action, ...] = (
+    Action.SEARCH,
+    Action.SUBJECT_VIEWED,
+    Action.RECORDS_LINKED,
+    Action.RECORDS_UNLINKED,
+    Action.MERGE_UNDONE,
+    Action.SUGGESTION_REJECTED,
+    Action.SCAN_STARTED,
+    Action.SCAN_FINISHED,
+    Action.ROLE_GRANTED,
+    Action.ROLE_REVOKED,
+    Action.MODULE_ENABLED,
+    Action.MODULE_DISABLED,
+    Action.AUDIT_EXPORTED,
+    Action.DISCLOSURE_REQUESTED,
+    Action.DISCLOSURE_BUILT,
+    Action.DISCLOSURE_SENT,
+    Action.DISCLOSURE_DOWNLOADED,
+    Action.DISCLOSURE_EXPIRED,
+    Action.REQUEST_EXTENDED,
+    Action.ERASURE_REQUESTED,
+)
 
 
 #: Actor refs that are not a user.

@@ -24,7 +24,9 @@ from ..proxies import current_privacy
 from . import audit_log
 from . import disclosure
 from . import duplicates
+from . import errors
 from . import home
+from . import links
 from . import officers
 from . import operator
 from . import person_requests
@@ -69,6 +71,7 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     )
     bp.before_request(check_access)
     bp.context_processor(template_context)
+    errors.register(bp)
     bp.register_error_handler(NotFound, _not_found)
     bp.register_error_handler(InvalidInput, _invalid_input)
     bp.register_error_handler(429, person_requests.too_many)
@@ -99,8 +102,12 @@ def _invalid_input(exc: InvalidInput) -> t.Any:
 
 
 def register_views(app: Flask, state: PrivacyState) -> None:
-    """Register the blueprint and the app-wide ``tenant_privacy_menu`` helper."""
+    """Register the blueprint and the app-wide template helpers
+    ``tenant_privacy_menu``, ``tenant_privacy_record_url`` and
+    ``tenant_privacy_host_url``."""
     bp = create_blueprint(app, state)
     app.register_blueprint(bp)
     person_requests.install_limits(app, f"{bp.name}.person_request_post")
     app.jinja_env.globals["tenant_privacy_menu"] = menu_items
+    app.jinja_env.globals["tenant_privacy_record_url"] = links.record_url
+    app.jinja_env.globals["tenant_privacy_host_url"] = links.host_url

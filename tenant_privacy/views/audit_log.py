@@ -11,17 +11,25 @@ from flask import abort
 from flask import request
 
 from ..config import config_value
+from ..errors import InvalidInput
+from ..errors import NotFound
 from ..i18n import gettext
 from ..proxies import current_privacy
 from ..proxies import get_tenant
 from ..services import audit
+from ..services import search as search_service
 from .args import page_arg
+from .audit_words import describe
+from .audit_words import format_when
 from .context import actor_labels
 from .context import render
 from .context import request_actor
 from .guard import OFFICER
 from .guard import access
 from .routing import Route
+
+if t.TYPE_CHECKING:
+    from ..store.scope import TenantScope
 
 
 def _bad(message: str) -> t.NoReturn:
@@ -72,18 +80,82 @@ def parse_filters() -> dict[str, t.Any]:
     }
 
 
+def subject_name(scope: TenantScope, subject_id: int) -> str:
+    """A display name of the data subject *subject_id* (404 if not this tenant's).
+
+    The name of its first registration that still exists, for the page only.
+    """
+    subject = scope.subject(subject_id)
+    for ref in scope.subject_refs(subject):
+        try:
+            source = scope.person_source(ref[0])
+            row = scope.record(*ref)
+        except NotFound:
+            continue
+        data = scope.identity(source, row)
+        parts = [data.get("first_name"), data.get("last_name")]
+        name = " ".join(str(p) for p in parts if p) or data.get("full_name")
+        if name:
+            return str(name)
+    return gettext("Person %(id)s", id=subject_id)
+
+
+def _person_choices(
+    scope: TenantScope, query: str
+) -> tuple[list[search_service.SearchHit], str | None]:
+    """Data subjects matching *query* (audited as a search), or an error text."""
+    try:
+        hits = search_service.search_people(
+            scope, query, limit=config_value("SEARCH_LIMIT"), actor=request_actor()
+        )
+    except InvalidInput as exc:
+        scope.session.rollback()
+        return [], str(exc)
+    scope.session.commit()
+    return [hit for hit in hits if hit.subject_id is not None], None
+
+
+def staff_choices(tenant: str) -> list[tuple[str, str]]:
+    """``(actor ref, name)`` of everyone who may appear in the log, by name."""
+    labels = actor_labels(tenant)
+    return sorted(labels.items(), key=lambda item: item[1].casefold())
+
+
 @access(OFFICER)
 def audit_log() -> str:
-    """The tenant's audit events, newest first, filtered and paginated."""
+    """The tenant's audit events, newest first, filtered and paginated.
+
+    A person is picked by search (``person``: name, email or phone; the hits are
+    offered as choices) and then filtered by ``subject``; a staff member from a
+    list (``actor``); an action from those the module writes.
+    """
     tenant = get_tenant() or abort(404)
+    scope = current_privacy.scope(tenant)
     filters = parse_filters()
     page = page_arg()
+    person = request.args.get("person", "").strip()
+    choices: list[search_service.SearchHit] = []
+    person_error = None
+    if person and filters["subject_id"] is None:
+        choices, person_error = _person_choices(scope, person)
+        if len(choices) == 1:
+            filters["subject_id"] = choices[0].subject_id
+            choices = []
+    chosen = (
+        subject_name(scope, filters["subject_id"])
+        if filters["subject_id"] is not None
+        else None
+    )
     per_page = int(config_value("AUDIT_PAGE_SIZE"))
     events, total = audit.query_events(
         current_privacy.session, tenant, page=page, per_page=per_page, **filters
     )
     pages = max(1, -(-total // per_page))
     args = {k: v for k, v in request.args.items() if k != "page" and v.strip()}
+    if filters["subject_id"] is not None:
+        args["subject"] = str(filters["subject_id"])
+        args.pop("person", None)
+    names = actor_labels(tenant)
     return render(
         "tenant_privacy/audit_log.html",
         events=events,
@@ -91,8 +163,14 @@ def audit_log() -> str:
         page=page,
         pages=pages,
         args=args,
-        actions=[(a.value, audit.action_label(a)) for a in audit.Action],
-        actor_labels=actor_labels(tenant),
+        actions=[(a.value, audit.action_label(a)) for a in audit.WRITTEN],
+        staff=staff_choices(tenant),
+        actor_labels=names,
+        person=person,
+        person_error=person_error,
+        choices=choices,
+        chosen=chosen,
+        source_labels={s.key: str(s.label) for s in scope.registry.person_sources()},
     )
 
 
@@ -132,7 +210,16 @@ ROUTES: tuple[Route, ...] = (
     Route("GET", "/audit/export", "audit_export", audit_export),
 )
 
+
+def without(args: t.Mapping[str, str], *names: str) -> dict[str, str]:
+    """*args* less the keys *names* (for links that drop one filter)."""
+    return {k: v for k, v in args.items() if k not in names}
+
+
 #: Template filters of the audit pages, installed app-wide by the blueprint.
 TEMPLATE_FILTERS: dict[str, t.Callable[..., t.Any]] = {
     "tp_audit_action": audit.action_label,
+    "tp_audit_words": describe,
+    "tp_datetime": format_when,
+    "tp_without": without,
 }

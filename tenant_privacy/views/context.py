@@ -60,6 +60,8 @@ def render(template: str, **context: t.Any) -> str:
 
 def template_context() -> dict[str, t.Any]:
     """The context processor of the module's pages."""
+    from .menu import nav_items
+
     return {
         "_": i18n.gettext,
         "gettext": i18n.gettext,
@@ -70,4 +72,5 @@ def template_context() -> dict[str, t.Any]:
         "tp_actor": get_actor(),
         "tp_tenant": get_tenant(),
         "tp_bp": config_value("BLUEPRINT_NAME"),
+        "tp_nav": nav_items,
     }

@@ -23,7 +23,6 @@ from flask import abort
 from flask import current_app
 from flask import g
 from flask import request
-from flask import url_for
 from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
@@ -93,55 +92,70 @@ def is_officer(tenant: str, actor_id: str) -> bool:
     return cache[key]
 
 
-def check_access() -> t.Any:
-    """``before_request`` of the blueprint: enforce the view's access level."""
-    level = view_level(request.endpoint)
+def refusal(level: str) -> int | None:
+    """The HTTP status the current user gets for a view of *level*, or None.
+
+    401 means "not logged in" (:func:`check_access` sends the visitor to the host's
+    login instead). :func:`check_access` enforces this answer and :func:`may_open`
+    asks it, so a menu never shows a link the guard would refuse.
+    """
     if level in (STATIC, TOKEN, PUBLIC):
-        _check_csrf()
         return None
     actor = get_actor()
     if actor is None:
+        return 401
+    if level == OPERATOR:
+        return None if actor.is_operator else 403
+    tenant = get_tenant()
+    if not tenant or actor.tenant != tenant:
+        return 404
+    if not tenants.is_enabled(current_privacy.session, tenant):
+        return 404
+    if level == OFFICER and not is_officer(tenant, actor.id):
+        return 403
+    if level == TENANT_ADMIN and not actor.is_tenant_admin:
+        return 403
+    return None
+
+
+def check_access() -> t.Any:
+    """``before_request`` of the blueprint: enforce the view's access level."""
+    status = refusal(view_level(request.endpoint))
+    if status == 401:
         login = getattr(current_app, "login_manager", None)
         if login is not None:
             return login.unauthorized()
-        abort(401)
-    if level == OPERATOR:
-        if not actor.is_operator:
-            abort(403)
-        _check_csrf()
-        return None
-    tenant = get_tenant()
-    if not tenant or actor.tenant != tenant:
-        abort(404)
-    if not tenants.is_enabled(current_privacy.session, tenant):
-        abort(404)
-    if level == OFFICER and not is_officer(tenant, actor.id):
-        abort(403)
-    if level == TENANT_ADMIN and not actor.is_tenant_admin:
-        abort(403)
+    if status is not None:
+        abort(status)
     _check_csrf()
     return None
+
+
+def may_open(endpoint: str) -> bool:
+    """True when the current user would pass the guard of *endpoint*.
+
+    *endpoint* is a full endpoint name (``"tenant_privacy.index"``) or one of the
+    module's short names (``"index"``); an endpoint that is not registered (a
+    capability switched off) is never open.
+    """
+    if "." not in endpoint:
+        from ..config import config_value
+
+        endpoint = f"{config_value('BLUEPRINT_NAME')}.{endpoint}"
+    if endpoint not in current_app.view_functions:
+        return False
+    return refusal(view_level(endpoint)) is None
 
 
 def menu_items() -> list[tuple[str, str]]:
     """``(label, url)`` entries for the host's menu; empty where the module is off.
 
-    The module's entries appear only for a tenant where it is enabled and only for
-    users who may open them.
+    One entry, to the first page of the module's own navigation the user may open
+    (:func:`tenant_privacy.views.menu.nav_items`): the overview for a privacy
+    officer, the role page for a tenant administrator, the tenant list for the
+    operator. Nothing for anyone else, so the host's menu never leads to a refusal.
     """
-    from ..config import config_value
-    from ..i18n import gettext
+    from .menu import host_entry
 
-    actor = get_actor()
-    tenant = get_tenant()
-    if actor is None or not tenant or actor.tenant != tenant:
-        return []
-    if not tenants.is_enabled(current_privacy.session, tenant):
-        return []
-    name = config_value("BLUEPRINT_NAME")
-    items: list[tuple[str, str]] = []
-    if is_officer(tenant, actor.id):
-        items.append((gettext("Privacy"), url_for(f"{name}.index")))
-    elif actor.is_tenant_admin:
-        items.append((gettext("Privacy roles"), url_for(f"{name}.officers")))
-    return items
+    entry = host_entry()
+    return [entry] if entry else []

@@ -1,14 +1,35 @@
-"""The module's start page for privacy officers."""
+"""The module's start page for privacy officers: a dashboard of what needs attention."""
 
 from __future__ import annotations
 
+from ..proxies import current_privacy
+from ..services import audit
+from ..services import duplicates
+from .context import actor_labels
 from .context import render
+from .context import request_scope
 from .routing import Route
+
+#: How many of the latest audit events the dashboard shows.
+LATEST_EVENTS = 8
 
 
 def index() -> str:
-    """The privacy start page: search and the module's areas."""
-    return render("tenant_privacy/index.html")
+    """Pending suggestions and the last scan, whether the index is outdated, the
+    latest audit events and a search box. Reads only (writes nothing)."""
+    scope = request_scope()
+    _rows, pending = duplicates.pending(scope, 1, 1)
+    events, _total = audit.query_events(
+        current_privacy.session, scope.tenant, page=1, per_page=LATEST_EVENTS
+    )
+    return render(
+        "tenant_privacy/index.html",
+        pending=pending,
+        scan=duplicates.latest_scan(scope),
+        index_outdated=duplicates.index_outdated(scope),
+        events=events,
+        actor_labels=actor_labels(scope.tenant),
+    )
 
 
 ROUTES: tuple[Route, ...] = (Route("GET", "/", "index", index),)

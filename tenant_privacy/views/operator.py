@@ -15,6 +15,9 @@ from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import tenants
 from .context import render
+
+if t.TYPE_CHECKING:
+    from ..host import TenantInfo
 from .guard import OPERATOR
 from .guard import access
 from .routing import Route
@@ -31,12 +34,27 @@ def operator_tenants() -> str:
     return render("tenant_privacy/operator_tenants.html", rows=rows)
 
 
+def _tenant_info(key: str) -> TenantInfo:
+    for info in current_privacy.host.tenants():
+        if info.key == key:
+            return info
+    abort(404)
+
+
 @access(OPERATOR)
 def operator_tenant_toggle(tenant: str) -> t.Any:
-    """Enable or disable the module for one tenant (form field ``enabled``)."""
+    """Enable or disable the module for one tenant (form field ``enabled``).
+
+    Switching it off asks first: without ``confirm=1`` the answer is a page that
+    names the tenant and says what switching off does, with the button that
+    confirms.
+    """
     wanted = request.form.get("enabled")
     if wanted not in ("0", "1"):
         abort(400, description=gettext("The field 'enabled' must be 0 or 1."))
+    info = _tenant_info(tenant)
+    if wanted == "0" and request.form.get("confirm") != "1":
+        return render("tenant_privacy/operator_disable_confirm.html", info=info)
     session = current_privacy.session
     try:
         changed = tenants.set_enabled(
@@ -48,8 +66,18 @@ def operator_tenant_toggle(tenant: str) -> t.Any:
     except UnknownTenant:
         abort(404)
     session.commit()
-    if changed:
-        flash(gettext("Saved."), "success")
+    if not changed:
+        flash(gettext("Nothing changed for %(tenant)s.", tenant=info.name), "info")
+    elif wanted == "1":
+        flash(
+            gettext("The privacy module is now on for %(tenant)s.", tenant=info.name),
+            "success",
+        )
+    else:
+        flash(
+            gettext("The privacy module is now off for %(tenant)s.", tenant=info.name),
+            "success",
+        )
     return redirect(url_for(request.blueprint + ".operator_tenants"))
 
 
