@@ -11,6 +11,7 @@ import typing as t
 
 from . import disclosure
 from . import duplicates
+from . import erasure
 
 #: Job name -> entry point taking keyword arguments of ids only.
 JOBS: dict[str, t.Callable[..., t.Any]] = {
@@ -19,4 +20,6 @@ JOBS: dict[str, t.Callable[..., t.Any]] = {
     "match_record": duplicates.match_record_job,
     "build_export": disclosure.build_export_job,
     "expire_exports": disclosure.expire_exports_job,
+    "erase": erasure.erase_job,
+    "retention_run": erasure.retention_run_job,
 }

@@ -154,4 +154,3 @@ def clean_code(raw: t.Any) -> str | None:
     if text.isascii() and text.isalnum() and (text.isdigit() or text.islower()):
         return text  # already clean: the common case of a postcode or an id
     return _NOT_CODE.sub("", fold_text(text)) or None
-

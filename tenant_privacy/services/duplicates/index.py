@@ -34,7 +34,6 @@ if t.TYPE_CHECKING:
     from ...store.scope import TenantScope
 
 
-
 #: At most this many stored records (those sharing most keys) are scored against
 #: one new registration.
 MAX_CANDIDATES = 200
