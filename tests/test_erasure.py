@@ -458,3 +458,98 @@ def test_retention_run_finishes_due_holds(app, runner):
         ).one()
         assert event.fields == ["invoice.*:delete_row"]
         assert event.record_refs == [list(p["recent"])]
+
+
+# -- pages and CLI --------------------------------------------------------------------
+def test_officer_previews_confirms_and_sees_the_request_done(app, login):
+    p = _person(app)
+    officer = app.test_client()
+    login(officer, "officer@fjord.test")
+    page = officer.get(f"/privacy/subjects/{p['subject']}")
+    assert f"/privacy/subjects/{p['subject']}/erase" in page.text
+    preview = officer.get(f"/privacy/subjects/{p['subject']}/erase")
+    assert preview.status_code == 200
+    assert 'data-field="first_name" data-action="anonymised"' in preview.text
+    assert "Bookkeeping Act § 13" in preview.text
+    with app.app_context():
+        assert db.session.get(Subject, p["subject"]).state == "active"
+    unconfirmed = officer.post(f"/privacy/subjects/{p['subject']}/erase")
+    assert unconfirmed.status_code == 302
+    with app.app_context():
+        assert not db.session.scalars(sa.select(ErasureJob)).first()
+    done = officer.post(
+        f"/privacy/subjects/{p['subject']}/erase",
+        data={"confirm": "yes"},
+        follow_redirects=True,
+    )
+    assert done.status_code == 200
+    assert 'data-state="done"' in done.text and 'data-job="done"' in done.text
+    again = officer.post(
+        f"/privacy/subjects/{p['subject']}/erase",
+        data={"confirm": "yes"},
+        follow_redirects=True,
+    )
+    assert "erased already" in again.text
+    with app.app_context():
+        assert len(db.session.scalars(sa.select(ErasureJob)).all()) == 1
+
+
+def test_another_tenants_officer_gets_404_and_changes_nothing(app, login):
+    p = _person(app)
+    other = app.test_client()
+    login(other, "officer@nordlys.test")
+    assert other.get(f"/privacy/subjects/{p['subject']}/erase").status_code == 404
+    response = other.post(
+        f"/privacy/subjects/{p['subject']}/erase", data={"confirm": "yes"}
+    )
+    assert response.status_code == 404
+    with app.app_context():
+        assert db.session.get(Subject, p["subject"]).state == "active"
+        assert not db.session.scalars(sa.select(PrivacyRequest)).first()
+
+
+def test_failed_erasure_page_offers_a_retry(app, login):
+    p = _person(app)
+    registry = app.extensions["tenant_privacy"].registry
+    good = registry.strategies["fake_name"]
+    registry.strategies["fake_name"] = lambda v, c: 1 / 0
+    officer = app.test_client()
+    login(officer, "officer@fjord.test")
+    page = officer.post(
+        f"/privacy/subjects/{p['subject']}/erase",
+        data={"confirm": "yes"},
+        follow_redirects=True,
+    )
+    assert 'data-state="failed"' in page.text and "erasure-retry" in page.text
+    registry.strategies["fake_name"] = good
+    with app.app_context():
+        request_id = db.session.scalars(sa.select(PrivacyRequest.id)).one()
+    page = officer.post(
+        f"/privacy/requests/{request_id}/erasure-retry", follow_redirects=True
+    )
+    assert 'data-state="done"' in page.text
+
+
+def test_cli_erase_exit_codes_dry_run_and_yes(app):
+    p = _person(app)
+    cli = app.test_cli_runner()
+    base = ["privacy", "erase", "--tenant", "fjord"]
+    assert cli.invoke(args=[*base, "--email", "nobody@x.no", "--yes"]).exit_code == 2
+    dry = cli.invoke(args=[*base, "--email", EMAIL, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "first_name: anonymised (fake_name)" in dry.output
+    assert "kept until 2030-03-01 (Bookkeeping Act § 13)" in dry.output
+    with app.app_context():
+        assert db.session.get(Subject, p["subject"]).state == "active"
+        lh.add_contact("fjord", "Bror", "Quist", email=EMAIL)  # a second subject
+        db.session.commit()
+    assert cli.invoke(args=[*base, "--email", EMAIL, "--yes"]).exit_code == 3
+    with app.app_context():
+        assert db.session.get(Subject, p["subject"]).state == "active"
+    done = cli.invoke(args=[*base, "--email", EMAIL, "--all", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert done.output.count(" erased (request ") == 2
+    with app.app_context():
+        assert db.session.get(Subject, p["subject"]).state == "erased"
+    # the addresses are gone with the erasure: nothing carries them any more
+    assert cli.invoke(args=[*base, "--email", EMAIL, "--yes"]).exit_code == 2

@@ -8,6 +8,8 @@
 from .execute import ERASED
 from .execute import ErasureResult
 from .execute import execute
+from .execute import latest_job
+from .execute import record_preview
 from .execute import request_erasure
 from .execute import retry_erasure
 from .plan import ANONYMISED
@@ -36,6 +38,8 @@ __all__ = [
     "execute",
     "finish_due",
     "holds_of",
+    "latest_job",
+    "record_preview",
     "plan_erasure",
     "request_erasure",
     "retry_erasure",

@@ -60,6 +60,8 @@ __all__ = [
     "ErasureResult",
     "apply_values",
     "execute",
+    "latest_job",
+    "record_preview",
     "request_erasure",
     "retry_erasure",
 ]
@@ -81,6 +83,30 @@ class ErasureResult:
     held: int = 0
     files: list[str] = field(default_factory=list)
     addresses: list[str] = field(default_factory=list)
+
+
+def record_preview(scope: TenantScope, actor: str, plan: SubjectPlan) -> None:
+    """Audit that *actor* was shown the erasure preview of a subject (ids and a
+    count only). Flushes."""
+    audit.record(
+        scope.session,
+        scope.tenant,
+        actor,
+        audit.Action.ERASURE_PREVIEWED,
+        subject_id=plan.subject.id,
+        data={"records": len(plan.records)},
+    )
+
+
+def latest_job(scope: TenantScope, request_id: int) -> ErasureJob | None:
+    """The newest erasure job of request *request_id*, or None."""
+    stmt = (
+        scope.select(ErasureJob)
+        .where(ErasureJob.request_id == request_id)
+        .order_by(ErasureJob.id.desc())
+        .limit(1)
+    )
+    return scope.session.scalars(stmt).first()
 
 
 def request_erasure(
