@@ -13,6 +13,7 @@ from flask import url_for
 from flask_login import current_user
 
 from tenant_privacy import Actor
+from tenant_privacy import Retention
 from tenant_privacy import TenantInfo
 from tenant_privacy import TenantPrivacy
 from tenant_privacy import lazy_gettext
@@ -25,7 +26,9 @@ from .models import Tenant
 from .models import User
 from .models import db
 
-BOOKKEEPING = "Bookkeeping Act: 5 years"
+#: Invoices are kept five years from the invoice date (Norwegian Bookkeeping Act
+#: § 13), then deleted.
+BOOKKEEPING = Retention(reason="Bookkeeping Act § 13", years=5, from_field="due_date")
 
 
 def actor_of(user: User) -> Actor:
@@ -158,6 +161,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
             "due_date": lazy_gettext("Due date"),
             "paid": lazy_gettext("Paid"),
         },
+        erasure={"*": "delete_row"},
         retain={
             "amount": BOOKKEEPING,
             "number": BOOKKEEPING,
@@ -175,7 +179,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
             "body": lazy_gettext("Text"),
             "created_at": lazy_gettext("Written"),
         },
-        erasure={"body": "redact"},
+        erasure={"body": "redact_text"},
     )
 
 

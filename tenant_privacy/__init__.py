@@ -19,6 +19,7 @@ from .i18n import lazy_gettext
 from .models import metadata
 from .registry import PersonSource
 from .registry import RelatedSource
+from .registry import Retention
 
 __version__ = "0.1.0"
 
@@ -30,6 +31,7 @@ __all__ = [
     "PrivacyError",
     "RegistryError",
     "RelatedSource",
+    "Retention",
     "TenantInfo",
     "TenantPrivacy",
     "alembic_include_name",

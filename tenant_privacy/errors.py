@@ -61,3 +61,7 @@ class AuditCheckpointInvalid(PrivacyError):
         self.tenant = tenant
         self.name = name
         self.reason = reason
+
+
+class AlreadyErased(PrivacyError):
+    """The data subject was erased before; erasing again would change nothing."""

@@ -14,6 +14,7 @@ from . import config as cfg
 from . import locale
 from .cli import privacy_cli
 from .config import config_value
+from .core.strategies import Strategy
 from .errors import ConfigError
 from .hooks import automatch
 from .host import HostDirectory
@@ -45,11 +46,19 @@ class TenantPrivacy:
 
     :param app: the Flask app, or None to call :meth:`init_app` later.
     :param db: the host's Flask-SQLAlchemy instance; our tables share its session.
+    :param strategies: the host's own anonymisation strategies by name (see
+        :meth:`add_strategy`).
     """
 
-    def __init__(self, app: Flask | None = None, *, db: SQLAlchemy | None = None):
+    def __init__(
+        self,
+        app: Flask | None = None,
+        *,
+        db: SQLAlchemy | None = None,
+        strategies: t.Mapping[str, Strategy] | None = None,
+    ):
         self.db = db
-        self.registry = SourceRegistry()
+        self.registry = SourceRegistry(strategies)
         self.host = HostDirectory()
         if app is not None:
             self.init_app(app)
@@ -76,6 +85,18 @@ class TenantPrivacy:
         return func
 
     # -- sources ----------------------------------------------------------------------
+    def add_strategy(self, name: str, func: Strategy) -> None:
+        """Add an anonymisation strategy ``func(value, ctx) -> value`` under *name*,
+        before the sources that name it. *ctx* is a
+        :class:`~tenant_privacy.core.strategies.StrategyContext`; draw any fake value
+        from ``ctx.token(purpose)`` (random per erasure), never from *value*.
+
+        :raises RegistryError: a built-in or bad name, or after ``init_app``.
+
+        .. versionadded:: 0.1
+        """
+        self.registry.add_strategy(name, func)
+
     def add_source(self, source: Source) -> Source:
         """Register a :class:`PersonSource` or :class:`RelatedSource`; validated now.
 

@@ -8,11 +8,13 @@ over SMTP (STARTTLS and a login when configured). Services compose the
 
 from __future__ import annotations
 
+import email
 import pathlib
 import smtplib
 import typing as t
 import uuid
 from email.message import EmailMessage
+from email.utils import getaddresses
 
 from .config import config_value
 
@@ -40,6 +42,21 @@ class OutboxMailer:
         self.folder.mkdir(parents=True, exist_ok=True)
         path = self.folder / f"{uuid.uuid4().hex}.eml"
         path.write_bytes(bytes(message))
+
+    def forget(self, addresses: t.Iterable[str]) -> int:
+        """Delete the kept mails sent to any of *addresses* (an erased person's);
+        returns how many. Addresses compare without case."""
+        wanted = {a.strip().lower() for a in addresses if a}
+        if not wanted or not self.folder.is_dir():
+            return 0
+        gone = 0
+        for path in self.folder.glob("*.eml"):
+            message = email.message_from_bytes(path.read_bytes())
+            to = {a.lower() for _, a in getaddresses(message.get_all("To", []))}
+            if to & wanted:
+                path.unlink(missing_ok=True)
+                gone += 1
+        return gone
 
 
 class SMTPMailer:

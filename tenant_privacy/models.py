@@ -81,6 +81,7 @@ class Subject(Base):
     id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
     tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), index=True)
     created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    #: "active", or "erased" once an erasure ran (its records are anonymised)
     state: orm.Mapped[str] = orm.mapped_column(sa.String(16), default="active")
 
     records: orm.Mapped[list[SubjectRecord]] = orm.relationship(
@@ -486,6 +487,49 @@ class ExportJob(JobRow, Base):
     sent_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
     #: when the file was deleted (expired, used up, revoked)
     deleted_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+
+
+class ErasureJob(JobRow, Base):
+    """One execution of an erasure request: every record of the subject anonymised,
+    deleted or held under a legal reason, in one transaction (or nothing)."""
+
+    __tablename__ = "tenant_privacy_erasure_job"
+
+    request_id: orm.Mapped[int] = orm.mapped_column(sa.Integer, index=True)
+    subject_id: orm.Mapped[int] = orm.mapped_column(sa.Integer)
+    #: records anonymised, deleted, and held (kept for a legal reason)
+    anonymised: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+    deleted: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+    held: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+
+
+class RetentionHold(Base):
+    """Fields of one host record kept after an erasure for one legal reason,
+    until ``due_at``; then ``privacy retention run`` applies each field's final
+    strategy (``fields``: ``[[field, strategy], ...]``) and, when the source
+    deletes its rows and this was the record's last hold, deletes the row."""
+
+    __tablename__ = "tenant_privacy_retention_hold"
+    __table_args__ = (
+        sa.Index("ix_tp_hold_due", "finished_at", "due_at"),
+        sa.Index("ix_tp_hold_record", "tenant_key", "source_key", "record_id"),
+        sa.CheckConstraint(record_id_trimmed(), name="record_id_trimmed"),
+    )
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN))
+    source_key: orm.Mapped[str] = orm.mapped_column(sa.String(SOURCE_LEN))
+    record_id: orm.Mapped[str] = orm.mapped_column(sa.String(RECORD_LEN))
+    subject_id: orm.Mapped[int] = orm.mapped_column(sa.Integer)
+    erasure_id: orm.Mapped[int] = orm.mapped_column(sa.Integer)
+    fields: orm.Mapped[list[t.Any]] = orm.mapped_column(JsonList, default=list)
+    #: the host's words for the legal reason (no personal data)
+    reason: orm.Mapped[str] = orm.mapped_column(sa.String(255))
+    due_at: orm.Mapped[dt.datetime] = orm.mapped_column()
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    finished_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+
+
 
 
 audit_ddl.attach(AuditEvent.__table__)

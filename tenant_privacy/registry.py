@@ -13,7 +13,11 @@ from dataclasses import field
 
 import sqlalchemy as sa
 
+from .core.strategies import DELETE_ROW
+from .core.strategies import KEEP
+from .core.strategies import ROW
 from .core.strategies import STRATEGIES
+from .core.strategies import Strategy
 from .errors import RegistryError
 
 #: Identity fields a person source may map, as in the matching contract.
@@ -36,6 +40,28 @@ IDENTITY_FIELDS: frozenset[str] = frozenset(
 
 
 @dataclass(frozen=True)
+class Retention:
+    """Why and how long a field is kept when its person is erased.
+
+    The field is kept until *years* after the value of *from_field* in the same
+    row (a date or a time; the erasure's date when it has none, or when
+    *from_field* is None), then the field's ``erasure`` strategy applies (or the
+    row's ``delete_row``; without either the field is emptied).
+
+    :param reason: the legal reason, shown in the preview and on the page of the
+        kept record (e.g. "Bookkeeping Act § 13").
+    :param years: how long, a whole number > 0.
+    :param from_field: the attribute of the row the period counts from.
+
+    .. versionadded:: 0.1
+    """
+
+    reason: str
+    years: int
+    from_field: str | None = None
+
+
+@dataclass(frozen=True)
 class Source:
     """Common part of a declared source.
 
@@ -45,8 +71,10 @@ class Source:
     :param tenant_column: attribute of *model* holding the tenant key.
     :param id_column: attribute holding the row id.
     :param export_fields: attributes exported on disclosure (default: all columns).
-    :param erasure: attribute -> strategy name applied on erasure.
-    :param retain: attribute -> legal reason for keeping it on erasure.
+    :param erasure: attribute -> strategy name applied on erasure; the key ``"*"``
+        with ``"delete_row"`` deletes the whole row.
+    :param retain: attribute -> :class:`Retention`: kept on erasure, for a legal
+        reason, for a period.
     :param field_labels: attribute -> label shown to people (may be a lazy gettext
         string); attributes without one show the identity field's label they hold,
         or their name written out.
@@ -59,8 +87,21 @@ class Source:
     id_column: str = "id"
     export_fields: tuple[str, ...] = ()
     erasure: t.Mapping[str, str] = field(default_factory=dict)
-    retain: t.Mapping[str, str] = field(default_factory=dict)
+    retain: t.Mapping[str, Retention] = field(default_factory=dict)
     field_labels: t.Mapping[str, t.Any] = field(default_factory=dict)
+
+    @property
+    def deletes_rows(self) -> bool:
+        """True when an erasure deletes this source's rows (``{"*": "delete_row"}``)."""
+        return self.erasure.get(ROW) == DELETE_ROW
+
+    def final_strategy(self, name: str) -> str:
+        """What finally happens to field *name* of a retained row when its period
+        ends: its own strategy, else the row's deletion, else ``null``."""
+        strategy = self.erasure.get(name)
+        if strategy and strategy != KEEP:
+            return strategy
+        return DELETE_ROW if self.deletes_rows else "null"
 
     def column(self, name: str) -> t.Any:
         """The model attribute called *name* (a SQL expression usable in queries)."""
@@ -124,9 +165,29 @@ class SourceRegistry:
     The registry is frozen at the end of ``init_app``; adding later raises.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, strategies: t.Mapping[str, Strategy] | None = None) -> None:
         self._sources: dict[str, Source] = {}
         self._frozen = False
+        #: strategy name -> function: the built-in ones and the host's
+        self.strategies: dict[str, Strategy] = dict(STRATEGIES)
+        for name, func in (strategies or {}).items():
+            self.add_strategy(name, func)
+
+    def add_strategy(self, name: str, func: Strategy) -> None:
+        """Add the host's anonymisation strategy *func* ``(value, ctx) -> value``
+        under *name*; sources registered after may name it.
+
+        :raises RegistryError: frozen, a bad or built-in name, or not callable.
+        """
+        if self._frozen:
+            raise RegistryError(f"strategy {name!r}: the registry is frozen")
+        if not name or not name.replace("_", "").isalnum() or not name.islower():
+            raise RegistryError(f"strategy name {name!r} must be a lower-case slug")
+        if name in STRATEGIES:
+            raise RegistryError(f"strategy {name!r} is built in")
+        if not callable(func):
+            raise RegistryError(f"strategy {name!r} is not callable")
+        self.strategies[name] = func
 
     def register(self, source: Source) -> Source:
         """Validate and add *source*; return it.
@@ -159,19 +220,7 @@ class SourceRegistry:
             need(name, "export field")
         for name in source.field_labels:
             need(name, "labelled field")
-        for name, strategy in source.erasure.items():
-            need(name, "erasure field")
-            if strategy not in STRATEGIES:
-                raise RegistryError(
-                    f"source {source.key!r}: field {name!r} names unknown erasure "
-                    f"strategy {strategy!r} (known: {', '.join(sorted(STRATEGIES))})"
-                )
-        for name in source.retain:
-            need(name, "retained field")
-            if name in source.erasure and source.erasure[name] != "keep":
-                raise RegistryError(
-                    f"source {source.key!r}: field {name!r} is both retained and erased"
-                )
+        self._check_erasure(source, need)
         if isinstance(source, PersonSource):
             if not source.identity:
                 raise RegistryError(
@@ -200,6 +249,58 @@ class SourceRegistry:
             raise RegistryError(f"source {source.key!r}: unknown source kind")
         self._sources[source.key] = source
         return source
+
+    def _check_erasure(
+        self, source: Source, need: t.Callable[[str, str], None]
+    ) -> None:
+        known = ", ".join(sorted(self.strategies))
+        for name, strategy in source.erasure.items():
+            if name == ROW:
+                if strategy != DELETE_ROW:
+                    raise RegistryError(
+                        f"source {source.key!r}: the row ('*') can only be "
+                        f"'{DELETE_ROW}', not {strategy!r}"
+                    )
+                continue
+            need(name, "erasure field")
+            if strategy not in self.strategies:
+                raise RegistryError(
+                    f"source {source.key!r}: field {name!r} names unknown erasure "
+                    f"strategy {strategy!r} (known: {known})"
+                )
+            if strategy == DELETE_ROW:
+                raise RegistryError(
+                    f"source {source.key!r}: field {name!r}: '{DELETE_ROW}' is for "
+                    "the whole row: erasure={'*': 'delete_row'}"
+                )
+            if strategy == KEEP and name not in source.retain:
+                raise RegistryError(
+                    f"source {source.key!r}: field {name!r} is kept without a legal "
+                    "reason: give it a Retention in retain"
+                )
+        for name, retention in source.retain.items():
+            need(name, "retained field")
+            if not isinstance(retention, Retention):
+                raise RegistryError(
+                    f"source {source.key!r}: retained field {name!r} needs a "
+                    "Retention(reason=..., years=..., from_field=...), not "
+                    f"{type(retention).__name__}"
+                )
+            if not str(retention.reason or "").strip():
+                raise RegistryError(
+                    f"source {source.key!r}: retained field {name!r} needs a reason"
+                )
+            if (
+                isinstance(retention.years, bool)
+                or not isinstance(retention.years, int)
+                or retention.years <= 0
+            ):
+                raise RegistryError(
+                    f"source {source.key!r}: retained field {name!r}: the period "
+                    f"must be a whole number of years > 0, not {retention.years!r}"
+                )
+            if retention.from_field is not None:
+                need(retention.from_field, f"retention of {name!r} counts from")
 
     def freeze(self) -> None:
         """Refuse more registrations; check every person ref names a person source."""

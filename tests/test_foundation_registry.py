@@ -92,7 +92,9 @@ def test_the_demo_declares_all_its_sources(app):
     assert {s.key for s in registry.related_sources()} == {"invoice", "note"}
     invoice = registry.get("invoice")
     assert set(invoice.retain) == {"amount", "number", "due_date"}
-    assert registry.get("note").erasure == {"body": "redact"}
+    assert invoice.erasure == {"*": "delete_row"}
+    assert invoice.retain["amount"].years == 5
+    assert registry.get("note").erasure == {"body": "redact_text"}
     assert registry.get("contact").identity["company"] == "company_name"
 
 

@@ -94,6 +94,7 @@ privacy_cli = PrivacyGroup("privacy", help="GDPR privacy module of the SaaS.")
 
 from . import audit  # noqa: E402,F401  (each module registers its commands)
 from . import duplicates  # noqa: E402,F401
+from . import erasure  # noqa: E402,F401
 from . import exports  # noqa: E402,F401
 from . import officers  # noqa: E402,F401
 from . import subjects  # noqa: E402,F401

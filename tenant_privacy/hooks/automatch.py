@@ -39,6 +39,7 @@ from ..jobs.duplicates import MATCH_BATCH
 from ..models import MergeRecord
 from ..services import duplicates
 from ..store.refs import canonical_id
+from ..store.scope import ERASING_KEY
 from ..store.scope import TenantScope
 
 if t.TYPE_CHECKING:
@@ -116,9 +117,14 @@ def _before_flush(session: orm.Session, flush_context: t.Any, instances: t.Any) 
 
 
 def _after_flush(session: orm.Session, flush_context: t.Any) -> None:
-    """Collect refs of inserted, changed and deleted person-source rows."""
+    """Collect refs of inserted, changed and deleted person-source rows (not
+    those an erasure writes: an erased record is never matched again)."""
     state = _state()
-    if not _enabled(state) or session.info.get(RUNNING_KEY):
+    if (
+        not _enabled(state)
+        or session.info.get(RUNNING_KEY)
+        or session.info.get(ERASING_KEY)
+    ):
         return
     assert state is not None
     by_model = _sources_by_model(state)

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from . import disclosure
 from . import duplicates
+from . import erasure
 
 #: Queue of long jobs a person waits for (``TENANT_PRIVACY_QUEUE_NAME``).
 MAIN = "main"
@@ -40,6 +41,8 @@ JOBS: dict[str, JobSpec] = {
     "match_records": JobSpec(duplicates.match_records_job, RECORDS),
     "build_export": JobSpec(disclosure.build_export_job, MAIN),
     "expire_exports": JobSpec(disclosure.expire_exports_job, MAIN),
+    "erase": JobSpec(erasure.erase_job, MAIN),
+    "retention_run": JobSpec(erasure.retention_run_job, MAIN),
 }
 
 

@@ -112,6 +112,9 @@ WRITTEN: tuple[Action, ...] = (
     Action.DISCLOSURE_EXPIRED,
     Action.REQUEST_EXTENDED,
     Action.ERASURE_REQUESTED,
+    Action.ERASURE_PREVIEWED,
+    Action.ERASURE_EXECUTED,
+    Action.ERASURE_RETENTION_FINISHED,
 )
 
 
@@ -142,6 +145,11 @@ DATA_KEYS: dict[str, type] = {
     "excluded": int,  # how many records or fields an officer left out
     "bytes": int,  # the size of a built export
     "downloads": int,  # how many times an export was downloaded
+    "erasure": int,  # one execution of an erasure request
+    "anonymised": int,  # how many records an erasure anonymised
+    "deleted": int,  # how many records an erasure (or a retention run) deleted
+    "held": int,  # how many records an erasure kept under a legal reason
+    "hold": int,  # a retention hold that ended
 }
 _DATA_INT_MAX = 2**63 - 1
 _ACTION_RE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")

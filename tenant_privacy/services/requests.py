@@ -6,8 +6,12 @@ the date it was received and the date it is due: one month later (GDPR art.
 12(3)), extended by up to two more months only with a written reason.
 
 States of a disclosure: ``received -> building -> ready -> sent -> downloaded``,
-plus ``failed`` (the build or the mail failed; retry is one click) and
-``expired`` (the link ran out before it was used).
+plus ``failed`` (the build or the mail failed; retry is one click),
+``expired`` (the link ran out before it was used) and ``revoked`` (the person was
+erased before it was used).
+
+States of an erasure: ``received -> erasing -> done``, or ``failed`` (nothing was
+changed; it can be started again).
 """
 
 from __future__ import annotations
@@ -52,10 +56,24 @@ SENT = "sent"
 DOWNLOADED = "downloaded"
 FAILED = "failed"
 EXPIRED = "expired"
+REVOKED = "revoked"
+ERASING = "erasing"
+DONE = "done"
 #: Every state, in the order a request goes through them.
-STATES = (RECEIVED, BUILDING, READY, SENT, DOWNLOADED, FAILED, EXPIRED)
+STATES = (
+    RECEIVED,
+    BUILDING,
+    ERASING,
+    READY,
+    SENT,
+    DOWNLOADED,
+    DONE,
+    FAILED,
+    EXPIRED,
+    REVOKED,
+)
 #: States in which the tenant still owes the person an answer.
-OPEN = (RECEIVED, BUILDING, READY, FAILED)
+OPEN = (RECEIVED, BUILDING, ERASING, READY, FAILED)
 #: Most months a due date may be extended by (art. 12(3)).
 MAX_EXTENSION_MONTHS = 2
 #: A request due within this many days is highlighted.

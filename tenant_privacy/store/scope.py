@@ -29,7 +29,18 @@ if t.TYPE_CHECKING:
     from ..registry import Source
     from ..registry import SourceRegistry
 
-__all__ = ["MAX_IN", "TenantScope", "canonical_id", "chunks", "coerce_id"]
+__all__ = [
+    "ERASING_KEY",
+    "MAX_IN",
+    "TenantScope",
+    "canonical_id",
+    "chunks",
+    "coerce_id",
+]
+
+#: ``session.info`` key set while an erasure writes host rows: the automatic
+#: matching hook then leaves the session's changes alone.
+ERASING_KEY = "tenant_privacy_erasing"
 
 M = t.TypeVar("M")
 T = t.TypeVar("T")
@@ -114,6 +125,55 @@ class TenantScope:
         return sa.select(source.model).where(
             source.column(source.tenant_column) == self.tenant
         )
+
+    def _id_filter(self, source: Source, ids: t.Iterable[str]) -> list[t.Any]:
+        wanted = set()
+        for record_id in ids:
+            try:
+                wanted.add(coerce_id(source, record_id))
+            except NotFound:
+                continue
+        return sorted(wanted, key=str)
+
+    def update_rows(
+        self, source: Source, ids: t.Iterable[str], values: t.Mapping[str, t.Any]
+    ) -> int:
+        """``UPDATE`` the rows *ids* of *source* in this tenant (never another
+        tenant's, whatever the ids) with *values*; rows loaded in the session are
+        brought up to date. Returns how many rows changed."""
+        wanted = self._id_filter(source, ids)
+        if not wanted or not values:
+            return 0
+        count = 0
+        for part in chunks(wanted):
+            stmt = (
+                sa.update(source.model)
+                .where(
+                    source.column(source.tenant_column) == self.tenant,
+                    source.column(source.id_column).in_(part),
+                )
+                .values(dict(values))
+                .execution_options(synchronize_session="fetch")
+            )
+            count += int(getattr(self.session.execute(stmt), "rowcount", 0) or 0)
+        return count
+
+    def delete_rows(self, source: Source, ids: t.Iterable[str]) -> int:
+        """``DELETE`` the rows *ids* of *source* in this tenant (never another
+        tenant's). Returns how many rows went."""
+        wanted = self._id_filter(source, ids)
+        count = 0
+        for part in chunks(wanted):
+            stmt = (
+                sa.delete(source.model)
+                .where(
+                    source.column(source.tenant_column) == self.tenant,
+                    source.column(source.id_column).in_(part),
+                )
+                .execution_options(synchronize_session="fetch")
+            )
+            count += int(getattr(self.session.execute(stmt), "rowcount", 0) or 0)
+        return count
 
     def person_source(self, key: str) -> PersonSource:
         """The registered person source *key*.

@@ -24,6 +24,7 @@ from ..proxies import current_privacy
 from . import audit_log
 from . import disclosure
 from . import duplicates
+from . import erasure
 from . import errors
 from . import home
 from . import links
@@ -56,6 +57,7 @@ VIEW_MODULES: tuple[ModuleType, ...] = (
     audit_log,
     disclosure,
     person_requests,
+    erasure,
 )
 
 

@@ -150,6 +150,22 @@ def _request_sentence(action: str, event: t.Any) -> str:
         )
     if action == A.ERASURE_REQUESTED:
         return gettext("registered request %(id)s to erase a person", id=number)
+    if action == A.ERASURE_PREVIEWED:
+        return ngettext(
+            "looked at what erasing a person would do to %(num)s record",
+            "looked at what erasing a person would do to %(num)s records",
+            _count(event, "records"),
+        )
+    if action == A.ERASURE_EXECUTED:
+        return gettext(
+            "erased a person: %(anonymised)s anonymised, %(deleted)s deleted, "
+            "%(held)s kept for a legal reason",
+            anonymised=_count(event, "anonymised"),
+            deleted=_count(event, "deleted"),
+            held=_count(event, "held"),
+        )
+    if action == A.ERASURE_RETENTION_FINISHED:
+        return gettext("ended a legal retention period and erased what it kept")
     return ""
 
 

@@ -197,6 +197,9 @@ def state_label(state: str) -> str:
         "downloaded": gettext("downloaded"),
         "failed": gettext("failed"),
         "expired": gettext("link expired"),
+        "revoked": gettext("revoked (the person was erased)"),
+        "erasing": gettext("being erased"),
+        "done": gettext("done"),
     }.get(state, state)
 
 

@@ -1,0 +1,164 @@
+"""``privacy erase`` and ``privacy retention run``: erasure from the command line,
+as the preview page and its confirmation make it."""
+
+from __future__ import annotations
+
+import click
+
+from ..errors import AlreadyErased
+from ..i18n import gettext
+from ..jobs.erasure import retention_run_job
+from ..jobs.lifecycle import failure_reason
+from ..models import ErasureJob
+from ..proxies import current_privacy
+from ..services import erasure
+from ..store.scope import TenantScope
+from . import privacy_cli
+from .common import confirm
+from .common import require_tenant
+from .common import tenant_option
+from .common import yes_option
+from .subjects import ACTOR
+from .subjects import resolve_email
+
+
+def _when(value: object) -> str:
+    return value.date().isoformat() if hasattr(value, "date") else ""
+
+
+def print_plan(plan: erasure.SubjectPlan) -> None:
+    """The preview of one subject's erasure, a line per record and per field."""
+    click.echo(gettext("subject %(id)s:", id=plan.subject.id))
+    for record in plan.records:
+        ref = f"{record.source.key}:{record.record_id}"
+        if record.action == erasure.REMOVED:
+            click.echo(gettext("  %(ref)s: deleted", ref=ref))
+            continue
+        click.echo(f"  {ref}:")
+        for item in record.fields:
+            if item.action == erasure.UNCHANGED:
+                continue
+            if item.action == erasure.KEPT:
+                line = gettext(
+                    "kept until %(date)s (%(reason)s), then %(strategy)s",
+                    date=_when(item.until),
+                    reason=item.reason,
+                    strategy=item.strategy,
+                )
+            elif item.action == erasure.REMOVED:
+                line = gettext("removed (%(strategy)s)", strategy=item.strategy)
+            else:
+                line = gettext("anonymised (%(strategy)s)", strategy=item.strategy)
+            click.echo(f"    {item.name}: {line}")
+
+
+@privacy_cli.command("erase")
+@tenant_option
+@click.option("--email", required=True, help="Email address of the person.")
+@click.option(
+    "--all", "all_", is_flag=True, help="Act on every subject having the address."
+)
+@click.option(
+    "--dry-run", is_flag=True, help="Print what would happen; change nothing."
+)
+@yes_option
+def erase(tenant: str, email: str, all_: bool, dry_run: bool, yes: bool) -> None:
+    """Erase the person with an email address by anonymisation, keeping what the
+    law requires (GDPR art. 17)."""
+    require_tenant(tenant)
+    scope = current_privacy.scope(tenant)
+    subject_ids = resolve_email(scope, email, all_)
+    plans = [erasure.plan_erasure(scope, sid) for sid in subject_ids]
+    if dry_run or not yes:
+        for plan in plans:
+            if plan.erased:
+                click.echo(
+                    gettext("subject %(id)s: erased already", id=plan.subject.id)
+                )
+            else:
+                print_plan(plan)
+    if dry_run:
+        scope.session.rollback()
+        click.echo(gettext("dry run: nothing changed"))
+        return
+    todo = [plan.subject.id for plan in plans if not plan.erased]
+    scope.session.commit()  # subjects made for records that had none
+    if not todo:
+        click.echo(gettext("nothing to do: erased already"))
+        return
+    confirm(
+        yes,
+        gettext(
+            "Erase %(count)s person(s) in %(tenant)s? This cannot be undone.",
+            count=len(todo),
+            tenant=tenant,
+        ),
+    )
+    failed = False
+    for sid in todo:
+        failed = _erase_one(scope, sid) or failed
+    if failed:
+        raise SystemExit(1)
+
+
+def _erase_one(scope: TenantScope, subject_id: int) -> bool:
+    """Erase one subject; print what happened. True when it failed."""
+    try:
+        request, job = erasure.request_erasure(scope, ACTOR, subject_id)
+    except AlreadyErased:
+        scope.session.rollback()
+        click.echo(gettext("subject %(id)s: erased already", id=subject_id))
+        return False
+    scope.session.commit()
+    request_id, job_id = request.id, job.id
+    try:
+        current_privacy.jobs.enqueue("erase", tenant=scope.tenant, erasure_id=job_id)
+    except Exception:  # noqa: BLE001 - the request says failed and why
+        scope.session.rollback()
+    row = scope.get(ErasureJob, id=job_id)
+    if row.status == "failed":
+        click.echo(
+            gettext(
+                "subject %(id)s: the erasure failed, nothing was changed: %(reason)s",
+                id=subject_id,
+                reason=failure_reason(row),
+            ),
+            err=True,
+        )
+        return True
+    if row.status == "done":
+        click.echo(
+            gettext(
+                "subject %(id)s erased (request %(request)s): %(anonymised)s "
+                "record(s) anonymised, %(deleted)s deleted, %(held)s kept under "
+                "a legal reason",
+                id=subject_id,
+                request=request_id,
+                anonymised=row.anonymised,
+                deleted=row.deleted,
+                held=row.held,
+            )
+        )
+    else:
+        click.echo(
+            gettext(
+                "subject %(id)s: erasure queued (request %(request)s)",
+                id=subject_id,
+                request=request_id,
+            )
+        )
+    return False
+
+
+@privacy_cli.group("retention")
+def retention_group() -> None:
+    """Fields kept after an erasure under a legal reason."""
+
+
+@retention_group.command("run")
+@yes_option
+def retention_run(yes: bool) -> None:
+    """Anonymise or delete every kept field whose period has ended."""
+    confirm(yes, gettext("Finish every retention period that has ended?"))
+    ended = retention_run_job()
+    click.echo(gettext("%(count)s retention hold(s) finished", count=ended))

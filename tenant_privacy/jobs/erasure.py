@@ -1,0 +1,101 @@
+"""Job entry points of erasure: erase one subject; finish due retention holds.
+
+The erasure runs through :func:`~.lifecycle.run_tracked` as one transaction: all
+of it commits, or a failure rolls all of it back, marks the job failed and the
+request failed (it can be started again once the fault is fixed). Export files
+and outbox mails of the person are deleted only after the commit.
+"""
+
+from __future__ import annotations
+
+import logging
+import pathlib
+import typing as t
+
+from flask_babel import force_locale
+
+from ..core.strategies import new_salt
+from ..i18n import gettext
+from ..models import ErasureJob
+from ..models import PrivacyRequest
+from ..proxies import current_privacy
+from ..services import erasure
+from ..services import requests
+from ..services.tenants import settings_of
+from .lifecycle import Progress
+from .lifecycle import run_tracked
+
+if t.TYPE_CHECKING:
+    from ..store.scope import TenantScope
+
+log = logging.getLogger(__name__)
+
+__all__ = ["erase_job", "redaction_text", "retention_run_job"]
+
+
+def redaction_text(scope: TenantScope) -> str:
+    """The text ``redact`` writes, in the tenant's language."""
+    with force_locale(settings_of(scope).language):
+        return str(gettext("[erased]"))
+
+
+def erase_job(tenant: str, erasure_id: int) -> dict[str, int] | None:
+    """Run the queued erasure *erasure_id* of *tenant*; commit. Returns counts of
+    what it did (``already`` 1: the person was erased before), or None when the
+    job was not queued. Never values: an rq result is kept in Redis."""
+    state = current_privacy
+    scope = state.scope(tenant)
+    redaction = redaction_text(scope)
+
+    def work(job: ErasureJob, progress: Progress) -> erasure.ErasureResult:
+        return erasure.execute(
+            scope, job, salt=new_salt(), redaction=redaction, progress=progress
+        )
+
+    try:
+        result = run_tracked(scope, ErasureJob, erasure_id, work)
+    except Exception:
+        job = scope.get(ErasureJob, id=int(erasure_id))
+        request = scope.get(PrivacyRequest, id=job.request_id)
+        request.state = requests.FAILED
+        scope.session.commit()
+        raise
+    if result is None:
+        return None
+    _clean_files(result)
+    return {
+        "already": int(result.already),
+        "anonymised": result.anonymised,
+        "deleted": result.deleted,
+        "held": result.held,
+    }
+
+
+def _clean_files(result: erasure.ErasureResult) -> None:
+    state = current_privacy
+    folder = pathlib.Path(state.export_dir)
+    for name in result.files:
+        (folder / name).unlink(missing_ok=True)
+    forget = getattr(state.mailer, "forget", None)
+    if forget is not None and result.addresses:
+        forget(result.addresses)
+
+
+def retention_run_job() -> int:
+    """End every retention hold that is due, tenant by tenant; commit each
+    tenant. Returns how many holds ended."""
+    state = current_privacy
+    ended = 0
+    for tenant in erasure.due_tenants(state.session):
+        scope = state.scope(tenant)
+        try:
+            done = erasure.finish_due(
+                scope, salt=new_salt(), redaction=redaction_text(scope)
+            )
+            scope.session.commit()
+        except Exception:
+            scope.session.rollback()
+            log.exception("retention run of tenant %s failed", tenant)
+            raise
+        ended += len(done)
+    return ended
