@@ -344,3 +344,20 @@ def test_cli_export_request_and_status(app, person):
         ).exit_code
         == 2
     )
+
+
+def test_dashboard_and_menu_show_requests_overdue_first(app, person, officer):
+    first = _disclose(officer, person)
+    second = _disclose(officer, person)
+    with app.app_context():
+        for rid in (first, second):  # both still owe the person an answer
+            db.session.get(PrivacyRequest, rid).state = "received"
+        db.session.get(PrivacyRequest, second).due_at = dt.datetime(
+            2020, 1, 1, tzinfo=dt.UTC
+        )
+        db.session.commit()
+    page = officer.get("/privacy/").get_data(as_text=True)
+    assert 'href="/privacy/requests"' in page  # in the menu and on the dashboard
+    listed = re.findall(r"/privacy/requests/(\d+)", page)
+    assert listed[:2] == [str(second), str(first)]  # overdue first
+    assert "overdue" in page

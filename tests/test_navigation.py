@@ -19,6 +19,7 @@ EXPECTED = {
         "/privacy/",
         "/privacy/search",
         "/privacy/duplicates",
+        "/privacy/requests",
         "/privacy/audit",
     },
     "admin@fjord.test": {"/privacy/officers"},

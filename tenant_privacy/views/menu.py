@@ -5,7 +5,7 @@ of the blueprint, so whether the current user sees it is decided by the guard's
 level of that endpoint (:func:`~.guard.may_open`), never by a second rule. A link
 in the menu therefore never leads to a refusal, and a capability that is switched
 off (its endpoint not registered) drops out by itself. A new area adds one line
-here (the disclosure requests, when they come: ``("requests", _("Requests"))``).
+here.
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ NAV: tuple[tuple[str, LazyString], ...] = (
     ("index", lazy_gettext("Overview")),
     ("search", lazy_gettext("Search")),
     ("duplicates", lazy_gettext("Duplicates")),
+    ("requests", lazy_gettext("Requests")),
     ("audit_log", lazy_gettext("Audit log")),
     ("officers", lazy_gettext("Privacy roles")),
     ("operator_tenants", lazy_gettext("Privacy per tenant")),
@@ -51,6 +52,8 @@ AREA_OF: dict[str, str] = {
     "record_subject": "search",
     "suggestion": "duplicates",
     "accept_above": "duplicates",
+    "request": "requests",
+    "disclose": "search",
 }
 
 
