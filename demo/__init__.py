@@ -14,12 +14,17 @@ import typing as t
 import jinja2
 import sqlalchemy as sa
 from flask import Flask
+from flask import current_app
 from flask import has_request_context
+from flask import render_template
 from flask import request
 from flask_babel import Babel
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from .models import db
 
@@ -88,6 +93,9 @@ def _default_config(instance_path: str) -> dict[str, t.Any]:
             "PUBLIC_URL", "http://127.0.0.1:5000"
         ),
         "DEMO_UPLOAD_MAX_BYTES": 2 * 1024 * 1024,
+        # Larger requests answer 413 before anything reads them (the CSV upload
+        # plus room for the form around it); None: derived from the upload limit.
+        "MAX_CONTENT_LENGTH": None,
     }
     redis_url = os.environ.get("REDIS_URL")
     if redis_url:
@@ -185,6 +193,30 @@ def _init_migrate(app: Flask) -> None:
         return config
 
 
+def _bad_request(error: BadRequest) -> tuple[str, int]:
+    """A refused value (the module's pages too): its reason, inside the layout."""
+    page = render_template(
+        "error.html",
+        title=_("The request was refused"),
+        message=error.description or _("Something in the request is not valid."),
+    )
+    return page, 400
+
+
+def _too_large(error: RequestEntityTooLarge) -> tuple[str, int]:
+    """A request (an upload, say) over ``MAX_CONTENT_LENGTH``: say what the limit is."""
+    limit = current_app.config.get("DEMO_UPLOAD_MAX_BYTES") or 0
+    page = render_template(
+        "error.html",
+        title=_("The file is too large"),
+        message=_(
+            "Send at most %(size)s MB at a time; split a larger file into parts.",
+            size=f"{limit / 1024 / 1024:.0f}",
+        ),
+    )
+    return page, 413
+
+
 def create_app(config: dict[str, t.Any] | None = None) -> Flask:
     """Build the demo CRM with the privacy module mounted at ``/privacy``.
 
@@ -203,6 +235,8 @@ def create_app(config: dict[str, t.Any] | None = None) -> Flask:
     app.config.update(config)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config["SECRET_KEY"] = _secret_key(app)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = app.config["DEMO_UPLOAD_MAX_BYTES"] + 65536
     # Flask-Login's remember cookie follows the session cookie unless set apart.
     app.config.setdefault("REMEMBER_COOKIE_SECURE", app.config["SESSION_COOKIE_SECURE"])
 
@@ -236,6 +270,11 @@ def create_app(config: dict[str, t.Any] | None = None) -> Flask:
     from . import api
     from . import cli
     from . import views
+    from .forms import IdConverter
+
+    app.url_map.converters["id"] = IdConverter
+    app.register_error_handler(400, _bad_request)
+    app.register_error_handler(413, _too_large)
 
     @app.context_processor
     def _demo_context() -> dict[str, t.Any]:

@@ -11,6 +11,9 @@ from flask import jsonify
 from flask import request
 from flask_login import current_user
 
+from .forms import MAX_SEARCH
+from .forms import FormError
+from .forms import clean_text
 from .models import Contact
 from .models import db
 from .models import tenant_get
@@ -51,7 +54,10 @@ def contacts() -> t.Any:
     """Contacts of the user's tenant; ``q`` searches, ``limit`` caps (max 500)."""
     tenant = current_user.tenant_key
     limit = min(max(request.args.get("limit", API_LIMIT, type=int) or 1, 1), API_LIMIT)
-    q = (request.args.get("q") or "").strip()
+    try:
+        q = clean_text(request.args.get("q"), MAX_SEARCH, "q")
+    except FormError as exc:
+        return jsonify(error=str(exc)), 400
     rows = list(db.session.scalars(search_contacts(tenant, q).limit(limit)))
     owed = balances(tenant, [r.id for r in rows])
     return jsonify(
@@ -59,7 +65,7 @@ def contacts() -> t.Any:
     )
 
 
-@bp.get("/contacts/<int:contact_id>")
+@bp.get("/contacts/<id:contact_id>")
 def contact(contact_id: int) -> t.Any:
     """One contact of the user's tenant; 404 for any other id."""
     row = tenant_get(Contact, current_user.tenant_key, contact_id)

@@ -36,6 +36,8 @@ from werkzeug.exceptions import TooManyRequests
 from werkzeug.security import check_password_hash
 from werkzeug.security import generate_password_hash
 
+from .forms import column_length
+from .forms import is_clean
 from .models import User
 from .models import db
 
@@ -169,9 +171,11 @@ def login() -> t.Any:
     if request.method == "POST":
         email = _form_email()
         password = request.form.get("password") or ""
-        user = db.session.scalars(
-            sa.select(User).where(sa.func.lower(User.email) == email)
-        ).first()
+        user = None
+        if is_clean(email, column_length(User, "email")):  # else no one has it
+            user = db.session.scalars(
+                sa.select(User).where(sa.func.lower(User.email) == email)
+            ).first()
         # one hash check whether or not the email is known: the same time for both
         stored = user.password_hash if user is not None else _dummy_hash()
         if check_password_hash(stored, password) and user is not None:

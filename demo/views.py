@@ -26,6 +26,13 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_login import login_required
 
+from .forms import MAX_SEARCH
+from .forms import FormError
+from .forms import clean_text
+from .forms import column_length
+from .forms import column_text
+from .forms import is_clean
+from .forms import page_number
 from .models import Company
 from .models import Contact
 from .models import Invoice
@@ -93,6 +100,14 @@ def balances(tenant: str, contact_ids: list[int]) -> dict[int, decimal.Decimal]:
     return {cid: decimal.Decimal(total or 0) for cid, total in rows}
 
 
+def search_arg() -> str:
+    """The search text ``q`` of the query string; 400 saying why when refused."""
+    try:
+        return clean_text(request.args.get("q"), MAX_SEARCH, _("Search"))
+    except FormError as exc:
+        abort(400, description=str(exc))
+
+
 @bp.get("/")
 @login_required
 def dashboard() -> str:
@@ -123,8 +138,8 @@ def dashboard() -> str:
 @tenant_required
 def contacts() -> str:
     """The contact list, with search (``q``) and pages (``page``)."""
-    q = (request.args.get("q") or "").strip()
-    page = max(request.args.get("page", 1, type=int) or 1, 1)
+    q = search_arg()
+    page = page_number(request.args.get("page"))
     stmt = search_contacts(current_tenant(), q)
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
     rows = list(
@@ -142,7 +157,7 @@ def contacts() -> str:
     )
 
 
-@bp.get("/contacts/<int:contact_id>")
+@bp.get("/contacts/<id:contact_id>")
 @tenant_required
 def contact(contact_id: int) -> str:
     """One contact: details, balance, invoices and notes."""
@@ -152,14 +167,18 @@ def contact(contact_id: int) -> str:
     return render_template("contact.html", contact=row)
 
 
-@bp.post("/contacts/<int:contact_id>/notes")
+@bp.post("/contacts/<id:contact_id>/notes")
 @tenant_required
 def add_note(contact_id: int) -> t.Any:
     """Write a note about a contact."""
     row = tenant_get(Contact, current_tenant(), contact_id)
     if row is None:
         abort(404)
-    body = (request.form.get("body") or "").strip()
+    try:
+        body = column_text(request.form.get("body"), Note, "body", _("Note"))
+    except FormError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("demo.contact", contact_id=row.id))
     if not body:
         flash(_("A note cannot be empty."), "error")
     else:
@@ -176,7 +195,7 @@ def add_note(contact_id: int) -> t.Any:
     return redirect(url_for("demo.contact", contact_id=row.id))
 
 
-@bp.get("/companies/<int:company_id>")
+@bp.get("/companies/<id:company_id>")
 @tenant_required
 def company(company_id: int) -> str:
     """A company and its contacts."""
@@ -223,6 +242,53 @@ IMPORT_COLUMNS = (
     "postcode",
     "city",
 )
+#: Most refused lines named one by one after an import.
+IMPORT_ERRORS_SHOWN = 10
+
+
+class ImportRefused(ValueError):
+    """An import wrote nothing: :attr:`messages` names every refused line."""
+
+    def __init__(self, messages: list[str]) -> None:
+        super().__init__("\n".join(messages))
+        #: One message per refused value, "Line 3: ...".
+        self.messages = messages
+
+
+def _import_length(column: str) -> int:
+    """The most characters the CSV column *column* may hold (its table column)."""
+    if column == "company":
+        return column_length(Company, "name")
+    return column_length(Contact, column)
+
+
+def _import_row(line: int, data: t.Mapping[str, t.Any]) -> dict[str, t.Any]:
+    """The checked values of one CSV row.
+
+    :raises ImportRefused: naming the line and every refused value in it.
+    """
+    values: dict[str, t.Any] = {}
+    errors: list[str] = []
+    for column in IMPORT_COLUMNS:
+        raw = data.get(column)
+        try:
+            values[column] = clean_text(
+                raw if isinstance(raw, str) else None, _import_length(column), column
+            )
+        except FormError as exc:
+            errors.append(_("Line %(line)d: %(error)s", line=line, error=str(exc)))
+    if errors:
+        raise ImportRefused(errors)
+    if not values["first_name"] or not values["last_name"]:
+        raise ImportRefused([_("Line %(line)d: a name is missing.", line=line)])
+    birth = values["birth_date"]
+    try:
+        values["birth_date"] = dt.date.fromisoformat(birth) if birth else None
+    except ValueError:
+        raise ImportRefused(
+            [_("Line %(line)d: the birth date is not YYYY-MM-DD.", line=line)]
+        ) from None
+    return values
 
 
 def _company(tenant: str, name: str | None) -> Company | None:
@@ -243,42 +309,40 @@ def import_contacts(tenant: str, rows: t.Iterable[t.Mapping[str, str]]) -> int:
     """Add one contact (origin ``import``) per row of *rows*; return how many.
 
     Rows need ``first_name`` and ``last_name``; the other :data:`IMPORT_COLUMNS` are
-    optional. Flushes, does not commit.
+    optional. Every row is checked before anything is added: a value longer than
+    its column, a control character, a missing name or a bad date refuses the
+    whole file, naming each refused line. Flushes, does not commit.
 
-    :raises ValueError: naming the line of a row without a name or with a bad date.
+    :raises ImportRefused: naming every refused line (nothing was added).
     """
-    count = 0
+    checked: list[dict[str, t.Any]] = []
+    errors: list[str] = []
     for line, data in enumerate(rows, start=2):
-        first = (data.get("first_name") or "").strip()
-        last = (data.get("last_name") or "").strip()
-        if not first or not last:
-            raise ValueError(_("Line %(line)d: a name is missing.", line=line))
-        birth = (data.get("birth_date") or "").strip()
         try:
-            birth_date = dt.date.fromisoformat(birth) if birth else None
-        except ValueError:
-            raise ValueError(
-                _("Line %(line)d: the birth date is not YYYY-MM-DD.", line=line)
-            ) from None
-        company = _company(tenant, data.get("company"))
+            checked.append(_import_row(line, data))
+        except ImportRefused as exc:
+            errors.extend(exc.messages)
+    if errors:
+        raise ImportRefused(errors)
+    for values in checked:
+        company = _company(tenant, values["company"])
         db.session.add(
             Contact(
                 tenant_key=tenant,
                 company_id=company.id if company else None,
-                first_name=first,
-                last_name=last,
-                email=(data.get("email") or "").strip() or None,
-                phone=(data.get("phone") or "").strip() or None,
-                birth_date=birth_date,
-                street=(data.get("street") or "").strip() or None,
-                postcode=(data.get("postcode") or "").strip() or None,
-                city=(data.get("city") or "").strip() or None,
+                first_name=values["first_name"],
+                last_name=values["last_name"],
+                email=values["email"] or None,
+                phone=values["phone"] or None,
+                birth_date=values["birth_date"],
+                street=values["street"] or None,
+                postcode=values["postcode"] or None,
+                city=values["city"] or None,
                 origin="import",
             )
         )
-        count += 1
     db.session.flush()
-    return count
+    return len(checked)
 
 
 @bp.route("/import", methods=["GET", "POST"])
@@ -301,10 +365,25 @@ def import_csv() -> t.Any:
             text = data.decode("utf-8-sig")
             reader = csv.DictReader(io.StringIO(text))
             count = import_contacts(current_tenant(), reader)
-        except (UnicodeDecodeError, csv.Error, ValueError) as exc:
+        except ImportRefused as exc:
             db.session.rollback()
-            message = str(exc) if isinstance(exc, ValueError) else ""
-            flash(message or _("The file is not a UTF-8 CSV file."), "error")
+            for message in exc.messages[:IMPORT_ERRORS_SHOWN]:
+                flash(message, "error")
+            hidden = len(exc.messages) - IMPORT_ERRORS_SHOWN
+            if hidden > 0:
+                flash(
+                    ngettext(
+                        "... and %(num)d more refused value.",
+                        "... and %(num)d more refused values.",
+                        hidden,
+                    ),
+                    "error",
+                )
+            flash(_("Nothing was imported."), "error")
+            return render_template("import.html", columns=IMPORT_COLUMNS), 400
+        except (UnicodeDecodeError, csv.Error, ValueError):
+            db.session.rollback()
+            flash(_("The file is not a UTF-8 CSV file."), "error")
             return render_template("import.html", columns=IMPORT_COLUMNS), 400
         db.session.commit()
         flash(
@@ -318,25 +397,24 @@ def import_csv() -> t.Any:
 @bp.route("/forms/<tenant>/lead", methods=["GET", "POST"])
 def lead_form(tenant: str) -> t.Any:
     """A tenant's public web form: anyone may leave their details."""
+    if not is_clean(tenant, column_length(Tenant, "key")):
+        abort(404)
     row = db.session.get(Tenant, tenant)
     if row is None:
         abort(404)
     errors: list[str] = []
     if request.method == "POST":
-        form = {
-            k: (request.form.get(k) or "").strip()
-            for k in (
-                "first_name",
-                "last_name",
-                "email",
-                "phone",
-                "company_name",
-                "message",
-            )
-        }
-        if not form["first_name"] or not form["last_name"]:
+        form: dict[str, str] = {}
+        for name, label in lead_fields().items():
+            try:
+                form[name] = column_text(request.form.get(name), Lead, name, label)
+            except FormError as exc:
+                errors.append(str(exc))
+                form[name] = ""
+        refused = bool(errors)  # the messages above say what to change first
+        if not refused and (not form["first_name"] or not form["last_name"]):
             errors.append(_("Please give your first and last name."))
-        if not form["email"] and not form["phone"]:
+        if not refused and not form["email"] and not form["phone"]:
             errors.append(_("Please give an email address or a phone number."))
         if not errors:
             db.session.add(
@@ -344,6 +422,20 @@ def lead_form(tenant: str) -> t.Any:
             )
             db.session.commit()
             return render_template("lead_thanks.html", tenant=row)
-    return render_template("lead_form.html", tenant=row, errors=errors), (
-        400 if errors else 200
+    maxlength = {name: column_length(Lead, name) for name in lead_fields()}
+    page = render_template(
+        "lead_form.html", tenant=row, errors=errors, maxlength=maxlength
     )
+    return page, (400 if errors else 200)
+
+
+def lead_fields() -> dict[str, str]:
+    """The lead form's fields and their labels, in the page's order."""
+    return {
+        "first_name": _("First name"),
+        "last_name": _("Last name"),
+        "email": _("Email"),
+        "phone": _("Phone"),
+        "company_name": _("Company"),
+        "message": _("Message"),
+    }

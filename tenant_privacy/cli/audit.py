@@ -20,6 +20,8 @@ from ..proxies import current_privacy
 from ..services import audit
 from ..services import audit_checkpoint
 from . import privacy_cli
+from .common import TENANT_KEY
+from .common import OutputPath
 from .common import fail
 from .common import require_tenant
 from .common import tenant_option
@@ -115,7 +117,9 @@ def verify(tenant: str) -> None:
 
 
 @audit_group.command("checkpoint")
-@click.option("--tenant", "tenant", help="Tenant key (default: every tenant).")
+@click.option(
+    "--tenant", "tenant", type=TENANT_KEY, help="Tenant key (default: every tenant)."
+)
 def checkpoint(tenant: str | None) -> None:
     """Verify each tenant's chain and write its head, signed, to the checkpoint
     folder (outside the database); exit 1 if a chain does not verify."""
@@ -172,7 +176,9 @@ def checkpoint(tenant: str | None) -> None:
     show_default=True,
 )
 @click.option(
-    "--output", type=click.Path(dir_okay=False, writable=True), help="Default stdout."
+    "--output",
+    type=OutputPath(dir_okay=False, writable=True),
+    help="Default stdout.",
 )
 def export(tenant: str, fmt: str, output: str | None) -> None:
     """Write every audit event of the tenant as CSV or JSON (the export is audited)."""

@@ -8,7 +8,11 @@ import typing as t
 
 import click
 
+from .. import inputs
+from ..errors import InvalidInput
 from ..i18n import gettext
+from ..models import SubjectRecord
+from ..models import TenantSettings
 from ..proxies import current_privacy
 
 EXIT_NOT_FOUND = 2
@@ -57,7 +61,75 @@ def progress_bar(label: str) -> t.Iterator[t.Callable[[int, int], None]]:
         yield report
 
 
+class Text(click.ParamType):
+    """A text argument read through :func:`tenant_privacy.inputs.text_arg`: no NUL
+    or other control characters, at most *max_len* characters; refused values are
+    usage errors (exit 2) before anything reads the database.
+
+    :param trim: strip surrounding whitespace (not for keys and ids).
+    """
+
+    name = "text"
+
+    def __init__(self, max_len: int | None, *, trim: bool = True) -> None:
+        self.max_len = max_len
+        self.trim = trim
+
+    def convert(
+        self, value: t.Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        field = (param.name if param is not None else None) or "text"
+        try:
+            return inputs.text_arg(value, self.max_len, field, trim=self.trim)
+        except InvalidInput as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class Id(click.ParamType):
+    """A row id, 1 .. ``2**63 - 1`` in ASCII digits
+    (:func:`tenant_privacy.inputs.int_id`); anything else is a usage error."""
+
+    name = "id"
+
+    def convert(
+        self, value: t.Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int:
+        field = (param.name if param is not None else None) or "id"
+        try:
+            return inputs.int_id(value, field)
+        except InvalidInput as exc:
+            self.fail(str(exc), param, ctx)
+
+
+class OutputPath(click.Path):
+    """A file to write: :class:`click.Path`, refusing a NUL byte (which made
+    ``open()`` fail with a traceback)."""
+
+    def convert(
+        self, value: t.Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> t.Any:
+        Text(None, trim=False).convert(value, param, ctx)
+        return super().convert(value, param, ctx)
+
+
+#: A tenant key as the host gives it (no longer than our tenant columns).
+TENANT_KEY = Text(inputs.column_length(TenantSettings, "tenant_key"), trim=False)
+#: An email address, perhaps as "Name <address>" (an address has at most 254
+#: characters; a longer value finds nobody rather than failing).
+EMAIL = Text(320)
+#: A record ref ``source:id``.
+RECORD_REF = Text(
+    (inputs.column_length(SubjectRecord, "source_key") or 0)
+    + (inputs.column_length(SubjectRecord, "record_id") or 0)
+    + 1,
+    trim=False,
+)
+#: A row id.
+ID = Id()
+
 yes_option = click.option(
     "--yes", is_flag=True, help="Do not ask for confirmation before changing data."
 )
-tenant_option = click.option("--tenant", "tenant", required=True, help="Tenant key.")
+tenant_option = click.option(
+    "--tenant", "tenant", type=TENANT_KEY, required=True, help="Tenant key."
+)

@@ -15,6 +15,7 @@ from ..services import duplicates
 from ..services.tenants import enabled_tenants
 from . import privacy_cli
 from .common import EXIT_NOT_FOUND
+from .common import ID
 from .common import confirm
 from .common import fail
 from .common import progress_bar
@@ -90,7 +91,9 @@ def _parse_score(value: float | None) -> float | None:
 @duplicates_group.command("list")
 @tenant_option
 @click.option("--min-score", type=float, default=None, help="Only scores >= this.")
-@click.option("--limit", type=click.IntRange(1), default=100, show_default=True)
+@click.option(
+    "--limit", type=click.IntRange(1, 100_000), default=100, show_default=True
+)
 def list_suggestions(tenant: str, min_score: float | None, limit: int) -> None:
     """List pending suggestions, best first: id, score, record, record."""
     _parse_score(min_score)
@@ -148,7 +151,7 @@ def _decide_each(tenant: str, ids: tuple[int, ...], accept: bool) -> None:
 
 @duplicates_group.command("accept")
 @tenant_option
-@click.argument("ids", nargs=-1, type=int)
+@click.argument("ids", nargs=-1, type=ID)
 @click.option("--above", type=float, default=None, help="Accept all scores >= this.")
 @yes_option
 def accept(tenant: str, ids: tuple[int, ...], above: float | None, yes: bool) -> None:
@@ -220,7 +223,7 @@ def _say_held(ids: tuple[int, ...]) -> None:
 
 @duplicates_group.command("reject")
 @tenant_option
-@click.argument("ids", nargs=-1, type=int, required=True)
+@click.argument("ids", nargs=-1, type=ID, required=True)
 @yes_option
 def reject(tenant: str, ids: tuple[int, ...], yes: bool) -> None:
     """Reject suggestions IDS: they stay hidden until one of the records changes."""

@@ -8,6 +8,7 @@ from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import audit
 from . import privacy_cli
+from .common import EMAIL
 from .common import EXIT_NOT_FOUND
 from .common import confirm
 from .common import fail
@@ -86,7 +87,9 @@ def _change(tenant: str, email: str, grant: bool, yes: bool) -> None:
 
 @officer_group.command("grant")
 @tenant_option
-@click.option("--email", required=True, help="Login email of a staff user.")
+@click.option(
+    "--email", type=EMAIL, required=True, help="Login email of a staff user."
+)
 @yes_option
 def grant(tenant: str, email: str, yes: bool) -> None:
     """Give a staff user of the tenant the privacy-officer role."""
@@ -95,7 +98,9 @@ def grant(tenant: str, email: str, yes: bool) -> None:
 
 @officer_group.command("revoke")
 @tenant_option
-@click.option("--email", required=True, help="Login email of a staff user.")
+@click.option(
+    "--email", type=EMAIL, required=True, help="Login email of a staff user."
+)
 @yes_option
 def revoke(tenant: str, email: str, yes: bool) -> None:
     """Take the privacy-officer role from a staff user of the tenant."""

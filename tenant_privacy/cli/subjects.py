@@ -23,8 +23,11 @@ from ..services import linking
 from ..services import overview as overview_service
 from ..services import search
 from . import privacy_cli
+from .common import EMAIL
 from .common import EXIT_AMBIGUOUS
 from .common import EXIT_NOT_FOUND
+from .common import ID
+from .common import RECORD_REF
 from .common import confirm
 from .common import fail
 from .common import require_tenant
@@ -148,7 +151,9 @@ def _print_overview(ov: overview_service.Overview) -> None:
 
 @subject_group.command("show")
 @tenant_option
-@click.option("--email", required=True, help="Email address of the person.")
+@click.option(
+    "--email", type=EMAIL, required=True, help="Email address of the person."
+)
 @click.option(
     "--all", "all_", is_flag=True, help="Act on every subject having the address."
 )
@@ -174,7 +179,7 @@ def show(tenant: str, email: str, all_: bool, as_json: bool) -> None:
 
 @subject_group.command("link")
 @tenant_option
-@click.argument("refs", nargs=-1, required=True)
+@click.argument("refs", nargs=-1, type=RECORD_REF, required=True)
 @yes_option
 def link(tenant: str, refs: tuple[str, ...], yes: bool) -> None:
     """Link person records (REF is source:id) under one data subject."""
@@ -237,7 +242,7 @@ def link(tenant: str, refs: tuple[str, ...], yes: bool) -> None:
 
 @subject_group.command("undo")
 @tenant_option
-@click.argument("merge_id", type=int)
+@click.argument("merge_id", type=ID)
 @yes_option
 def undo(tenant: str, merge_id: int, yes: bool) -> None:
     """Undo the link (or unlink) MERGE_ID, restoring the grouping it replaced."""

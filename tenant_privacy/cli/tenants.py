@@ -8,6 +8,7 @@ from ..i18n import gettext
 from ..proxies import current_privacy
 from ..services import tenants
 from . import privacy_cli
+from .common import TENANT_KEY
 from .common import confirm
 from .common import require_tenant
 from .common import yes_option
@@ -50,7 +51,7 @@ def _switch(tenant: str, enabled: bool, yes: bool) -> None:
 
 
 @tenant_group.command("enable")
-@click.argument("tenant")
+@click.argument("tenant", type=TENANT_KEY)
 @yes_option
 def enable(tenant: str, yes: bool) -> None:
     """Enable the privacy module for TENANT."""
@@ -58,7 +59,7 @@ def enable(tenant: str, yes: bool) -> None:
 
 
 @tenant_group.command("disable")
-@click.argument("tenant")
+@click.argument("tenant", type=TENANT_KEY)
 @yes_option
 def disable(tenant: str, yes: bool) -> None:
     """Disable the privacy module for TENANT."""

@@ -13,6 +13,7 @@ import typing as t
 
 import sqlalchemy as sa
 
+from .. import inputs
 from ..errors import NotFound
 from ..models import RECORD_LEN
 
@@ -34,7 +35,7 @@ RecordRef = tuple[str, str]
 
 #: The largest integer id looked up: neither SQLite's INTEGER nor PostgreSQL's
 #: BIGINT holds more (a narrower column simply has no row with a larger id).
-MAX_INT_ID = 2**63 - 1
+MAX_INT_ID = inputs.MAX_INT_ID
 
 
 def ordered(x: RecordRef, y: RecordRef) -> tuple[RecordRef, RecordRef, bool]:
@@ -49,32 +50,19 @@ def parse_ref(text: str) -> RecordRef:
 
 
 def int_id(raw: object) -> int:
-    """The integer an id given from outside names, strictly.
+    """The integer an id given from outside names, strictly: what
+    :func:`tenant_privacy.inputs.int_id` accepts from 0, and as a string no longer
+    than a record id column.
 
-    Accepted: an ``int`` (not a ``bool``) or a string of ASCII digits, leading
-    zeros allowed, no longer than a record id column, between 0 and
-    :data:`MAX_INT_ID`. Refused: a sign, whitespace, underscores, non-ASCII digits
-    (``"５"``), anything empty, anything larger than a database integer, which
-    would fail in the database instead of finding nothing.
+    Refused: a sign, whitespace, underscores, non-ASCII digits (``"５"``),
+    anything empty, anything larger than a database integer, which would fail in
+    the database instead of finding nothing.
 
     :raises ValueError: if *raw* names no such integer.
     """
-    if isinstance(raw, bool):
-        raise ValueError(f"{raw!r} is not an id")
-    if isinstance(raw, int):
-        number = raw
-    elif (
-        isinstance(raw, str)
-        and raw.isascii()
-        and raw.isdigit()
-        and len(raw) <= RECORD_LEN
-    ):
-        number = int(raw)
-    else:
-        raise ValueError(f"{raw!r} is not an id")
-    if not 0 <= number <= MAX_INT_ID:
-        raise ValueError(f"{raw!r} is out of range")
-    return number
+    if isinstance(raw, str) and len(raw) > RECORD_LEN:
+        raise ValueError(f"{raw[:RECORD_LEN]!r}... is not an id")
+    return inputs.int_id(raw, minimum=0)
 
 
 @functools.lru_cache(maxsize=256)

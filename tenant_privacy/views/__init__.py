@@ -37,6 +37,8 @@ from .guard import OFFICER
 from .guard import access
 from .guard import check_access
 from .guard import menu_items
+from .routing import ID_CONVERTER
+from .routing import IdConverter
 from .routing import Route
 
 if t.TYPE_CHECKING:
@@ -71,6 +73,7 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
         static_folder="../static",
         static_url_path="/static",
     )
+    app.url_map.converters[ID_CONVERTER] = IdConverter
     bp.before_request(check_access)
     bp.context_processor(template_context)
     errors.register(bp)
@@ -98,7 +101,8 @@ def _not_found(exc: NotFound) -> t.Any:
 
 
 def _invalid_input(exc: InvalidInput) -> t.Any:
-    """Malformed input that reached a service: roll back, answer 400 with the reason."""
+    """Malformed input (refused by :mod:`tenant_privacy.inputs` or a service): roll
+    back, answer 400 with the reason."""
     current_privacy.session.rollback()
     return current_app.handle_http_exception(BadRequest(description=str(exc)))
 

@@ -14,10 +14,15 @@ from ..config import config_value
 from ..errors import InvalidInput
 from ..errors import NotFound
 from ..i18n import gettext
+from ..inputs import column_length
+from ..models import AuditEvent
 from ..proxies import current_privacy
 from ..proxies import get_tenant
 from ..services import audit
 from ..services import search as search_service
+from .args import arg_date
+from .args import arg_id
+from .args import arg_text
 from .args import page_arg
 from .audit_words import describe
 from .audit_words import format_when
@@ -37,30 +42,20 @@ def _bad(message: str) -> t.NoReturn:
 
 
 def _date(name: str) -> dt.date | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        _bad(gettext("%(field)s must be a date like 2024-12-31.", field=name))
+    return arg_date(name)
 
 
 def _positive_int(name: str, default: int | None) -> int | None:
-    raw = request.args.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) < 1 or len(raw) > 12:
-        _bad(gettext("%(field)s must be a positive whole number.", field=name))
-    return int(raw)
+    value = arg_id(name)
+    return default if value is None else value
 
 
 def parse_filters() -> dict[str, t.Any]:
     """The audit-log filters of the query string; 400 on malformed input."""
-    action = request.args.get("action", "").strip() or None
+    action = arg_text("action", column_length(AuditEvent, "action")) or None
     if action is not None and action not in set(audit.Action):
         _bad(gettext("Unknown action."))
-    actor = request.args.get("actor", "").strip() or None
+    actor = arg_text("actor", column_length(AuditEvent, "actor")) or None
     if actor is not None and not audit._ACTOR_RE.match(actor):
         _bad(gettext("The actor must be user:<id>, operator or system."))
     since = _date("since")

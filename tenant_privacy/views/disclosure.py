@@ -12,6 +12,7 @@ from flask import request
 from flask import send_file
 from flask import url_for
 
+from .. import inputs
 from ..i18n import gettext
 from ..jobs.lifecycle import failure_reason
 from ..models import ExportJob
@@ -21,13 +22,19 @@ from ..proxies import get_tenant
 from ..services import disclosure
 from ..services import overview as overview_service
 from ..services import requests as register
+from ..services.disclosure.requesting import REASON_MAX
 from ..store import jobs as job_rows
+from .args import arg_text
+from .args import form_text
 from .context import render
 from .context import request_actor
 from .context import request_scope
 from .guard import TOKEN
 from .guard import access
 from .routing import Route
+
+#: Most records an officer may leave out of one disclosure at once.
+MAX_EXCLUSIONS = 1000
 
 
 def _bp() -> str:
@@ -37,8 +44,8 @@ def _bp() -> str:
 def requests_list() -> str:
     """The tenant's requests, open ones by due date (overdue first)."""
     scope = request_scope()
-    state = request.args.get("state") or None
-    kind = request.args.get("kind") or None
+    state = arg_text("state", 16) or None
+    kind = arg_text("kind", 16) or None
     rows = register.list_requests(scope, state=state, kind=kind)
     for row in rows:
         disclosure.refresh(scope, row)
@@ -88,8 +95,8 @@ def request_extend(request_id: int) -> t.Any:
         scope,
         request_actor(),
         request_id,
-        request.form.get("months"),
-        request.form.get("reason", ""),
+        form_text("months", 2),
+        form_text("reason", register.REASON_MAX),
     )
     scope.session.commit()
     flash(gettext("The due date was extended."), "success")
@@ -113,17 +120,18 @@ def disclose(subject_id: int) -> t.Any:
 
 def _disclose_post(subject_id: int) -> t.Any:
     scope = request_scope()
-    recipient = request.form.get("recipient", "")
+    recipient = form_text("recipient", 254)
     if recipient == "__other__":
-        recipient = request.form.get("other_recipient", "")
+        recipient = form_text("other_recipient", 254)
     exclusions = []
-    for value in request.form.getlist("exclude"):
+    for value in request.form.getlist("exclude")[:MAX_EXCLUSIONS]:
+        value = inputs.text_arg(value, 200, "exclude")
         source_key, _, record_id = value.partition(":")
         exclusions.append(
             {
                 "source": source_key,
                 "record_id": record_id,
-                "reason": request.form.get(f"reason-{value}", ""),
+                "reason": form_text(f"reason-{value}", REASON_MAX),
             }
         )
     req, export = disclosure.request_disclosure(

@@ -194,13 +194,13 @@ def scan_start() -> t.Any:
 
 def accept_status(job_id: int) -> t.Any:
     """JSON state of one accept-all-above job: status, accepted, held."""
-    job = request_scope().get(AcceptJob, id=job_id)
+    job = request_scope().by_id(AcceptJob, job_id, "accept job")
     return jsonify(status=job.status, accepted=job.accepted, held=job.held)
 
 
 def scan_status(scan_id: int) -> t.Any:
     """JSON progress of one scan: status, progress, total, suggestions."""
-    scan = request_scope().get(ScanJob, id=scan_id)
+    scan = request_scope().by_id(ScanJob, scan_id, "scan")
     phase = duplicates.scan_phase(scan, current_privacy.config)
     return jsonify(
         status=scan.status,
@@ -344,19 +344,21 @@ def accept_above() -> t.Any:
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/duplicates", "duplicates", duplicates_list),
     Route("POST", "/duplicates/scan", "scan_start", scan_start),
-    Route("GET", "/duplicates/scans/<int:scan_id>", "scan_status", scan_status),
+    Route("GET", "/duplicates/scans/<tp_id:scan_id>", "scan_status", scan_status),
     Route("POST", "/duplicates/accept-above", "accept_above", accept_above),
-    Route("GET", "/duplicates/accepts/<int:job_id>", "accept_status", accept_status),
-    Route("GET", "/duplicates/<int:suggestion_id>", "suggestion", suggestion),
+    Route(
+        "GET", "/duplicates/accepts/<tp_id:job_id>", "accept_status", accept_status
+    ),
+    Route("GET", "/duplicates/<tp_id:suggestion_id>", "suggestion", suggestion),
     Route(
         "POST",
-        "/duplicates/<int:suggestion_id>/accept",
+        "/duplicates/<tp_id:suggestion_id>/accept",
         "suggestion_accept",
         suggestion_accept,
     ),
     Route(
         "POST",
-        "/duplicates/<int:suggestion_id>/reject",
+        "/duplicates/<tp_id:suggestion_id>/reject",
         "suggestion_reject",
         suggestion_reject,
     ),

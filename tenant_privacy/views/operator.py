@@ -12,6 +12,9 @@ from flask import url_for
 
 from ..errors import UnknownTenant
 from ..i18n import gettext
+from ..inputs import column_length
+from ..inputs import text_arg
+from ..models import TenantSettings
 from ..proxies import current_privacy
 from ..services import tenants
 from .context import render
@@ -49,6 +52,8 @@ def operator_tenant_toggle(tenant: str) -> t.Any:
     names the tenant and says what switching off does, with the button that
     confirms.
     """
+    key_len = column_length(TenantSettings, "tenant_key")
+    tenant = text_arg(tenant, key_len, "tenant", trim=False)
     wanted = request.form.get("enabled")
     if wanted not in ("0", "1"):
         abort(400, description=gettext("The field 'enabled' must be 0 or 1."))

@@ -28,6 +28,7 @@ from ..proxies import current_privacy
 from ..services import disclosure
 from ..services import requests as register
 from ..services import tenants
+from .args import form_text
 from .context import render
 from .guard import PUBLIC
 from .guard import access
@@ -50,8 +51,9 @@ def request_form(tenant_key: str) -> t.Any:
         return render(
             "tenant_privacy/person_request.html", tenant_name=name, sent=False
         )
-    address = (request.form.get("email") or "").strip()
+    address = ""
     try:
+        address = form_text("email", 254)
         token = disclosure.sign_request(
             current_app.secret_key or "", tenant_key, address, register.DISCLOSURE
         )

@@ -19,9 +19,14 @@ from ..errors import InvalidInput
 from ..errors import MergeConflict
 from ..errors import NotFound
 from ..i18n import gettext
+from ..inputs import column_length
+from ..inputs import text_arg
+from ..models import SubjectRecord
 from ..services import linking
 from ..services import overview as overview_service
 from ..services import search as search_service
+from .args import arg_text
+from .args import form_text
 from .context import actor_labels
 from .context import render
 from .context import request_actor
@@ -49,12 +54,15 @@ def _undo_blockers(scope: TenantScope, merges: list[t.Any]) -> dict[int, int]:
 
 def search() -> t.Any:
     """Find every registration of a person: the entry point of the module."""
-    query = request.args.get("q", "").strip()
+    query = ""
     hits: list[search_service.SearchHit] = []
     error = None
     if "q" in request.args:
         scope = request_scope()
         try:
+            # the service says "too long" after folding spaces; refused characters
+            # are refused here
+            query = arg_text("q", None)
             hits = search_service.search_people(
                 scope,
                 query,
@@ -103,8 +111,8 @@ def subject_unlink(subject_id: int) -> t.Any:
     """Split one record (form fields ``source_key``, ``record_id``) off."""
     scope = request_scope()
     subject = scope.subject(subject_id)
-    source_key = request.form.get("source_key", "").strip()
-    record_id = request.form.get("record_id", "").strip()
+    source_key = form_text("source_key", column_length(SubjectRecord, "source_key"))
+    record_id = form_text("record_id", column_length(SubjectRecord, "record_id"))
     if not source_key or not record_id:
         abort(400, description=gettext("Choose a record to unlink."))
     try:
@@ -153,6 +161,9 @@ def record_subject(source_key: str, record_id: str) -> t.Any:
     """The overview of one person record: its subject's page when it has one, else
     the record on its own (a GET creates no subject; linking does)."""
     scope = request_scope()
+    # refused characters answer 400; an id too long for a record is simply none (404)
+    for field, value in (("source_key", source_key), ("record_id", record_id)):
+        text_arg(value, None, field, trim=False)
     link = scope.link_of((source_key, record_id))
     if link is not None:
         return redirect(_subject_url(link.subject_id))
@@ -164,10 +175,10 @@ def record_subject(source_key: str, record_id: str) -> t.Any:
 
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/search", "search", search),
-    Route("GET", "/subjects/<int:subject_id>", "subject", subject),
+    Route("GET", "/subjects/<tp_id:subject_id>", "subject", subject),
     Route(
-        "POST", "/subjects/<int:subject_id>/unlink", "subject_unlink", subject_unlink
+        "POST", "/subjects/<tp_id:subject_id>/unlink", "subject_unlink", subject_unlink
     ),
-    Route("POST", "/merges/<int:merge_id>/undo", "undo_merge", undo_merge),
+    Route("POST", "/merges/<tp_id:merge_id>/undo", "undo_merge", undo_merge),
     Route("GET", "/records/<source_key>/<record_id>", "record_subject", record_subject),
 )
