@@ -25,6 +25,8 @@ from .models import User
 from .models import db
 
 BOOKKEEPING = "Bookkeeping Act: 5 years"
+#: The demo's tenants are Norwegian companies: their invoices are in kroner.
+CURRENCY = "NOK"
 
 
 def actor_of(user: User) -> Actor:
@@ -46,6 +48,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     privacy.person_source(
         key="contact",
         label=lazy_gettext("Contacts"),
+        singular_label=lazy_gettext("Contact"),
         model=Contact,
         tenant_column="tenant_key",
         identity={
@@ -92,6 +95,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     privacy.person_source(
         key="lead",
         label=lazy_gettext("Leads"),
+        singular_label=lazy_gettext("Lead"),
         model=Lead,
         tenant_column="tenant_key",
         identity={
@@ -126,6 +130,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     privacy.person_source(
         key="user",
         label=lazy_gettext("Users"),
+        singular_label=lazy_gettext("User"),
         model=User,
         tenant_column="tenant_key",
         identity={"full_name": "name", "email": "email"},
@@ -139,10 +144,12 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     privacy.related_source(
         key="invoice",
         label=lazy_gettext("Invoices"),
+        singular_label=lazy_gettext("Invoice"),
         model=Invoice,
         tenant_column="tenant_key",
         person_refs={"contact": "contact_id"},
         export_fields=["id", "number", "amount", "due_date", "paid"],
+        money_fields=["amount"],
         field_labels={
             "number": lazy_gettext("Invoice number"),
             "amount": lazy_gettext("Amount"),
@@ -158,6 +165,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     privacy.related_source(
         key="note",
         label=lazy_gettext("Notes"),
+        singular_label=lazy_gettext("Note"),
         model=Note,
         tenant_column="tenant_key",
         person_refs={"contact": "contact_id"},
@@ -188,7 +196,7 @@ def declare_loaders(privacy: TenantPrivacy) -> None:
     @privacy.tenants_loader
     def _tenants() -> list[TenantInfo]:
         rows = db.session.scalars(sa.select(Tenant).order_by(Tenant.key))
-        return [TenantInfo(row.key, row.name) for row in rows]
+        return [TenantInfo(row.key, row.name, currency=CURRENCY) for row in rows]
 
     @privacy.staff_loader
     def _staff(tenant: str) -> list[Actor]:

@@ -50,6 +50,10 @@ class Source:
     :param field_labels: attribute -> label shown to people (may be a lazy gettext
         string); attributes without one show the identity field's label they hold,
         or their name written out.
+    :param singular_label: what one row is called ("Contact", where *label* is
+        "Contacts"); pages name a record by it. Default: *label*.
+    :param money_fields: attributes holding amounts of money, shown in the
+        tenant's currency (:attr:`~tenant_privacy.host.TenantInfo.currency`).
     """
 
     key: str
@@ -61,6 +65,8 @@ class Source:
     erasure: t.Mapping[str, str] = field(default_factory=dict)
     retain: t.Mapping[str, str] = field(default_factory=dict)
     field_labels: t.Mapping[str, t.Any] = field(default_factory=dict)
+    singular_label: t.Any = None
+    money_fields: tuple[str, ...] = ()
 
     def column(self, name: str) -> t.Any:
         """The model attribute called *name* (a SQL expression usable in queries)."""
@@ -152,6 +158,8 @@ class SourceRegistry:
             need(name, "export field")
         for name in source.field_labels:
             need(name, "labelled field")
+        for name in source.money_fields:
+            need(name, "money field")
         for name, strategy in source.erasure.items():
             need(name, "erasure field")
             if strategy not in STRATEGIES:

@@ -23,6 +23,7 @@ from ..errors import NotFound
 from ..proxies import current_privacy
 from . import audit_log
 from . import duplicates
+from . import formatting
 from . import home
 from . import officers
 from . import operator
@@ -78,6 +79,8 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
         )
         for name, func in filters.items():
             bp.add_app_template_filter(func, name)
+    for name, func in formatting.TEMPLATE_FILTERS.items():
+        bp.add_app_template_filter(func, name)
     return bp
 
 
