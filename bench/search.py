@@ -98,7 +98,7 @@ def main() -> None:
         scope = state.scope(TENANT)
 
         def people(query: str) -> int:
-            hits = len(search.search_people(scope, query))
+            hits = len(search.search_people(scope, query).hits)
             db.session.rollback()  # subjects created for hits: not kept
             return hits
 

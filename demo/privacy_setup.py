@@ -29,6 +29,8 @@ from .models import db
 #: Invoices are kept five years from the invoice date (Norwegian Bookkeeping Act
 #: § 13), then deleted.
 BOOKKEEPING = Retention(reason="Bookkeeping Act § 13", years=5, from_field="due_date")
+#: The demo's tenants are Norwegian companies: their invoices are in kroner.
+CURRENCY = "NOK"
 
 
 def actor_of(user: User) -> Actor:
@@ -57,6 +59,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     privacy.person_source(
         key="contact",
         label=lazy_gettext("Contacts"),
+        singular_label=lazy_gettext("Contact"),
         model=Contact,
         tenant_column="tenant_key",
         host_url=contact_url,
@@ -104,6 +107,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     privacy.person_source(
         key="lead",
         label=lazy_gettext("Leads"),
+        singular_label=lazy_gettext("Lead"),
         model=Lead,
         tenant_column="tenant_key",
         identity={
@@ -138,6 +142,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     privacy.person_source(
         key="user",
         label=lazy_gettext("Users"),
+        singular_label=lazy_gettext("User"),
         model=User,
         tenant_column="tenant_key",
         identity={"full_name": "name", "email": "email"},
@@ -151,10 +156,12 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     privacy.related_source(
         key="invoice",
         label=lazy_gettext("Invoices"),
+        singular_label=lazy_gettext("Invoice"),
         model=Invoice,
         tenant_column="tenant_key",
         person_refs={"contact": "contact_id"},
         export_fields=["id", "number", "amount", "due_date", "paid"],
+        money_fields=["amount"],
         field_labels={
             "number": lazy_gettext("Invoice number"),
             "amount": lazy_gettext("Amount"),
@@ -171,6 +178,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     privacy.related_source(
         key="note",
         label=lazy_gettext("Notes"),
+        singular_label=lazy_gettext("Note"),
         model=Note,
         tenant_column="tenant_key",
         person_refs={"contact": "contact_id"},
@@ -201,7 +209,7 @@ def declare_loaders(privacy: TenantPrivacy) -> None:
     @privacy.tenants_loader
     def _tenants() -> list[TenantInfo]:
         rows = db.session.scalars(sa.select(Tenant).order_by(Tenant.key))
-        return [TenantInfo(row.key, row.name) for row in rows]
+        return [TenantInfo(row.key, row.name, currency=CURRENCY) for row in rows]
 
     @privacy.staff_loader
     def _staff(tenant: str) -> list[Actor]:

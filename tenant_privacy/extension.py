@@ -107,11 +107,13 @@ class TenantPrivacy:
     def person_source(self, **kwargs: t.Any) -> PersonSource:
         """Declare and register a person source; keyword arguments as PersonSource."""
         kwargs["export_fields"] = tuple(kwargs.get("export_fields", ()))
+        kwargs["money_fields"] = tuple(kwargs.get("money_fields", ()))
         return t.cast(PersonSource, self.add_source(PersonSource(**kwargs)))
 
     def related_source(self, **kwargs: t.Any) -> RelatedSource:
         """Declare and register a related source; keyword arguments as RelatedSource."""
         kwargs["export_fields"] = tuple(kwargs.get("export_fields", ()))
+        kwargs["money_fields"] = tuple(kwargs.get("money_fields", ()))
         return t.cast(RelatedSource, self.add_source(RelatedSource(**kwargs)))
 
     # -- wiring -----------------------------------------------------------------------

@@ -41,10 +41,15 @@ class Actor:
 
 @dataclass(frozen=True)
 class TenantInfo:
-    """A tenant as the host names it."""
+    """A tenant as the host names it.
+
+    :param currency: ISO 4217 code of the tenant's money ("NOK"); the sources'
+        ``money_fields`` are shown in it. None: amounts are shown as numbers.
+    """
 
     key: str
     name: str
+    currency: str | None = None
 
 
 class HostDirectory:

@@ -60,3 +60,37 @@ def column_labels(source: Source, columns: t.Iterable[str]) -> dict[str, str]:
         else:
             labels[column] = column.replace("_", " ").strip().capitalize() or column
     return labels
+
+
+def singular_label(source: Source) -> str:
+    """What one row of *source* is called ("Contact"): its ``singular_label``,
+    else its label."""
+    return display_text(source.singular_label or source.label)
+
+
+def identity_name(identity: t.Mapping[str, t.Any]) -> str:
+    """The name held by matching-contract *identity* values: ``full_name``, else
+    first and last name; "" when there is none."""
+    full = str(identity.get("full_name") or "").strip()
+    if full:
+        return " ".join(full.split())
+    parts = [
+        str(identity.get(name) or "").strip() for name in ("first_name", "last_name")
+    ]
+    return " ".join(" ".join(p for p in parts if p).split())
+
+
+def display_name(source: Source, row: t.Any) -> str:
+    """How pages name the person record *row* of *source*: the name its identity
+    fields hold, else "<singular label> (no name)". Never an id.
+    """
+    held = getattr(source, "identity", {})
+    name = identity_name(
+        {field: getattr(row, attr, None) for field, attr in held.items()}
+    )
+    return name or no_name(source)
+
+
+def no_name(source: Source) -> str:
+    """The name of a record of *source* that holds none: "Lead (no name)"."""
+    return gettext("%(source)s (no name)", source=singular_label(source))

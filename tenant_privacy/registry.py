@@ -78,6 +78,10 @@ class Source:
     :param field_labels: attribute -> label shown to people (may be a lazy gettext
         string); attributes without one show the identity field's label they hold,
         or their name written out.
+    :param singular_label: what one row is called ("Contact", where *label* is
+        "Contacts"); pages name a record by it. Default: *label*.
+    :param money_fields: attributes holding amounts of money, shown in the
+        tenant's currency (:attr:`~tenant_privacy.host.TenantInfo.currency`).
     """
 
     key: str
@@ -89,6 +93,8 @@ class Source:
     erasure: t.Mapping[str, str] = field(default_factory=dict)
     retain: t.Mapping[str, Retention] = field(default_factory=dict)
     field_labels: t.Mapping[str, t.Any] = field(default_factory=dict)
+    singular_label: t.Any = None
+    money_fields: tuple[str, ...] = ()
 
     @property
     def deletes_rows(self) -> bool:
@@ -220,6 +226,8 @@ class SourceRegistry:
             need(name, "export field")
         for name in source.field_labels:
             need(name, "labelled field")
+        for name in source.money_fields:
+            need(name, "money field")
         self._check_erasure(source, need)
         if isinstance(source, PersonSource):
             if not source.identity:

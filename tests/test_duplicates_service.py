@@ -415,3 +415,62 @@ def test_scan_phase_tells_reading_from_comparing(quiet_app, monkeypatch):
         assert duplicates.scan_phase(scan, config) == "done"
     assert len(seen) > 2
     assert set(seen[:-1]) == {"reading"} and seen[-1] == "comparing"
+
+
+def _person_with_three_registrations(app) -> list[tuple[str, str]]:
+    """Three contacts of one person, linked to one subject (committed)."""
+    import datetime as dt
+
+    with app.app_context():
+        refs = []
+        for street in ("Løvåsveien 53", "Lovasveien 53", "Løvåsveien 53 B"):
+            row = Contact(
+                tenant_key="fjord",
+                first_name="Solveig",
+                last_name="Tangerås",
+                email="solveig.tangeras@example.no",
+                phone="+47 915 55 123",
+                birth_date=dt.date(1979, 4, 12),
+                street=street,
+            )
+            db.session.add(row)
+            db.session.flush()
+            refs.append(("contact", str(row.id)))
+        linking.link_records(h.scope(app, "fjord"), "user:1", refs)
+        db.session.commit()
+        return refs
+
+
+def _suggestions_of(app, ref) -> list[MatchSuggestion]:
+    return [
+        s
+        for s in h.suggestions(app, "fjord", "pending")
+        if ref in ((s.a_source, s.a_id), (s.b_source, s.b_id))
+    ]
+
+
+def test_an_import_matching_a_linked_person_is_one_suggestion(make_app):
+    """Automatic matching on save: a lead matching each of three registrations
+    already linked to one person is one suggestion against that person."""
+    app = seed(make_app())  # AUTO_MATCH on: the lead is matched when committed
+    contacts = _person_with_three_registrations(app)
+    lead = ("lead", str(h.copy_as_lead(app, int(contacts[0][1]))))
+    (only,) = _suggestions_of(app, lead)
+    other = {(only.a_source, only.a_id), (only.b_source, only.b_id)} - {lead}
+    assert other <= set(contacts)
+    # matched again (saved again), still one
+    with app.app_context():
+        found = duplicates.match_record(h.scope(app, "fjord"), *lead)
+        db.session.commit()
+    assert len(found) == 1 and len(_suggestions_of(app, lead)) == 1
+
+
+def test_a_scan_stores_one_suggestion_per_two_persons(quiet_app):
+    app = quiet_app
+    contacts = _person_with_three_registrations(app)
+    lead = ("lead", str(h.copy_as_lead(app, int(contacts[0][1]))))
+    h.scan(app, "fjord")
+    (only,) = _suggestions_of(app, lead)
+    assert {(only.a_source, only.a_id), (only.b_source, only.b_id)} - {lead} <= set(
+        contacts
+    )

@@ -43,7 +43,10 @@ def test_a_flashed_message_is_shown_once(make_app, login, host_shows_flashes):
     with app.test_client() as officer:
         assert login(officer, OFFICER).status_code == 302
         response = officer.post("/privacy/duplicates/scan", follow_redirects=True)
-        assert response.get_data(as_text=True).count("Scan started.") == 1
+        page = response.get_data(as_text=True)
+        # the inline runner has finished the scan: it says so, not "started"
+        assert len(re.findall(r"Scan finished: \d+ suggestions?\.", page)) == 1
+        assert "Scan started." not in page
 
 
 def test_scan_button_runs_a_scan_and_reports_progress(app, officer):
@@ -67,8 +70,10 @@ def test_suggestion_page_shows_agreement_per_field(app, officer):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "tp-agree" in page
-    assert f"{top.a_source}:{top.a_id}" in page
-    assert f"{top.b_source}:{top.b_id}" in page
+    # each record column names its record and links to the record's page
+    assert f'href="/privacy/records/{top.a_source}/{top.a_id}"' in page
+    assert f'href="/privacy/records/{top.b_source}/{top.b_id}"' in page
+    assert f"{top.a_source}:{top.a_id}</" not in page
 
 
 def test_accept_links_and_goes_to_the_subject(app, officer):
@@ -280,7 +285,8 @@ def test_review_page_warns_what_else_linking_joins(app, officer):
     ]
     page = officer.get(f"/privacy/duplicates/{suggestion_id}").get_data(as_text=True)
     assert 'id="tp-link-joined"' in page and 'id="tp-link-conflicts"' in page
-    assert f"contact:{ids['father']}" in page and "Birth date" in page
+    assert f'href="/privacy/records/contact/{ids["father"]}"' in page
+    assert "Contact Kjell Sandvik" in page and "Birth date" in page
 
 
 def test_review_page_of_two_lone_records_shows_no_join_warning(app, officer):
@@ -289,3 +295,104 @@ def test_review_page_of_two_lone_records_shows_no_join_warning(app, officer):
     page = officer.get(f"/privacy/duplicates/{top.id}").get_data(as_text=True)
     assert 'id="tp-link-joined"' not in page
     assert 'id="tp-link-conflicts"' not in page
+
+
+def _text(page: str) -> str:
+    """The page's visible text: tags dropped, spaces (non-breaking too) collapsed."""
+    import html
+
+    text = re.sub(r"<(script|style).*?</\1>|<[^>]+>", " ", page, flags=re.S)
+    return " ".join(html.unescape(text).replace("\xa0", " ").split())
+
+
+def _pair(app, a_fields, b_fields, evidence, score=0.95):
+    from demo.models import Contact
+
+    with app.app_context():
+        refs = []
+        for fields in (a_fields, b_fields):
+            row = Contact(tenant_key="fjord", **fields)
+            db.session.add(row)
+            db.session.flush()
+            refs.append(("contact", str(row.id)))
+        s = add_suggestion("fjord", *refs, score, evidence=evidence)
+        db.session.commit()
+        return s.id
+
+
+def _agreements(page: str) -> dict[str, str]:
+    rows = re.findall(
+        r'data-field="(\w+)">.*?data-agreement="\w+">([^<]*)</td>', page, re.S
+    )
+    return dict(rows)
+
+
+def test_evidence_tells_exact_from_normalised_from_typo(app, officer):
+    suggestion_id = _pair(
+        app,
+        {
+            "first_name": "Kari",
+            "last_name": "Løvås",
+            "email": "kari.lovas@gmail.com",
+            "street": "Løvåsveien 53",
+            "phone": "+47 915 55 123",
+        },
+        {
+            "first_name": "KARI",
+            "last_name": "Lovaas",
+            "email": "kari.lovas@gmial.com",
+            "street": "lovasveien 53",
+            "phone": "91555123",
+        },
+        # what the matcher says of the normalised values
+        {
+            "first_name": 1.0,
+            "last_name": 1.0,
+            "name": 1.0,
+            "email": 1.0,
+            "street": 1.0,
+            "phone": 1.0,
+        },
+    )
+    page = officer.get(f"/privacy/duplicates/{suggestion_id}").get_data(as_text=True)
+    assert _agreements(page) == {
+        "first_name": "same",
+        "last_name": "same after normalising",
+        "email": "close (typo)",
+        "phone": "same after normalising",
+        "street": "same after normalising",
+    }
+    assert "agree (1.00)" not in page
+
+
+def test_the_list_names_records_and_says_where_suggestions_come_from(app, officer):
+    suggestion_id = _pair(
+        app,
+        {"first_name": "Kari", "last_name": "Løvås"},
+        {"first_name": "Kari", "last_name": "Lovaas"},
+        {"name": 1.0},
+        score=0.95,
+    )
+    page = officer.get(
+        "/privacy/duplicates", headers={"Accept-Language": "nb"}
+    ).get_data(as_text=True)
+    text = _text(page)
+    # no scan has run: the suggestions came from matching records on save
+    assert "No scan has run yet" not in text and "Ingen skanning" not in text
+    assert 'id="tp-no-scan"' in page
+    row = re.search(rf'data-suggestion="{suggestion_id}">(.*?)</tr>', page, re.S)
+    assert row is not None
+    cells = _text(row.group(1))
+    # the score in the reader's language (matching on save re-scored the pair)
+    assert re.match(r"[01],\d\d ", cells)
+    assert "Løvås" in cells and "Lovaas" in cells
+    assert not re.search(r"contact:\d", cells)
+
+
+def test_the_last_scan_shows_when_it_ran(app, officer):
+    h.scan(app, "fjord")
+    page = officer.get("/privacy/duplicates").get_data(as_text=True)
+    state = re.search(r'id="tp-scan-state".*?</p>', page, re.S).group(0)
+    assert re.search(r"<time datetime=\"\d{4}-\d{2}-\d{2}T", state)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T", _text(state))
+    assert 'id="tp-no-scan"' not in page

@@ -45,6 +45,7 @@ def test_a_valid_declaration_is_accepted():
         ({"identity": {}}, ["contact", "identity"]),
         ({"retain": {"email": "law"}, "erasure": {"email": "null"}}, ["email"]),
         ({"field_labels": {"shoe_size": "Shoe size"}}, ["contact", "shoe_size"]),
+        ({"money_fields": ["balance"]}, ["contact", "money field", "balance"]),
     ],
 )
 def test_invalid_declarations_name_source_and_field(overrides, words):

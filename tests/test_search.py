@@ -60,7 +60,7 @@ def _refs(hits):
 def test_name_spellings_find_both_registrations(people, query) -> None:
     app, contact, lead, other = people
     with app.app_context():
-        hits = search.search_people(scope_of(app, "fjord"), query)
+        hits = search.search_people(scope_of(app, "fjord"), query).hits
         refs = _refs(hits)
         assert contact in refs and lead in refs
         assert other not in refs
@@ -73,7 +73,7 @@ def test_name_spellings_find_both_registrations(people, query) -> None:
 def test_phone_formats(people, query) -> None:
     app, contact, lead, other = people
     with app.app_context():
-        hits = search.search_people(scope_of(app, "fjord"), query)
+        hits = search.search_people(scope_of(app, "fjord"), query).hits
         refs = _refs(hits)
         assert {contact, lead} <= refs and other not in refs
         assert hits[0].matched == "phone" and hits[0].score == 1.0
@@ -85,7 +85,7 @@ def test_phone_formats(people, query) -> None:
 def test_email_case_and_prefix(people, query) -> None:
     app, contact, _lead, other = people
     with app.app_context():
-        hits = search.search_people(scope_of(app, "fjord"), query)
+        hits = search.search_people(scope_of(app, "fjord"), query).hits
         assert contact in _refs(hits) and other not in _refs(hits)
 
 
@@ -94,7 +94,7 @@ def test_hits_are_grouped_by_subject(people) -> None:
     with app.app_context():
         scope = scope_of(app, "fjord")
         linking.link_records(scope, "user:1", [contact, lead])
-        hits = search.search_people(scope, "Oystein Brathen")
+        hits = search.search_people(scope, "Oystein Brathen").hits
         mine = [h for h in hits if contact in h.refs]
         assert len(mine) == 1
         assert set(mine[0].refs) >= {contact, lead}
@@ -108,7 +108,7 @@ def test_search_is_audited_without_the_query(people) -> None:
         from demo.models import db
 
         scope = scope_of(app, "fjord")
-        hits = search.search_people(scope, "Oystein Brathen", actor="user:9")
+        hits = search.search_people(scope, "Oystein Brathen", actor="user:9").hits
         db.session.commit()
         event = db.session.scalars(
             sa.select(AuditEvent)
@@ -172,7 +172,41 @@ def test_an_address_finds_every_registration_reaching_its_mailbox(
     with app.test_request_context():
         scope = scope_of(app, "fjord")
         assert search.refs_by_email(scope, query) == sorted(same)
-        hits = search.search_people(scope, query)
+        hits = search.search_people(scope, query).hits
         exact = {ref for hit in hits if hit.score == 1.0 for ref in hit.refs}
         assert set(same) <= exact
         assert not exact & set(other)
+
+
+def _add_namesakes(app, count: int) -> None:
+    from demo.models import db
+
+    with app.app_context():
+        for i in range(count):
+            add_contact("fjord", f"Tollef{chr(97 + i)}", "Kvernhusvik")
+        db.session.commit()
+
+
+@pytest.mark.parametrize(("count", "more"), [(3, False), (4, True)])
+def test_the_service_says_when_there_were_more_than_the_limit(app, count, more):
+    _add_namesakes(app, count)
+    with app.app_context():
+        result = search.search_people(scope_of(app, "fjord"), "Kvernhusvik", limit=3)
+        assert len(result.hits) == 3
+        assert result.more is more
+        event = app.extensions["tenant_privacy"].session.scalars(
+            sa.select(AuditEvent).order_by(AuditEvent.seq.desc())
+        ).first()
+        assert event.data == {"hits": 3}
+
+
+def test_the_page_says_it_shows_only_the_first_ones(app, client, login):
+    _add_namesakes(app, 4)
+    app.config["TENANT_PRIVACY_SEARCH_LIMIT"] = 3
+    assert login(client, "officer@fjord.test").status_code == 302
+    page = client.get("/privacy/search?q=Kvernhusvik").get_data(as_text=True)
+    assert 'id="tp-search-more"' in page
+    assert "these are the first 3" in page and "narrow" in page
+    app.config["TENANT_PRIVACY_SEARCH_LIMIT"] = 4  # all of them fit: no notice
+    page = client.get("/privacy/search?q=Kvernhusvik").get_data(as_text=True)
+    assert 'id="tp-search-more"' not in page and "Persons found: 4" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 import sqlalchemy as sa
 
@@ -58,7 +60,7 @@ def test_search_finds_the_person_and_links_to_the_overview(officer, data) -> Non
     assert resp.status_code == 200
     page = resp.get_data(as_text=True)
     assert f'href="/privacy/subjects/{data["subject"]}"' in page
-    assert "contact:" + data["contact"][1] in page
+    assert "Ingeborg Åsheim" in page
 
 
 @pytest.mark.parametrize("query", ["", "a", " ", "x" * 300])
@@ -80,7 +82,8 @@ def test_overview_page_groups_sources_and_is_audited(app, officer, data) -> None
     assert 'data-source="contact" data-count="1"' in page
     assert 'data-source="lead" data-count="1"' in page
     assert 'data-source="invoice" data-count="1"' in page
-    assert "1250.50" in page
+    # the tenant's currency, in the reader's language
+    assert re.search(r"NOK\s?1,250\.50", page.replace("\xa0", " "))
     assert f'data-merge="{data["merge"]}"' in page
     with app.app_context():
         from demo.models import db
@@ -252,3 +255,50 @@ def test_other_tenants_record_without_subject_is_404(app, client, login, data):
     url = f"/privacy/records/contact/{data['other'][1]}"
     assert client.get(url).status_code == 404
     assert _subject_rows(app) == before
+
+
+def _text(page: str) -> str:
+    """The page's visible text: tags dropped, spaces (non-breaking too) collapsed."""
+    import html
+    import re
+
+    text = re.sub(r"<(script|style).*?</\1>|<[^>]+>", " ", page, flags=re.S)
+    return " ".join(html.unescape(text).replace("\xa0", " ").split())
+
+
+def test_overview_names_people_and_records_not_ids(app, officer, data) -> None:
+    page = officer.get(f"/privacy/subjects/{data['subject']}").get_data(as_text=True)
+    text = _text(page)
+    # the heading names the person by their most complete name
+    assert re.search(r"<h1>Ingeborg (Åsheim|Aasheim) <small>", page)
+    assert "#" + str(data["subject"]) not in text
+    # records by their source's singular label and name, linked to their page
+    assert "Contact Ingeborg Åsheim" in text and "Lead Ingeborg Aasheim" in text
+    lead_url = f'/privacy/records/lead/{data["lead"][1]}'
+    assert f'href="{lead_url}"' in page
+    # no internal refs, actor refs or ISO timestamps anywhere a person reads
+    assert not re.search(r"\b(contact|lead|user|invoice):\d", text)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}", text)
+    assert "Records moved" in text and "from #" not in text
+
+
+def test_overview_in_bokmaal_formats_money_and_dates(app, officer, data) -> None:
+    resp = officer.get(
+        f"/privacy/subjects/{data['subject']}", headers={"Accept-Language": "nb"}
+    )
+    text = _text(resp.get_data(as_text=True))
+    assert "1 250,50 kr" in text
+    assert "1250.50" not in text and "2025-03-01" not in text
+    assert "1. mars 2025" in text  # the invoice's due date
+
+
+def test_a_record_without_a_name_is_named_by_its_source(app, officer) -> None:
+    from demo.models import db
+
+    with app.app_context():
+        lead = add_lead("fjord", "", "", email="anon@example.no")
+        db.session.commit()
+    page = officer.get(f"/privacy/records/lead/{lead[1]}").get_data(as_text=True)
+    text = _text(page)
+    assert "Lead (no name)" in text
+    assert f"lead:{lead[1]}" not in text

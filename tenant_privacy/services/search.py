@@ -21,6 +21,7 @@ from rapidfuzz import fuzz
 
 from ..errors import InvalidInput
 from ..i18n import gettext
+from ..labels import display_name
 from ..matching.normalize import canon_text
 from ..matching.normalize import mailbox
 from ..matching.normalize import normalize_email
@@ -40,6 +41,7 @@ if t.TYPE_CHECKING:
 __all__ = [
     "MIN_QUERY",
     "SearchHit",
+    "SearchResult",
     "refs_by_email",
     "search_people",
     "subjects_by_email",
@@ -79,6 +81,19 @@ class SearchHit:
     sources: dict[str, int] = field(default_factory=dict)
 
 
+@dataclass
+class SearchResult:
+    """What a search found: the first *limit* subjects, and whether there were
+    more (the page then says so and how to narrow the search).
+
+    :param hits: the subjects found, best first, at most the search's limit.
+    :param more: True when more subjects matched than *hits* holds.
+    """
+
+    hits: list[SearchHit]
+    more: bool = False
+
+
 @dataclass(frozen=True)
 class _Found:
     score: float
@@ -100,19 +115,7 @@ def _canon(value: t.Any) -> str:
 
 
 def _label(source: PersonSource, row: t.Any) -> str:
-    ident = source.identity
-    if "full_name" in ident and getattr(row, ident["full_name"], None):
-        return str(getattr(row, ident["full_name"]))
-    parts = [
-        str(getattr(row, ident[name]))
-        for name in ("first_name", "last_name")
-        if name in ident and getattr(row, ident[name], None)
-    ]
-    if parts:
-        return " ".join(parts)
-    if "email" in ident and getattr(row, ident["email"], None):
-        return str(getattr(row, ident["email"]))
-    return f"{source.key}:{getattr(row, source.id_column)}"
+    return display_name(source, row)
 
 
 def _rows(
@@ -262,7 +265,7 @@ def _email_local(scope: TenantScope, source: PersonSource, query: str) -> list[_
 
 def search_people(
     scope: TenantScope, query: str, *, limit: int = 50, actor: str = audit.SYSTEM
-) -> list[SearchHit]:
+) -> SearchResult:
     """Find the data subjects of this tenant matching *query*, best first.
 
     Searches every person source by email (normalised; exact or prefix), phone
@@ -272,7 +275,8 @@ def search_people(
     only.
 
     :param query: what the officer typed.
-    :param limit: at most this many subjects.
+    :param limit: at most this many subjects; :attr:`SearchResult.more` says
+        whether there were more.
     :param actor: audit ref of who searches.
     :raises InvalidInput: if the query is empty, shorter than two characters or
         too long, or *limit* is not positive.
@@ -303,15 +307,15 @@ def search_people(
         found.extend(_by_name(scope, source, text))
         if "email" in ident:
             found.extend(_email_local(scope, source, text))
-    hits = _group(scope, found, limit)
+    hits = _group(scope, found, limit + 1)  # one more: were there more?
     audit.record(
         scope.session,
         scope.tenant,
         actor,
         audit.Action.SEARCH,
-        data={"hits": len(hits)},
+        data={"hits": min(len(hits), limit)},
     )
-    return hits
+    return SearchResult(hits[:limit], more=len(hits) > limit)
 
 
 def _group(scope: TenantScope, found: list[_Found], limit: int) -> list[SearchHit]:

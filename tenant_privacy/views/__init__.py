@@ -26,6 +26,7 @@ from . import disclosure
 from . import duplicates
 from . import erasure
 from . import errors
+from . import formatting
 from . import home
 from . import links
 from . import officers
@@ -91,6 +92,8 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
         )
         for name, func in filters.items():
             bp.add_app_template_filter(func, name)
+    for name, func in formatting.TEMPLATE_FILTERS.items():
+        bp.add_app_template_filter(func, name)
     return bp
 
 

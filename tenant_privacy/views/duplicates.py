@@ -14,6 +14,7 @@ from ..errors import MergeConflict
 from ..errors import NotFound
 from ..errors import ScanInProgress
 from ..i18n import gettext
+from ..i18n import ngettext
 from ..labels import identity_labels
 from ..models import AcceptJob
 from ..models import JobStatus
@@ -21,12 +22,16 @@ from ..models import ScanJob
 from ..proxies import current_privacy
 from ..services import duplicates
 from ..services.duplicates import LinkPreview
+from ..services.duplicates import evidence
 from ..services.duplicates import link_preview
 from ..store import jobs as job_rows
 from .args import page_arg
 from .context import render
 from .context import request_actor
 from .context import request_scope
+from .formatting import format_count
+from .formatting import format_score
+from .naming import record_names
 from .routing import Route
 
 if t.TYPE_CHECKING:
@@ -73,15 +78,28 @@ def _suggestion_url(s: MatchSuggestion | None) -> str | None:
     return url_for(_endpoint("suggestion"), suggestion_id=s.id)
 
 
-def agreement(similarity: float | None) -> str:
-    """CSS class of one field's similarity: agree, partial, conflict or none."""
-    if similarity is None:
-        return ""
-    if similarity >= 0.9:
-        return "tp-agree"
-    if similarity >= 0.6:
-        return "tp-partial"
-    return "tp-conflict"
+#: CSS class of each kind of agreement (:mod:`..services.duplicates.evidence`).
+AGREEMENT_CSS = {
+    evidence.SAME: "tp-agree",
+    evidence.NORMALISED: "tp-agree",
+    evidence.TYPO: "tp-partial",
+    evidence.SIMILAR: "tp-partial",
+    evidence.DIFFERENT: "tp-conflict",
+    evidence.NOT_COMPARED: "",
+}
+
+
+def agreement_words(found: evidence.Agreement) -> str:
+    """The review page's words for how one field of two records agrees."""
+    score = format_score(found.similarity)
+    words = {
+        evidence.SAME: gettext("same"),
+        evidence.NORMALISED: gettext("same after normalising"),
+        evidence.TYPO: gettext("close (typo)"),
+        evidence.SIMILAR: gettext("partly alike (%(score)s)", score=score),
+        evidence.DIFFERENT: gettext("different (%(score)s)", score=score),
+    }
+    return words.get(found.kind, gettext("not compared"))
 
 
 def _endpoint(name: str) -> str:
@@ -94,17 +112,7 @@ def _identity(scope: TenantScope, ref: tuple[str, str]) -> dict[str, t.Any] | No
         row = scope.record(*ref)
     except NotFound:
         return None
-    data = scope.identity(source, row)
-    data["_label"] = str(source.label)
-    return data
-
-
-def _name(data: dict[str, t.Any] | None) -> str:
-    if data is None:
-        return gettext("(record no longer exists)")
-    parts = [data.get("first_name"), data.get("last_name")]
-    name = " ".join(str(p) for p in parts if p) or str(data.get("full_name") or "")
-    return name or gettext("(no name)")
+    return scope.identity(source, row)
 
 
 def _subject_url(scope: TenantScope, s: MatchSuggestion) -> str | None:
@@ -143,10 +151,7 @@ def duplicates_list() -> str:
     scope = request_scope()
     page = page_arg()
     rows, total = duplicates.pending(scope, page, PER_PAGE)
-    names = {}
-    for s in rows:
-        a, b = duplicates.refs_of(s)
-        names[s.id] = (_name(_identity(scope, a)), _name(_identity(scope, b)))
+    names = record_names(scope, [ref for s in rows for ref in duplicates.refs_of(s)])
     pages = max(1, (total + PER_PAGE - 1) // PER_PAGE)
     scan = duplicates.latest_scan(scope)
     accept_job = duplicates.latest_accept_run(scope)
@@ -182,13 +187,28 @@ def scan_start() -> t.Any:
         )
         return redirect(url_for(_endpoint("duplicates")))
     scope.session.commit()
+    scan_id = scan.id
     try:
-        current_privacy.jobs.enqueue("scan", tenant=scan.tenant_key, scan_id=scan.id)
+        current_privacy.jobs.enqueue("scan", tenant=scan.tenant_key, scan_id=scan_id)
     except Exception:  # the scan row says failed; the page shows it
         current_privacy.session.rollback()
         flash(gettext("The scan failed."), "error")
         return redirect(url_for(_endpoint("duplicates")))
-    flash(gettext("Scan started."), "success")
+    scan = scope.get(ScanJob, id=scan_id)
+    if scan.status == JobStatus.DONE:  # run inline: it has finished already
+        flash(
+            ngettext(
+                "Scan finished: %(count)s suggestion.",
+                "Scan finished: %(count)s suggestions.",
+                scan.suggestions,
+                count=format_count(scan.suggestions),
+            ),
+            "success",
+        )
+    elif scan.status == JobStatus.FAILED:
+        flash(gettext("The scan failed."), "error")
+    else:
+        flash(gettext("Scan started."), "success")
     return redirect(url_for(_endpoint("duplicates")))
 
 
@@ -209,6 +229,9 @@ def scan_status(scan_id: int) -> t.Any:
         progress=scan.progress,
         total=scan.total,
         suggestions=scan.suggestions,
+        progress_text=format_count(scan.progress or 0),
+        total_text=format_count(scan.total or 0),
+        suggestions_text=format_count(scan.suggestions or 0),
     )
 
 
@@ -218,7 +241,7 @@ def suggestion(suggestion_id: int) -> str:
     s = duplicates.suggestion(scope, suggestion_id)
     a_ref, b_ref = duplicates.refs_of(s)
     a, b = _identity(scope, a_ref), _identity(scope, b_ref)
-    evidence = dict(s.evidence or {})
+    similarities = dict(s.evidence or {})
     labels = identity_labels()
     lines = []
     for name, key in FIELDS:
@@ -226,20 +249,23 @@ def suggestion(suggestion_id: int) -> str:
         vb = (b or {}).get(name)
         if va in (None, "") and vb in (None, ""):
             continue
-        similarity = evidence.get(key)
+        found = evidence.field_agreement(name, va, vb, similarities.get(key))
         lines.append(
             {
                 "field": name,
                 "label": labels[name],
                 "a": va,
                 "b": vb,
-                "similarity": similarity,
-                "css": agreement(similarity),
+                "kind": found.kind,
+                "words": agreement_words(found),
+                "css": AGREEMENT_CSS[found.kind],
             }
         )
     preview = (
         link_preview(scope, s) if s.status != duplicates.ACCEPTED else LinkPreview()
     )
+    conflict_refs = [r for c in preview.conflicts for r in (c.left, c.right)]
+    names = record_names(scope, [a_ref, b_ref, *preview.joined, *conflict_refs])
     following = duplicates.next_pending(scope, s)
     return render(
         "tenant_privacy/suggestion.html",
@@ -247,18 +273,15 @@ def suggestion(suggestion_id: int) -> str:
         next_url=_suggestion_url(following),
         a=a,
         b=b,
-        a_ref=a_ref,
-        b_ref=b_ref,
+        a_name=names[a_ref],
+        b_name=names[b_ref],
         lines=lines,
         subject_url=_subject_url(scope, s),
-        joined=[
-            {"ref": f"{r[0]}:{r[1]}", "name": _name(_identity(scope, r))}
-            for r in preview.joined
-        ],
+        joined=[names[r] for r in preview.joined],
         conflicts=[
             {
-                "left": f"{c.left[0]}:{c.left[1]}",
-                "right": f"{c.right[0]}:{c.right[1]}",
+                "left": names[c.left],
+                "right": names[c.right],
                 "fields": ", ".join(labels[f] for f in c.fields),
             }
             for c in preview.conflicts

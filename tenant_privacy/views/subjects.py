@@ -31,6 +31,10 @@ from .context import actor_labels
 from .context import render
 from .context import request_actor
 from .context import request_scope
+from .formatting import field_kinds
+from .naming import best_name
+from .naming import record_names
+from .naming import tenant_currency
 from .routing import Route
 
 if t.TYPE_CHECKING:
@@ -41,21 +45,23 @@ def _subject_url(subject_id: int) -> str:
     return url_for(f"{request.blueprint}.subject", subject_id=subject_id)
 
 
-def _undo_blockers(scope: TenantScope, merges: list[t.Any]) -> dict[int, int]:
-    """Merge id -> id of the later merge that must be undone first."""
-    blockers: dict[int, int] = {}
+def _undo_blockers(scope: TenantScope, merges: list[t.Any]) -> dict[int, t.Any]:
+    """Merge id -> the later merge that must be undone first."""
+    blockers: dict[int, t.Any] = {}
     for merge in merges:
         if merge.undone_at is None:
             blocker = linking.undo_blocker(scope, merge)
             if blocker is not None:
-                blockers[merge.id] = blocker.id
+                blockers[merge.id] = blocker
     return blockers
 
 
 def search() -> t.Any:
     """Find every registration of a person: the entry point of the module."""
     query = ""
-    hits: list[search_service.SearchHit] = []
+    result = search_service.SearchResult([])
+    names = {}
+    limit = config_value("SEARCH_LIMIT")
     error = None
     if "q" in request.args:
         scope = request_scope()
@@ -63,21 +69,25 @@ def search() -> t.Any:
             # the service says "too long" after folding spaces; refused characters
             # are refused here
             query = arg_text("q", None)
-            hits = search_service.search_people(
+            result = search_service.search_people(
                 scope,
                 query,
-                limit=config_value("SEARCH_LIMIT"),
+                limit=limit,
                 actor=request_actor(),
             )
         except InvalidInput as exc:
             scope.session.rollback()
             error = str(exc)
         else:
+            names = record_names(scope, [r for hit in result.hits for r in hit.refs])
             scope.session.commit()
     page = render(
         "tenant_privacy/search.html",
         query=query,
-        hits=hits,
+        hits=result.hits,
+        more=result.more,
+        limit=limit,
+        names=names,
         error=error,
         searched="q" in request.args and error is None,
     )
@@ -96,10 +106,22 @@ def _overview_page(scope: TenantScope, ov: overview_service.Overview) -> str:
     commit the audit event of the compilation."""
     merges, events = ov.merge_records, ov.events
     blockers = _undo_blockers(scope, merges)
+    refs = list(ov.refs)
+    for merge in merges:
+        refs.extend((str(p[0]), str(p[1])) for p in merge.previous)
+    names = record_names(scope, refs)
+    kinds = {}
+    for group in [*ov.registrations, *ov.related]:
+        source = scope.registry.get(group.key)
+        kinds[group.key] = field_kinds(source, group.labels)
     scope.session.commit()
     return render(
         "tenant_privacy/subject.html",
         overview=ov,
+        person_name=best_name(names[r] for r in ov.refs),
+        names=names,
+        kinds=kinds,
+        currency=tenant_currency(scope.tenant),
         merges=merges,
         blockers=blockers,
         events=events,

@@ -22,13 +22,12 @@ from .calibration import tenant_has_households
 from .calibration import threshold
 from .suggestions import PENDING
 from .suggestions import pair_key
-from .suggestions import same_subject
 from .suggestions import store_pair
 
 if t.TYPE_CHECKING:
     from ...store.scope import TenantScope
 
-__all__ = ["match_record", "name_block_limits"]
+__all__ = ["best_per_subject", "match_record", "name_block_limits"]
 
 
 def match_record(
@@ -77,10 +76,8 @@ def match_record(
     prints.update({parse_ref(c.nr.id): c.fingerprint for c in cand_reads})
     existing = {pair_key(s): s for s in mine}
     kept: list[MatchSuggestion] = []
-    for pair in pairs:
+    for pair in best_per_subject(scope, ref, pairs):
         other = parse_ref(pair.b)
-        if same_subject(scope, ref, other):
-            continue
         a, b, _ = ordered(ref, other)
         if (a, b) not in existing:
             found = session.scalars(
@@ -98,6 +95,31 @@ def match_record(
             session.delete(s)
     session.flush()
     return sorted(kept, key=lambda s: -s.score)
+
+
+def best_per_subject(
+    scope: TenantScope, ref: RecordRef, pairs: t.Iterable[matching.MatchPair]
+) -> list[matching.MatchPair]:
+    """The best-scoring of *pairs* (``a`` is *ref*) against each other person:
+    a record that matches three registrations already linked to one person is
+    one suggestion against that person, not three (the review page shows what
+    else linking joins). Pairs within *ref*'s own subject are dropped."""
+    own = scope.link_of(ref)
+    seen: set[t.Any] = set()
+    best: list[matching.MatchPair] = []
+    for pair in sorted(pairs, key=lambda p: (-p.score, p.b)):
+        other = parse_ref(pair.b)
+        link = scope.link_of(other)
+        if link is None:
+            group: t.Any = other  # a record with no subject yet is its own person
+        elif own is not None and link.subject_id == own.subject_id:
+            continue
+        else:
+            group = link.subject_id
+        if group not in seen:
+            seen.add(group)
+            best.append(pair)
+    return best
 
 
 def name_block_limits(keys: t.Mapping[str, str]) -> dict[str, int]:

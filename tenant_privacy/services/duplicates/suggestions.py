@@ -139,7 +139,11 @@ def store_scan_pairs(
     prints: t.Mapping[RecordRef, str],
 ) -> int:
     """Upsert a full scan's pairs; drop pending ones it no longer finds; return
-    the number pending."""
+    the number pending.
+
+    Pairs joining the same two persons (a record and three registrations linked
+    to one subject) are one suggestion: the best-scoring pair between them.
+    """
     session = scope.session
     tenant_lock(scope, locks.GROUPING)
     existing = {pair_key(s): s for s in session.scalars(scope.select(MatchSuggestion))}
@@ -149,10 +153,20 @@ def store_scan_pairs(
     }
     kept: set[MatchSuggestion] = set()
     new_rows: list[dict[str, t.Any]] = []
-    for pair in pairs:
+    claimed: set[frozenset[t.Any]] = set()
+    for pair in sorted(pairs, key=lambda p: (-p.score, p.a, p.b)):
         a, b, _ = ordered(parse_ref(pair.a), parse_ref(pair.b))
         if a in subjects and subjects.get(a) == subjects.get(b):
             continue
+        # one suggestion per two persons: the best pair between them (a record
+        # with no subject yet is a person of its own)
+        persons = frozenset(
+            ("subject", subjects[r]) if r in subjects else ("record", r)
+            for r in (a, b)
+        )
+        if persons in claimed:
+            continue
+        claimed.add(persons)
         if (a, b) in existing:
             row = store_pair(scope, pair, prints, existing)
             if row is not None:
