@@ -92,7 +92,7 @@ def audit_log() -> str:
         pages=pages,
         args=args,
         actions=[(a.value, audit.action_label(a)) for a in audit.Action],
-        actor_labels=actor_labels(tenant),
+        actor_labels=actor_labels(tenant, [e.actor for e in events]),
     )
 
 

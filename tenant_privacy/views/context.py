@@ -36,16 +36,19 @@ def request_actor() -> str:
     return audit.actor_ref(get_actor())
 
 
-def actor_labels(tenant: str) -> dict[str, str]:
-    """``{"user:<id>": name}`` of the tenant's staff, for display only.
+def actor_labels(tenant: str, refs: t.Iterable[str | None]) -> dict[str, str]:
+    """``{"user:<id>": name}`` of the actor refs *refs* that are staff of *tenant*,
+    for display only.
 
-    The audit trail and merge records hold opaque actor refs; pages show names.
+    The audit trail and merge records hold opaque actor refs; pages show names. Only
+    the ids on the page are asked of the host (``staff_labels_loader``), never the
+    whole user table.
     """
     from ..services import audit
 
-    labels = {
-        f"user:{a.id}": a.label or a.id for a in current_privacy.host.staff(tenant)
-    }
+    ids = {ref[5:] for ref in refs if ref and ref.startswith("user:")}
+    found = current_privacy.host.labels(tenant, ids)
+    labels = {f"user:{user_id}": label for user_id, label in found.items()}
     labels[audit.OPERATOR] = i18n.gettext("Operator")
     labels[audit.SYSTEM] = i18n.gettext("System")
     return labels

@@ -30,6 +30,7 @@ from ..proxies import current_privacy
 from ..proxies import get_actor
 from ..proxies import get_tenant
 from ..services import tenants
+from ..store.tables import tables_missing
 
 OFFICER = "officer"
 TENANT_ADMIN = "tenant_admin"
@@ -132,6 +133,8 @@ def menu_items() -> list[tuple[str, str]]:
     actor = get_actor()
     tenant = get_tenant()
     if actor is None or not tenant or actor.tenant != tenant:
+        return []
+    if tables_missing(current_privacy.session):
         return []
     if not tenants.is_enabled(current_privacy.session, tenant):
         return []

@@ -95,7 +95,9 @@ def _overview_page(scope: TenantScope, ov: overview_service.Overview) -> str:
         merges=merges,
         blockers=blockers,
         events=events,
-        actor_labels=actor_labels(scope.tenant),
+        actor_labels=actor_labels(
+            scope.tenant, [m.actor for m in merges] + [e.actor for e in events]
+        ),
     )
 
 
