@@ -36,6 +36,7 @@ from ..models import MergeRecord
 from ..services import duplicates
 from ..store.refs import canonical_id
 from ..store.scope import TenantScope
+from ..store.tables import tables_missing
 
 if t.TYPE_CHECKING:
     from ..registry import PersonSource
@@ -89,7 +90,9 @@ def _sources_by_model(state: PrivacyState) -> dict[type, list[PersonSource]]:
 
 def _identity_changed(obj: t.Any, source: PersonSource) -> bool:
     insp = sa.inspect(obj)
-    attrs = set(source.identity.values()) | {source.tenant_column}
+    attrs = set(source.identity.values())
+    if source.tenant_column:
+        attrs.add(source.tenant_column)
     for name in attrs:
         if name in insp.attrs and insp.attrs[name].history.has_changes():
             return True
@@ -131,7 +134,7 @@ def _after_flush(session: orm.Session, flush_context: t.Any) -> None:
                 if check and not _identity_changed(obj, source):
                     continue
                 try:
-                    tenant = getattr(obj, source.tenant_column, None)
+                    tenant = state.registry.tenant_of(source, obj)
                     record_id = getattr(obj, source.id_column, None)
                 except orm.exc.ObjectDeletedError:
                     continue
@@ -165,6 +168,8 @@ def _after_transaction_end(session: orm.Session, transaction: t.Any) -> None:
     if not ready or not _enabled(state):
         return
     assert state is not None
+    if tables_missing(session):
+        return
     runner = state.jobs
     if not runner.inline:
         for tenant, source_key, record_id in sorted(ready):
