@@ -132,3 +132,10 @@ def test_search_bench_times_every_kind_of_query() -> None:
         assert d["records"] == 1000 and 0 < d["median_ms"] <= d["max_ms"]
     # the queries are taken from stored registrations: each finds someone
     assert all(kinds[k]["mean_hits"] >= 1 for k in ("name", "email", "phone"))
+
+
+def test_staff_bench_times_the_pages_that_name_staff() -> None:
+    (line,) = run_bench("bench/staff.py", "--users", "300", "--runs", "2")
+    assert line["bench"] == "staff" and line["users"] == 300
+    for key in ("subject_ms", "audit_ms", "roles_ms", "roles_search_ms"):
+        assert line[key] > 0
