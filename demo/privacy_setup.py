@@ -232,7 +232,7 @@ def declare_loaders(privacy: TenantPrivacy) -> None:
         rows = db.session.scalars(
             sa.select(User)
             .where(*where)
-            .order_by(User.name, User.id)
+            .order_by(User.id)  # the primary key: no sort of the whole table
             .offset(offset)
             .limit(limit)
         )
