@@ -21,7 +21,7 @@ from ..models import metadata
 if t.TYPE_CHECKING:
     from sqlalchemy import orm
 
-log = logging.getLogger("tenant_privacy")
+log = logging.getLogger(__name__)
 
 __all__ = ["MISSING_TABLES_MESSAGE", "tables_missing"]
 
