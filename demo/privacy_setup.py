@@ -90,6 +90,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
         ],
         field_labels={
             "id": lazy_gettext("Contact no."),
+            "company_name": lazy_gettext("Company"),
             "created_at": lazy_gettext("Registered"),
             "origin": lazy_gettext("Origin"),
         },
@@ -128,6 +129,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
             "created_at",
         ],
         field_labels={
+            "company_name": lazy_gettext("Company"),
             "message": lazy_gettext("Message"),
             "created_at": lazy_gettext("Received"),
         },
@@ -148,6 +150,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
         identity={"full_name": "name", "email": "email"},
         export_fields=["id", "name", "email", "role", "language"],
         field_labels={
+            "name": lazy_gettext("Full name"),
             "role": lazy_gettext("Role"),
             "language": lazy_gettext("Language"),
         },
@@ -211,12 +214,50 @@ def declare_loaders(privacy: TenantPrivacy) -> None:
         rows = db.session.scalars(sa.select(Tenant).order_by(Tenant.key))
         return [TenantInfo(row.key, row.name, currency=CURRENCY) for row in rows]
 
-    @privacy.staff_loader
-    def _staff(tenant: str) -> list[Actor]:
-        rows = db.session.scalars(
-            sa.select(User).where(User.tenant_key == tenant).order_by(User.id)
+    # Staff: three narrow questions, one query each, so that pages stay fast
+    # with any number of users (a small host may give one ``staff_loader``).
+    @privacy.staff_labels_loader
+    def _staff_labels(tenant: str, ids: list[str]) -> dict[str, str]:
+        numbers = [int(i) for i in ids if i.isascii() and i.isdigit()]
+        rows = db.session.execute(
+            sa.select(User.id, User.name).where(
+                User.tenant_key == tenant, User.id.in_(numbers)
+            )
         )
-        return [actor_of(row) for row in rows]
+        return {str(user_id): name for user_id, name in rows}
+
+    @privacy.staff_by_email_loader
+    def _staff_by_email(tenant: str, email: str) -> Actor | None:
+        row = db.session.scalars(
+            sa.select(User).where(
+                User.tenant_key == tenant,
+                sa.func.lower(User.email) == email.strip().lower(),
+            )
+        ).first()
+        return actor_of(row) if row is not None else None
+
+    @privacy.staff_page_loader
+    def _staff_page(
+        tenant: str, search: str, offset: int, limit: int
+    ) -> tuple[list[Actor], int]:
+        where = [User.tenant_key == tenant]
+        if search:
+            needle = search.lower()
+            where.append(
+                sa.or_(
+                    sa.func.lower(User.name).contains(needle, autoescape=True),
+                    sa.func.lower(User.email).contains(needle, autoescape=True),
+                )
+            )
+        total = db.session.scalar(sa.select(sa.func.count(User.id)).where(*where))
+        rows = db.session.scalars(
+            sa.select(User)
+            .where(*where)
+            .order_by(User.id)  # the primary key: no sort of the whole table
+            .offset(offset)
+            .limit(limit)
+        )
+        return [actor_of(row) for row in rows], int(total or 0)
 
 
 def make_privacy() -> TenantPrivacy:

@@ -40,6 +40,7 @@ DEFAULTS: dict[str, t.Any] = {
     "PUBLIC_URL": None,
     "REQUEST_LIMIT_IP": "10 per hour",
     "REQUEST_LIMIT_ADDRESS": "3 per day",
+    "REQUEST_LIMIT_STORAGE": "memory://",
     "MATCH_THRESHOLD": None,
     "JOB_STALE_MINUTES": 30,
     "AUTO_MATCH": True,

@@ -48,6 +48,12 @@ class TenantPrivacy:
     :param db: the host's Flask-SQLAlchemy instance; our tables share its session.
     :param strategies: the host's own anonymisation strategies by name (see
         :meth:`add_strategy`).
+    :param single_tenant: for a host without tenants: the fixed tenant key the
+        module files everything under (e.g. ``"main"``). Sources may then be
+        declared with ``tenant_column=None``; the tenant and tenants loaders are
+        optional (they default to this one tenant).
+
+    .. versionchanged:: 0.1 ``single_tenant``.
     """
 
     def __init__(
@@ -56,10 +62,15 @@ class TenantPrivacy:
         *,
         db: SQLAlchemy | None = None,
         strategies: t.Mapping[str, Strategy] | None = None,
+        single_tenant: str | None = None,
     ):
+        if single_tenant is not None and not single_tenant.strip():
+            raise ConfigError("single_tenant must be a non-empty tenant key")
         self.db = db
-        self.registry = SourceRegistry(strategies)
-        self.host = HostDirectory()
+        #: The fixed tenant key of a single-tenant host, else None.
+        self.single_tenant = single_tenant
+        self.registry = SourceRegistry(strategies, single_tenant=single_tenant)
+        self.host = HostDirectory(single_tenant=single_tenant)
         if app is not None:
             self.init_app(app)
 
@@ -80,8 +91,38 @@ class TenantPrivacy:
         return func
 
     def staff_loader(self, func: F) -> F:
-        """Register ``func(tenant) -> iterable of Actor``: the staff of one tenant."""
+        """Register ``func(tenant) -> iterable of Actor``: the whole staff of one
+        tenant. The fallback of the three narrow staff loaders below, called for
+        every question it answers: fine for small staff (a few hundred users)."""
         self.host.staff_loader = func
+        return func
+
+    def staff_labels_loader(self, func: F) -> F:
+        """Register ``func(tenant, ids) -> {id: label}``: display names of those of
+        *ids* (a list of user id strings) that are staff of *tenant*; leave others out.
+
+        .. versionadded:: 0.1
+        """
+        self.host.staff_labels_loader = func
+        return func
+
+    def staff_by_email_loader(self, func: F) -> F:
+        """Register ``func(tenant, email) -> Actor | None``: the staff user of
+        *tenant* with that login email (compare case-insensitively).
+
+        .. versionadded:: 0.1
+        """
+        self.host.staff_by_email_loader = func
+        return func
+
+    def staff_page_loader(self, func: F) -> F:
+        """Register ``func(tenant, search, offset, limit) -> (actors, total)``: one
+        page of *tenant*'s staff whose name or email contains *search* (all when it
+        is empty), in a stable order, and how many match in all.
+
+        .. versionadded:: 0.1
+        """
+        self.host.staff_page_loader = func
         return func
 
     # -- sources ----------------------------------------------------------------------
@@ -106,14 +147,14 @@ class TenantPrivacy:
 
     def person_source(self, **kwargs: t.Any) -> PersonSource:
         """Declare and register a person source; keyword arguments as PersonSource."""
-        kwargs["export_fields"] = tuple(kwargs.get("export_fields", ()))
-        kwargs["money_fields"] = tuple(kwargs.get("money_fields", ()))
+        for name in ("export_fields", "secret_fields_ok", "money_fields"):
+            kwargs[name] = tuple(kwargs.get(name, ()))
         return t.cast(PersonSource, self.add_source(PersonSource(**kwargs)))
 
     def related_source(self, **kwargs: t.Any) -> RelatedSource:
         """Declare and register a related source; keyword arguments as RelatedSource."""
-        kwargs["export_fields"] = tuple(kwargs.get("export_fields", ()))
-        kwargs["money_fields"] = tuple(kwargs.get("money_fields", ()))
+        for name in ("export_fields", "secret_fields_ok", "money_fields"):
+            kwargs[name] = tuple(kwargs.get(name, ()))
         return t.cast(RelatedSource, self.add_source(RelatedSource(**kwargs)))
 
     # -- wiring -----------------------------------------------------------------------

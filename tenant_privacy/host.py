@@ -56,26 +56,48 @@ class HostDirectory:
     """The host's loader callbacks and the answers built from them.
 
     The extension's decorators (``@privacy.tenant_loader`` and so on) fill the slots;
-    a test may fill them directly.
+    a test may fill them directly. Staff questions go to the narrow loaders when the
+    host gives them (``staff_labels_loader``, ``staff_by_email_loader``,
+    ``staff_page_loader``: one query each, whatever the size of the user table) and
+    otherwise to ``staff_loader``, which lists a whole tenant's staff on every
+    question: fine for small staff only.
+
+    :param single_tenant: the fixed tenant key of a single-tenant module; it is the
+        current tenant and the only tenant unless the host's loaders say otherwise.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, single_tenant: str | None = None) -> None:
+        self.single_tenant = single_tenant
         self.tenant_loader: t.Callable[[], str | None] | None = None
         self.actor_loader: t.Callable[[], Actor | None] | None = None
         self.tenants_loader: t.Callable[[], t.Iterable[t.Any]] | None = None
         self.staff_loader: t.Callable[[str], t.Iterable[Actor]] | None = None
+        self.staff_labels_loader: (
+            t.Callable[[str, list[str]], t.Mapping[t.Any, str]] | None
+        ) = None
+        self.staff_by_email_loader: t.Callable[[str, str], Actor | None] | None = None
+        self.staff_page_loader: (
+            t.Callable[[str, str, int, int], tuple[t.Iterable[Actor], int]] | None
+        ) = None
 
     def load_tenant(self) -> str | None:
-        """The current tenant key from the host's ``tenant_loader``."""
-        return self.tenant_loader() if self.tenant_loader else None
+        """The current tenant key from the host's ``tenant_loader`` (the fixed key
+        of a single-tenant module without one)."""
+        return self.tenant_loader() if self.tenant_loader else self.single_tenant
 
     def load_actor(self) -> Actor | None:
         """The current actor from the host's ``actor_loader``."""
         return self.actor_loader() if self.actor_loader else None
 
     def tenants(self) -> list[TenantInfo]:
-        """Every tenant of the host, from ``tenants_loader``."""
-        items = self.tenants_loader() if self.tenants_loader else []
+        """Every tenant of the host, from ``tenants_loader`` (the fixed tenant of a
+        single-tenant module without one)."""
+        if self.tenants_loader:
+            items = list(self.tenants_loader())
+        elif self.single_tenant:
+            items = [TenantInfo(self.single_tenant, self.single_tenant)]
+        else:
+            items = []
         return [i if isinstance(i, TenantInfo) else TenantInfo(*i) for i in items]
 
     def tenant_info(self, key: str) -> TenantInfo | None:
@@ -83,17 +105,52 @@ class HostDirectory:
         return next((info for info in self.tenants() if info.key == key), None)
 
     def staff(self, tenant: str) -> list[Actor]:
-        """The staff users of *tenant*, from ``staff_loader``."""
+        """Every staff user of *tenant*, from ``staff_loader`` (the fallback of the
+        narrow questions below; empty without it)."""
         loader = self.staff_loader
         return [a for a in (loader(tenant) if loader else []) if a.tenant == tenant]
+
+    def labels(self, tenant: str, ids: t.Iterable[str]) -> dict[str, str]:
+        """``{id: label}`` of those of *ids* that are staff users of *tenant*."""
+        wanted = sorted({str(i) for i in ids})
+        if not wanted:
+            return {}
+        if self.staff_labels_loader is not None:
+            found = self.staff_labels_loader(tenant, wanted)
+            return {str(k): str(v or k) for k, v in found.items() if str(k) in wanted}
+        return {a.id: a.label or a.id for a in self.staff(tenant) if a.id in wanted}
 
     def find_staff(self, tenant: str, email: str) -> Actor | None:
         """The staff user of *tenant* with login *email* (case-insensitive), or None."""
         wanted = email.strip().casefold()
+        if self.staff_by_email_loader is not None:
+            found = self.staff_by_email_loader(tenant, email.strip())
+            ok = found is not None and found.tenant == tenant
+            return found if ok and found.email.casefold() == wanted else None
         return next(
             (a for a in self.staff(tenant) if a.email.casefold() == wanted), None
         )
 
     def is_staff(self, tenant: str, user_id: str) -> bool:
         """True when *user_id* is a staff user of *tenant*."""
-        return any(a.id == str(user_id) for a in self.staff(tenant))
+        return str(user_id) in self.labels(tenant, [str(user_id)])
+
+    def staff_page(
+        self, tenant: str, search: str, offset: int, limit: int
+    ) -> tuple[list[Actor], int]:
+        """One page of *tenant*'s staff whose name or email contains *search*
+        (case-insensitive; everyone when empty), ordered as the host orders them,
+        and how many match in all."""
+        search = search.strip()
+        if self.staff_page_loader is not None:
+            items, total = self.staff_page_loader(tenant, search, offset, limit)
+            return [a for a in items if a.tenant == tenant], int(total)
+        needle = search.casefold()
+        matching = [
+            a
+            for a in self.staff(tenant)
+            if not needle
+            or needle in a.label.casefold()
+            or needle in a.email.casefold()
+        ]
+        return matching[offset : offset + limit], len(matching)

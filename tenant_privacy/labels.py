@@ -40,12 +40,20 @@ def identity_labels() -> dict[str, str]:
     }
 
 
+def _named_after(column: str, field: str) -> bool:
+    """True when the words of *column* are among those of identity *field*."""
+    return set(column.lower().split("_")) <= set(field.split("_"))
+
+
 def column_labels(source: Source, columns: t.Iterable[str]) -> dict[str, str]:
     """A label for people of each of *columns* of *source*.
 
     The host's own label (``field_labels`` of the declaration) comes first; else,
-    for a column holding an identity field, that field's label; the id column is
-    "ID"; any other column is its name written out ("due_date": "Due date").
+    for a column holding an identity field and named after it (its words are among
+    the field's: ``email`` for ``email``, ``name`` for ``full_name``), that field's
+    label; the id column is "ID"; any other column, also an identity column named
+    otherwise (``username`` holding ``full_name``), is its name written out
+    ("due_date": "Due date").
     """
     identity = identity_labels()
     held = {attr: name for name, attr in getattr(source, "identity", {}).items()}
@@ -53,7 +61,7 @@ def column_labels(source: Source, columns: t.Iterable[str]) -> dict[str, str]:
     for column in columns:
         if column in source.field_labels:
             labels[column] = display_text(source.field_labels[column])
-        elif column in held:
+        elif column in held and _named_after(column, held[column]):
             labels[column] = identity[held[column]]
         elif column == source.id_column:
             labels[column] = gettext("ID")

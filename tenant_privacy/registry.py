@@ -7,6 +7,7 @@ are registered, so a typo fails at start-up with a message naming source and fie
 
 from __future__ import annotations
 
+import re
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
@@ -68,9 +69,17 @@ class Source:
     :param key: stable slug used in URLs, zip paths, audit rows and CLI output.
     :param label: human-readable name (may be a lazy gettext string).
     :param model: the host's SQLAlchemy model class.
-    :param tenant_column: attribute of *model* holding the tenant key.
+    :param tenant_column: attribute of *model* holding the tenant key (default
+        ``"tenant_key"``); ``None`` in a single-tenant module
+        (``TenantPrivacy(single_tenant=...)``), whose tables have no tenant column.
     :param id_column: attribute holding the row id.
-    :param export_fields: attributes exported on disclosure (default: all columns).
+    :param export_fields: the attributes that leave the host's table: shown in the
+        overview and ``subject show --json``, exported on disclosure. Left out, only
+        the id column and (of a person source) the identity fields are shown: no
+        column leaves the table unless it is declared.
+    :param secret_fields_ok: exported attributes whose names say secret
+        (``password``, ``token``, ``api_key``, ...) that the host exports on
+        purpose; any other such name is refused at registration.
     :param erasure: attribute -> strategy name applied on erasure; the key ``"*"``
         with ``"delete_row"`` deletes the whole row.
     :param retain: attribute -> :class:`Retention`: kept on erasure, for a legal
@@ -87,9 +96,10 @@ class Source:
     key: str
     label: t.Any
     model: type
-    tenant_column: str = "tenant_key"
+    tenant_column: str | None = "tenant_key"
     id_column: str = "id"
     export_fields: tuple[str, ...] = ()
+    secret_fields_ok: tuple[str, ...] = ()
     erasure: t.Mapping[str, str] = field(default_factory=dict)
     retain: t.Mapping[str, Retention] = field(default_factory=dict)
     field_labels: t.Mapping[str, t.Any] = field(default_factory=dict)
@@ -156,6 +166,44 @@ class RelatedSource(Source):
         return "related"
 
 
+#: Parts of an attribute name (snake_case or camelCase words) that say it holds a
+#: secret; such an attribute is never shown or exported unless the source lists it
+#: in ``secret_fields_ok``.
+SECRET_WORDS: frozenset[str] = frozenset(
+    {
+        "password",
+        "passwd",
+        "pwd",
+        "passphrase",
+        "hash",
+        "hashed",
+        "token",
+        "secret",
+        "key",
+        "apikey",
+        "salt",
+        "otp",
+        "totp",
+        "hotp",
+        "mfa",
+        "credential",
+        "credentials",
+        "pin",
+        "cvv",
+        "cvc",
+        "nonce",
+    }
+)
+
+
+def name_says_secret(name: str) -> bool:
+    """True when a part of the attribute *name* is one of :data:`SECRET_WORDS`
+    (``password_hash``, ``apiKey``, ``reset_token``; not ``monkey`` or ``hashtag``)."""
+    spaced = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", name)
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+", spaced.lower()) if p]
+    return any(part in SECRET_WORDS for part in parts)
+
+
 def _attribute_names(model: type) -> set[str]:
     mapper = sa.inspect(model, raiseerr=False)
     if mapper is None:
@@ -171,13 +219,28 @@ class SourceRegistry:
     The registry is frozen at the end of ``init_app``; adding later raises.
     """
 
-    def __init__(self, strategies: t.Mapping[str, Strategy] | None = None) -> None:
+    def __init__(
+        self,
+        strategies: t.Mapping[str, Strategy] | None = None,
+        *,
+        single_tenant: str | None = None,
+    ) -> None:
         self._sources: dict[str, Source] = {}
         self._frozen = False
+        #: The fixed tenant key of a single-tenant module, else None.
+        self.single_tenant = single_tenant
         #: strategy name -> function: the built-in ones and the host's
         self.strategies: dict[str, Strategy] = dict(STRATEGIES)
         for name, func in (strategies or {}).items():
             self.add_strategy(name, func)
+
+    def tenant_of(self, source: Source, row: t.Any) -> str | None:
+        """The tenant key of host *row* of *source* (the fixed key of a
+        single-tenant module for a source without a tenant column)."""
+        if source.tenant_column is None:
+            return self.single_tenant
+        value = getattr(row, source.tenant_column, None)
+        return None if value is None else str(value)
 
     def add_strategy(self, name: str, func: Strategy) -> None:
         """Add the host's anonymisation strategy *func* ``(value, ctx) -> value``
@@ -218,12 +281,22 @@ class SourceRegistry:
                     f"{source.model.__name__}"
                 )
 
-        if not source.tenant_column:
+        if source.tenant_column is None:
+            if self.single_tenant is None:
+                raise RegistryError(
+                    f"source {source.key!r}: a tenant column is required "
+                    "(tenant_column=None only in a single-tenant module: "
+                    "TenantPrivacy(single_tenant=KEY))"
+                )
+        elif not source.tenant_column:
             raise RegistryError(f"source {source.key!r}: a tenant column is required")
-        need(source.tenant_column, "tenant column")
+        else:
+            need(source.tenant_column, "tenant column")
         need(source.id_column, "id column")
         for name in source.export_fields:
             need(name, "export field")
+        for name in source.secret_fields_ok:
+            need(name, "secret field marked as exported")
         for name in source.field_labels:
             need(name, "labelled field")
         for name in source.money_fields:
@@ -255,6 +328,16 @@ class SourceRegistry:
                 need(attr, f"person ref for {person_key!r} ->")
         else:
             raise RegistryError(f"source {source.key!r}: unknown source kind")
+        identity = getattr(source, "identity", {})
+        shown = set(source.export_fields) | set(identity.values())
+        shown -= {source.id_column, *source.secret_fields_ok}
+        for name in sorted(shown):
+            if name_says_secret(name):
+                raise RegistryError(
+                    f"source {source.key!r}: field {name!r} looks like a secret and "
+                    "would leave the host's table (overview, export); leave it out, "
+                    f"or mark it exported on purpose: secret_fields_ok=({name!r},)"
+                )
         self._sources[source.key] = source
         return source
 

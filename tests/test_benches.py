@@ -148,3 +148,10 @@ def test_worker_bench_drains_records_through_a_real_worker(redis_server) -> None
     )
     assert line["records"] == 40 and line["jobs"] == 1 and line["failed_jobs"] == 0
     assert line["records_per_s"] > 0 and line["per_job_overhead_ms"] > 0
+
+
+def test_staff_bench_times_the_pages_that_name_staff() -> None:
+    (line,) = run_bench("bench/staff.py", "--users", "300", "--runs", "2")
+    assert line["bench"] == "staff" and line["users"] == 300
+    for key in ("subject_ms", "audit_ms", "roles_ms", "roles_search_ms"):
+        assert line[key] > 0

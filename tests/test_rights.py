@@ -242,11 +242,20 @@ def test_cli_officer_commands(app, runner) -> None:
     def run(*args: str, **kwargs):
         return runner.invoke(args=["privacy", "officer", *args], **kwargs)
 
+    def name_of(email: str) -> str:
+        from demo.models import User
+
+        with app.app_context():
+            return db.session.scalar(sa.select(User.name).filter_by(email=email))
+
+    with app.app_context():
+        officer_id = _user_id("officer@fjord.test")
     listed = run("list", "--tenant", "fjord")
-    assert listed.exit_code == 0 and "officer@fjord.test" in listed.output
+    officer = f"{officer_id}\t{name_of('officer@fjord.test')}"
+    assert listed.exit_code == 0 and officer in listed.output
     granted = run("grant", "--tenant", "fjord", "--email", "STAFF@fjord.test", "--yes")
     assert granted.exit_code == 0 and "granted" in granted.output
-    assert "staff@fjord.test" in run("list", "--tenant", "fjord").output
+    assert name_of("staff@fjord.test") in run("list", "--tenant", "fjord").output
     again = run("grant", "--tenant", "fjord", "--email", "staff@fjord.test", "--yes")
     assert "already" in again.output
     revoked = run("revoke", "--tenant", "fjord", "--email", "staff@fjord.test", "--yes")

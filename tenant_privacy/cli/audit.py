@@ -74,7 +74,7 @@ def audit_group() -> None:
 def verify(tenant: str) -> None:
     """Recompute the tenant's hash chain and hold it against its latest checkpoint;
     exit 1 naming the first broken event, a truncation or a changed checkpoint."""
-    require_tenant(tenant)
+    require_tenant(tenant, if_disabled="warn")
     key, folder = _checkpoint_settings()
     started = time.perf_counter()
     try:
@@ -125,7 +125,7 @@ def checkpoint(tenant: str | None) -> None:
     folder (outside the database); exit 1 if a chain does not verify."""
     session = current_privacy.session
     if tenant is not None:
-        tenants = [require_tenant(tenant)]
+        tenants = [require_tenant(tenant, if_disabled="warn")]
     else:
         tenants = audit.chain_tenants(session)
     key, folder = _checkpoint_settings()
@@ -182,7 +182,7 @@ def checkpoint(tenant: str | None) -> None:
 )
 def export(tenant: str, fmt: str, output: str | None) -> None:
     """Write every audit event of the tenant as CSV or JSON (the export is audited)."""
-    require_tenant(tenant)
+    require_tenant(tenant, if_disabled="warn")
     session = current_privacy.session
     audit.record(
         session,

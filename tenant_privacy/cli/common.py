@@ -14,6 +14,7 @@ from ..i18n import gettext
 from ..models import SubjectRecord
 from ..models import TenantSettings
 from ..proxies import current_privacy
+from ..services import tenants
 
 EXIT_NOT_FOUND = 2
 EXIT_AMBIGUOUS = 3
@@ -25,11 +26,35 @@ def fail(message: str, code: int = 1) -> t.NoReturn:
     sys.exit(code)
 
 
-def require_tenant(tenant: str) -> str:
-    """Exit with code 2 unless the host has a tenant *tenant*; return the key."""
+def require_tenant(tenant: str, *, if_disabled: str = "refuse") -> str:
+    """Exit with code 2 unless the host has a tenant *tenant*; return the key.
+
+    A tenant where the module is off is refused the same way (exit code 2, saying
+    so), as its pages answer 404; ``if_disabled="warn"`` only says so on stderr
+    (the audit trail's own checks), ``"allow"`` says nothing (switching it on).
+    """
     if current_privacy.host.tenant_info(tenant) is None:
         fail(gettext("unknown tenant %(tenant)s", tenant=repr(tenant)), EXIT_NOT_FOUND)
-    return tenant
+    if if_disabled == "allow" or tenants.is_enabled(current_privacy.session, tenant):
+        return tenant
+    if if_disabled == "warn":
+        click.echo(
+            gettext(
+                "Note: the privacy module is off for tenant %(tenant)s.",
+                tenant=repr(tenant),
+            ),
+            err=True,
+        )
+        return tenant
+    fail(
+        gettext(
+            "the privacy module is off for tenant %(tenant)s (switch it on with: "
+            "privacy tenant enable %(key)s)",
+            tenant=repr(tenant),
+            key=tenant,
+        ),
+        EXIT_NOT_FOUND,
+    )
 
 
 def confirm(yes: bool, question: str) -> None:

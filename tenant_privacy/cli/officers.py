@@ -110,12 +110,11 @@ def revoke(tenant: str, email: str, yes: bool) -> None:
 @officer_group.command("list")
 @tenant_option
 def list_officers(tenant: str) -> None:
-    """List the privacy officers of the tenant (id and email)."""
+    """List the privacy officers of the tenant (id and name)."""
     require_tenant(tenant)
     holders = current_privacy.rights.officers(current_privacy.session, tenant)
-    by_id = {a.id: a for a in current_privacy.host.staff(tenant)}
+    names = current_privacy.host.labels(tenant, holders)
     for user_id in holders:
-        member = by_id.get(user_id)
-        click.echo(f"{user_id}\t{member.email if member else '(not a member)'}")
+        click.echo(f"{user_id}\t{names.get(user_id, '(not a member)')}")
     if not holders:
         click.echo(gettext("%(tenant)s: no privacy officers", tenant=tenant), err=True)

@@ -20,7 +20,7 @@ def tenant_group() -> None:
 
 
 def _switch(tenant: str, enabled: bool, yes: bool) -> None:
-    require_tenant(tenant)
+    require_tenant(tenant, if_disabled="allow")
     if enabled:
         question = gettext(
             "Enable the privacy module for tenant %(tenant)s?", tenant=tenant

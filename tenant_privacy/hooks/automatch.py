@@ -41,6 +41,7 @@ from ..services import duplicates
 from ..store.refs import canonical_id
 from ..store.scope import ERASING_KEY
 from ..store.scope import TenantScope
+from ..store.tables import tables_missing
 
 if t.TYPE_CHECKING:
     from ..registry import PersonSource
@@ -94,7 +95,9 @@ def _sources_by_model(state: PrivacyState) -> dict[type, list[PersonSource]]:
 
 def _identity_changed(obj: t.Any, source: PersonSource) -> bool:
     insp = sa.inspect(obj)
-    attrs = set(source.identity.values()) | {source.tenant_column}
+    attrs = set(source.identity.values())
+    if source.tenant_column:
+        attrs.add(source.tenant_column)
     for name in attrs:
         if name in insp.attrs and insp.attrs[name].history.has_changes():
             return True
@@ -141,7 +144,7 @@ def _after_flush(session: orm.Session, flush_context: t.Any) -> None:
                 if check and not _identity_changed(obj, source):
                     continue
                 try:
-                    tenant = getattr(obj, source.tenant_column, None)
+                    tenant = state.registry.tenant_of(source, obj)
                     record_id = getattr(obj, source.id_column, None)
                 except orm.exc.ObjectDeletedError:
                     continue
@@ -188,6 +191,8 @@ def _after_transaction_end(session: orm.Session, transaction: t.Any) -> None:
     if not ready or not _enabled(state):
         return
     assert state is not None
+    if tables_missing(session):
+        return
     runner = state.jobs
     session.info[RUNNING_KEY] = True
     try:

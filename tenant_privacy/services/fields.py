@@ -1,14 +1,16 @@
 """Which fields of a host row leave the host's table: in an overview, an export.
 
 One place decides, so the overview, ``subject show --json`` and the disclosure
-bundle show the same fields.
+bundle show the same fields: those the source declares in ``export_fields``. A
+source that declares none shows its id column and, for a person source, its identity
+fields; nothing else ever leaves the table undeclared (a password hash added to the
+host's table later stays there). Names that say secret are refused when the source
+is registered (:func:`tenant_privacy.registry.name_says_secret`).
 """
 
 from __future__ import annotations
 
 import typing as t
-
-import sqlalchemy as sa
 
 from ..core.values import json_safe
 
@@ -19,13 +21,15 @@ __all__ = ["exported_columns", "exported_fields"]
 
 
 def exported_columns(source: Source) -> list[str]:
-    """The attributes of *source* that are shown and exported, in order."""
+    """The attributes of *source* that are shown and exported, in order: the
+    declared ``export_fields``, else the id column and the identity fields."""
     if source.export_fields:
         return list(source.export_fields)
-    mapper = sa.inspect(source.model)
-    return [
-        attr.key for attr in mapper.column_attrs if attr.key != source.tenant_column
-    ]
+    names = [source.id_column]
+    for attr in getattr(source, "identity", {}).values():
+        if attr not in names:
+            names.append(attr)
+    return names
 
 
 def exported_fields(source: Source, row: t.Any) -> dict[str, t.Any]:

@@ -121,7 +121,16 @@ class TenantScope:
 
     # -- sources ----------------------------------------------------------------
     def source_select(self, source: Source) -> sa.Select[t.Any]:
-        """``SELECT source.model WHERE tenant column = tenant``."""
+        """``SELECT source.model WHERE tenant column = tenant``.
+
+        A source without a tenant column (a single-tenant module) belongs wholly to
+        the module's fixed tenant: no filter for that tenant, no rows for any other.
+        """
+        if source.tenant_column is None:
+            stmt = sa.select(source.model)
+            if self.tenant != self.registry.single_tenant:
+                stmt = stmt.where(sa.false())
+            return stmt
         return sa.select(source.model).where(
             source.column(source.tenant_column) == self.tenant
         )

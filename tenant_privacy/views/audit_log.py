@@ -27,6 +27,7 @@ from .args import page_arg
 from .audit_words import describe
 from .audit_words import format_when
 from .context import actor_labels
+from .context import event_refs
 from .context import render
 from .context import request_actor
 from .guard import OFFICER
@@ -110,9 +111,16 @@ def _person_choices(
     return [hit for hit in hits if hit.subject_id is not None], None
 
 
+#: Most staff members the filter's list offers (the host's first ones by its order).
+STAFF_CHOICES = 500
+
+
 def staff_choices(tenant: str) -> list[tuple[str, str]]:
-    """``(actor ref, name)`` of everyone who may appear in the log, by name."""
-    labels = actor_labels(tenant)
+    """``(actor ref, name)`` of the staff who may appear in the log, by name; one
+    page asked of the host (``staff_page_loader``), never the whole user table."""
+    staff, _total = current_privacy.host.staff_page(tenant, "", 0, STAFF_CHOICES)
+    labels = actor_labels(tenant, [])  # the operator and the system
+    labels.update({f"user:{a.id}": a.label or a.id for a in staff})
     return sorted(labels.items(), key=lambda item: item[1].casefold())
 
 
@@ -150,7 +158,7 @@ def audit_log() -> str:
     if filters["subject_id"] is not None:
         args["subject"] = str(filters["subject_id"])
         args.pop("person", None)
-    names = actor_labels(tenant)
+    names = actor_labels(tenant, event_refs(events))
     return render(
         "tenant_privacy/audit_log.html",
         events=events,

@@ -36,19 +36,34 @@ def request_actor() -> str:
     return audit.actor_ref(get_actor())
 
 
-def actor_labels(tenant: str) -> dict[str, str]:
-    """``{"user:<id>": name}`` of the tenant's staff, for display only.
+def actor_labels(tenant: str, refs: t.Iterable[str | None]) -> dict[str, str]:
+    """``{"user:<id>": name}`` of the actor refs *refs* that are staff of *tenant*,
+    for display only.
 
-    The audit trail and merge records hold opaque actor refs; pages show names.
+    The audit trail and merge records hold opaque actor refs; pages show names. Only
+    the ids on the page are asked of the host (``staff_labels_loader``), never the
+    whole user table.
     """
     from ..services import audit
 
-    labels = {
-        f"user:{a.id}": a.label or a.id for a in current_privacy.host.staff(tenant)
-    }
+    ids = {ref[5:] for ref in refs if ref and ref.startswith("user:")}
+    found = current_privacy.host.labels(tenant, ids)
+    labels = {f"user:{user_id}": label for user_id, label in found.items()}
     labels[audit.OPERATOR] = i18n.gettext("Operator")
     labels[audit.SYSTEM] = i18n.gettext("System")
     return labels
+
+
+def event_refs(events: t.Iterable[t.Any]) -> list[str]:
+    """The actor refs of *events* and the staff they are about (role changes), to
+    label with :func:`actor_labels`."""
+    refs: list[str] = []
+    for event in events:
+        refs.append(str(event.actor))
+        refs.extend(
+            f"user:{rid}" for src, rid in event.record_refs or [] if src == "user"
+        )
+    return refs
 
 
 def render(template: str, **context: t.Any) -> str:

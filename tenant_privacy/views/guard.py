@@ -31,6 +31,7 @@ from ..proxies import current_privacy
 from ..proxies import get_actor
 from ..proxies import get_tenant
 from ..services import tenants
+from ..store.tables import tables_missing
 
 OFFICER = "officer"
 TENANT_ADMIN = "tenant_admin"
@@ -155,7 +156,9 @@ def menu_items() -> list[tuple[str, str]]:
     officer, the role page for a tenant administrator, the tenant list for the
     operator. Nothing for anyone else, so the host's menu never leads to a refusal.
     """
-    from .menu import host_entry
+    from .menu import host_entry  # menu imports this module (may_open): a cycle
 
+    if tables_missing(current_privacy.session):
+        return []
     entry = host_entry()
     return [entry] if entry else []

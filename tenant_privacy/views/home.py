@@ -7,6 +7,7 @@ from ..services import audit
 from ..services import duplicates
 from ..services import requests as register
 from .context import actor_labels
+from .context import event_refs
 from .context import render
 from .context import request_scope
 from .routing import Route
@@ -38,7 +39,7 @@ def index() -> str:
         scan=duplicates.latest_scan(scope),
         index_outdated=duplicates.index_outdated(scope),
         events=events,
-        actor_labels=actor_labels(scope.tenant),
+        actor_labels=actor_labels(scope.tenant, event_refs(events)),
     )
 
 

@@ -1,4 +1,9 @@
-"""Tenant admin page: grant and revoke the privacy-officer role in the own tenant."""
+"""Tenant admin page: grant and revoke the privacy-officer role in the own tenant.
+
+The page lists the current officers (few) and one page of the tenant's staff, with a
+search box: the host is asked for one page (``staff_page_loader``) and for the
+officers' names (``staff_labels_loader``), never for its whole user table.
+"""
 
 from __future__ import annotations
 
@@ -13,14 +18,17 @@ from flask import url_for
 from ..i18n import gettext
 from ..proxies import current_privacy
 from ..proxies import get_tenant
+from .args import page_arg
 from .context import render
 from .context import request_actor
 from .guard import TENANT_ADMIN
 from .guard import access
 from .routing import Route
 
-if t.TYPE_CHECKING:
-    from ..host import Actor
+#: Staff users per page of the roles page.
+PAGE_SIZE = 50
+#: Longest search text the roles page passes on to the host.
+SEARCH_MAX = 200
 
 
 def _tenant() -> str:
@@ -30,41 +38,57 @@ def _tenant() -> str:
     return tenant
 
 
-def _member(tenant: str, user_id: str) -> Actor:
-    """The staff user *user_id* of *tenant*; 404 for anyone else (other tenants)."""
-    for actor in current_privacy.host.staff(tenant):
-        if actor.id == user_id:
-            return actor
-    abort(404)
+def _member_label(tenant: str, user_id: str) -> str:
+    """The name of staff user *user_id* of *tenant*; 404 for anyone else (other
+    tenants)."""
+    label = current_privacy.host.labels(tenant, [user_id]).get(user_id)
+    if label is None:
+        abort(404)
+    return label
 
 
 @access(TENANT_ADMIN)
 def officers() -> str:
-    """Every staff user of the tenant and whether they hold the role."""
+    """The tenant's privacy officers, and one page of its staff (``q`` searches
+    names and emails) with whether each holds the role."""
     tenant = _tenant()
-    holders = set(current_privacy.rights.officers(current_privacy.session, tenant))
-    rows = [(a, a.id in holders) for a in current_privacy.host.staff(tenant)]
-    return render("tenant_privacy/officers.html", rows=rows)
+    search = request.args.get("q", "").strip()[:SEARCH_MAX]
+    page = page_arg()
+    host = current_privacy.host
+    holders = current_privacy.rights.officers(current_privacy.session, tenant)
+    names = host.labels(tenant, holders)
+    members, total = host.staff_page(tenant, search, (page - 1) * PAGE_SIZE, PAGE_SIZE)
+    holding = set(holders)
+    return render(
+        "tenant_privacy/officers.html",
+        holders=[(user_id, names[user_id]) for user_id in holders if user_id in names],
+        rows=[(a, a.id in holding) for a in members],
+        search=search,
+        total=total,
+        page=page,
+        pages=max(1, -(-total // PAGE_SIZE)),
+    )
 
 
 def _change(user_id: str, grant: bool) -> t.Any:
     tenant = _tenant()
-    member = _member(tenant, user_id)
+    name = _member_label(tenant, user_id)
     rights = current_privacy.rights
     actor = request_actor()
     session = current_privacy.session
     if grant:
-        changed = rights.grant(current_privacy.session, tenant, actor, member.id)
+        changed = rights.grant(current_privacy.session, tenant, actor, user_id)
     else:
-        changed = rights.revoke(current_privacy.session, tenant, actor, member.id)
+        changed = rights.revoke(current_privacy.session, tenant, actor, user_id)
     session.commit()
     if not changed:
         flash(gettext("Nothing changed."), "info")
     elif grant:
-        flash(gettext("%(name)s is now a privacy officer.", name=member.label))
+        flash(gettext("%(name)s is now a privacy officer.", name=name))
     else:
-        flash(gettext("%(name)s is no longer a privacy officer.", name=member.label))
-    return redirect(url_for(request.blueprint + ".officers"))
+        flash(gettext("%(name)s is no longer a privacy officer.", name=name))
+    back = {k: v for k, v in request.args.items() if k in ("q", "page") and v}
+    return redirect(url_for(request.blueprint + ".officers", **back))
 
 
 @access(TENANT_ADMIN)

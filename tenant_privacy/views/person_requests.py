@@ -130,8 +130,13 @@ def _limit(name: str) -> str:
 def install_limits(app: Flask, endpoint: str) -> None:
     """Rate-limit posts of the form at *endpoint* per client address and per email
     address (``TENANT_PRIVACY_REQUEST_LIMIT_IP`` and ``..._ADDRESS``); one limiter
-    per app, counts in ``RATELIMIT_STORAGE_URI`` (memory by default)."""
-    limiter = Limiter(get_remote_address, app=app)
+    per app, counts in ``TENANT_PRIVACY_REQUEST_LIMIT_STORAGE`` (memory by default:
+    one process; a Redis URL when several serve the form)."""
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=str(config_value("REQUEST_LIMIT_STORAGE", app.config)),
+    )
     view = app.view_functions[endpoint]
     for setting, key_func, scope in (
         ("REQUEST_LIMIT_IP", get_remote_address, "tp_request_ip"),

@@ -28,6 +28,7 @@ from ..services import search as search_service
 from .args import arg_text
 from .args import form_text
 from .context import actor_labels
+from .context import event_refs
 from .context import render
 from .context import request_actor
 from .context import request_scope
@@ -125,7 +126,9 @@ def _overview_page(scope: TenantScope, ov: overview_service.Overview) -> str:
         merges=merges,
         blockers=blockers,
         events=events,
-        actor_labels=actor_labels(scope.tenant),
+        actor_labels=actor_labels(
+            scope.tenant, [m.actor for m in merges] + event_refs(events)
+        ),
     )
 
 
