@@ -28,6 +28,7 @@ from .registry import SourceRegistry
 from .services import rights
 from .services import tenants
 from .state import PrivacyState
+from .views import errors as error_pages
 from .views import register_views
 
 if t.TYPE_CHECKING:
@@ -250,11 +251,9 @@ class TenantPrivacy:
 
         .. versionadded:: 0.1.0
         """
-        from .views import errors
-
         if "tenant_privacy" not in app.extensions:
             raise RuntimeError("call install_error_pages(app) after init_app(app)")
-        errors.register(app)
+        error_pages.register(app)
 
     def create_all(self) -> None:
         """Create the module's tables directly (tests, demos; else use migrations)."""

@@ -27,11 +27,16 @@ import uuid
 
 import sqlalchemy as sa
 from flask import g
+from flask import has_app_context
 from flask import has_request_context
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 
+from ..config import config_value
 from ..core import audit_chain
 from ..errors import AuditChainBroken
 from ..errors import InvalidInput
+from ..i18n import lazy_gettext
 from ..models import AuditEvent
 from ..models import AuditHead
 from ..models import utcnow
@@ -346,11 +351,11 @@ _PG_EXECUTE_PYFORMAT = (
 
 
 def _pg_prepare() -> bool:
-    """``TENANT_PRIVACY_AUDIT_PG_PREPARE`` of the current app (on outside one)."""
-    from flask import has_app_context
+    """``TENANT_PRIVACY_AUDIT_PG_PREPARE`` of the current app (on outside one).
 
-    from ..config import config_value
-
+    A driver setting read where the statement is sent, like the request id: the
+    audit writer is called by every service, which should not each carry it.
+    """
     return bool(config_value("AUDIT_PG_PREPARE")) if has_app_context() else True
 
 
@@ -374,13 +379,9 @@ def _create_head(conn: sa.Connection, tenant: str) -> None:
     values = {"tenant_key": tenant, "seq": 0, "hash": audit_chain.GENESIS}
     dialect = conn.dialect.name
     if dialect == "postgresql":
-        from sqlalchemy.dialects.postgresql import insert
-
-        conn.execute(insert(_HEAD).values(values).on_conflict_do_nothing())
+        conn.execute(postgresql.insert(_HEAD).values(values).on_conflict_do_nothing())
     elif dialect == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-
-        conn.execute(sqlite_insert(_HEAD).values(values).on_conflict_do_nothing())
+        conn.execute(sqlite.insert(_HEAD).values(values).on_conflict_do_nothing())
     else:
         conn.execute(sa.insert(_HEAD).values(values))
 
@@ -787,8 +788,6 @@ def export(
 
 
 def _labels() -> dict[str, t.Any]:
-    from ..i18n import lazy_gettext
-
     return {
         Action.SUBJECT_VIEWED: lazy_gettext("Overview compiled"),
         Action.SEARCH: lazy_gettext("Search"),

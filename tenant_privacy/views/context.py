@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from flask import abort
+from flask import render_template
 from flask_wtf.csrf import generate_csrf
 
 from .. import i18n
@@ -12,6 +13,8 @@ from ..config import config_value
 from ..proxies import current_privacy
 from ..proxies import get_actor
 from ..proxies import get_tenant
+from ..services import audit
+from .menu import nav_items
 
 if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
@@ -31,8 +34,6 @@ def request_scope() -> TenantScope:
 
 def request_actor() -> str:
     """The audit actor ref (``user:<id>``) of whoever makes the current request."""
-    from ..services import audit
-
     return audit.actor_ref(get_actor())
 
 
@@ -44,8 +45,6 @@ def actor_labels(tenant: str, refs: t.Iterable[str | None]) -> dict[str, str]:
     the ids on the page are asked of the host (``staff_labels_loader``), never the
     whole user table.
     """
-    from ..services import audit
-
     ids = {ref[5:] for ref in refs if ref and ref.startswith("user:")}
     found = current_privacy.host.labels(tenant, ids)
     labels = {f"user:{user_id}": label for user_id, label in found.items()}
@@ -68,15 +67,11 @@ def event_refs(events: t.Iterable[t.Any]) -> list[str]:
 
 def render(template: str, **context: t.Any) -> str:
     """Render one of the module's pages (hosts may override it by path)."""
-    from flask import render_template
-
     return render_template(template, **context)
 
 
 def template_context() -> dict[str, t.Any]:
     """The context processor of the module's pages."""
-    from .menu import nav_items
-
     return {
         "_": i18n.gettext,
         "gettext": i18n.gettext,

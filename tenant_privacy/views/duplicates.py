@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typing as t
 
+from flask import current_app
 from flask import flash
 from flask import jsonify
 from flask import redirect
@@ -117,8 +118,6 @@ def _identity(scope: TenantScope, ref: tuple[str, str]) -> dict[str, t.Any] | No
 
 def _subject_url(scope: TenantScope, s: MatchSuggestion) -> str | None:
     """URL of the subject page of the suggestion's records, if that page exists."""
-    from flask import current_app
-
     endpoint = _endpoint("subject")
     if endpoint not in current_app.view_functions:
         return None

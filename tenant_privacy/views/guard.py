@@ -27,6 +27,7 @@ from flask_wtf.csrf import CSRFError
 from flask_wtf.csrf import validate_csrf
 from wtforms import ValidationError
 
+from ..config import config_value
 from ..proxies import current_privacy
 from ..proxies import get_actor
 from ..proxies import get_tenant
@@ -140,8 +141,6 @@ def may_open(endpoint: str) -> bool:
     capability switched off) is never open.
     """
     if "." not in endpoint:
-        from ..config import config_value
-
         endpoint = f"{config_value('BLUEPRINT_NAME')}.{endpoint}"
     if endpoint not in current_app.view_functions:
         return False

@@ -16,6 +16,7 @@ from flask import request
 from flask import url_for
 
 from ..config import config_value
+from ..i18n import gettext
 from ..i18n import lazy_gettext
 from ..proxies import get_actor
 from .guard import may_open
@@ -85,7 +86,5 @@ def host_entry() -> tuple[str, str] | None:
     first = items[0]
     name = config_value("BLUEPRINT_NAME")
     if first.url == url_for(f"{name}.index"):
-        from ..i18n import gettext
-
         return gettext("Privacy"), first.url
     return first.label, first.url
