@@ -18,7 +18,17 @@ from email.utils import getaddresses
 
 from .config import config_value
 
-__all__ = ["Mailer", "OutboxMailer", "SMTPMailer", "make_mailer"]
+__all__ = ["Mailer", "OutboxMailer", "SMTPMailer", "make_mailer", "plain_message"]
+
+
+def plain_message(sender: str, to: str, subject: str, body: str) -> EmailMessage:
+    """A plain-text mail; the one way the module's mails are put together."""
+    msg = EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg.set_content(body)
+    return msg
 
 
 class Mailer(t.Protocol):

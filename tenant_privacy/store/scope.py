@@ -121,18 +121,27 @@ class TenantScope:
 
     # -- sources ----------------------------------------------------------------
     def source_select(self, source: Source) -> sa.Select[t.Any]:
-        """``SELECT source.model WHERE tenant column = tenant``.
+        """``SELECT source.model WHERE tenant column = tenant``."""
+        return sa.select(source.model).where(self.tenant_clause(source))
+
+    def tenant_clause(self, source: Source) -> sa.ColumnElement[bool]:
+        """The condition that keeps a statement over *source* in this tenant.
 
         A source without a tenant column (a single-tenant module) belongs wholly to
         the module's fixed tenant: no filter for that tenant, no rows for any other.
         """
         if source.tenant_column is None:
-            stmt = sa.select(source.model)
-            if self.tenant != self.registry.single_tenant:
-                stmt = stmt.where(sa.false())
-            return stmt
-        return sa.select(source.model).where(
-            source.column(source.tenant_column) == self.tenant
+            return (
+                sa.true() if self.tenant == self.registry.single_tenant else sa.false()
+            )
+        return source.column(source.tenant_column) == self.tenant
+
+    def _rows_in(
+        self, source: Source, ids: t.Sequence[t.Any]
+    ) -> sa.ColumnElement[bool]:
+        """Rows *ids* of *source*, in this tenant only."""
+        return sa.and_(
+            self.tenant_clause(source), source.column(source.id_column).in_(ids)
         )
 
     def _id_filter(self, source: Source, ids: t.Iterable[str]) -> list[t.Any]:
@@ -157,10 +166,7 @@ class TenantScope:
         for part in chunks(wanted):
             stmt = (
                 sa.update(source.model)
-                .where(
-                    source.column(source.tenant_column) == self.tenant,
-                    source.column(source.id_column).in_(part),
-                )
+                .where(self._rows_in(source, part))
                 .values(dict(values))
                 .execution_options(synchronize_session="fetch")
             )
@@ -175,10 +181,7 @@ class TenantScope:
         for part in chunks(wanted):
             stmt = (
                 sa.delete(source.model)
-                .where(
-                    source.column(source.tenant_column) == self.tenant,
-                    source.column(source.id_column).in_(part),
-                )
+                .where(self._rows_in(source, part))
                 .execution_options(synchronize_session="fetch")
             )
             count += int(getattr(self.session.execute(stmt), "rowcount", 0) or 0)

@@ -19,6 +19,7 @@ from email.message import EmailMessage
 import sqlalchemy as sa
 
 from ...i18n import gettext
+from ...mail import plain_message
 from ...models import ExportJob
 from ...models import JobStatus
 from ...models import PrivacyRequest
@@ -64,11 +65,10 @@ def compose_mail(
     sender: str, recipient: str, tenant_name: str, link: str, expires: dt.datetime
 ) -> EmailMessage:
     """The mail that brings the person their download link, in the current locale."""
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = recipient
-    msg["Subject"] = gettext("Your personal data from %(tenant)s", tenant=tenant_name)
-    msg.set_content(
+    return plain_message(
+        sender,
+        recipient,
+        gettext("Your personal data from %(tenant)s", tenant=tenant_name),
         gettext(
             "You asked %(tenant)s for a copy of the personal data we hold about "
             "you. Download it here:\n\n%(link)s\n\nThe link works until %(expires)s "
@@ -78,9 +78,8 @@ def compose_mail(
             tenant=tenant_name,
             link=link,
             expires=expires.strftime("%Y-%m-%d %H:%M"),
-        )
+        ),
     )
-    return msg
 
 
 class Download(t.NamedTuple):

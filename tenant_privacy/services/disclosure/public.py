@@ -21,6 +21,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from ...errors import InvalidInput
 from ...i18n import gettext
+from ...mail import plain_message
 from ...models import PrivacyRequest
 from ...models import utcnow
 from .. import audit
@@ -75,11 +76,10 @@ def compose_confirmation(
     sender: str, address: str, tenant_name: str, link: str
 ) -> EmailMessage:
     """The mail asking the person to confirm their request, in the current locale."""
-    msg = EmailMessage()
-    msg["From"] = sender
-    msg["To"] = address
-    msg["Subject"] = gettext("Confirm your request to %(tenant)s", tenant=tenant_name)
-    msg.set_content(
+    return plain_message(
+        sender,
+        address,
+        gettext("Confirm your request to %(tenant)s", tenant=tenant_name),
         gettext(
             "Someone, probably you, asked %(tenant)s about the personal data held "
             "about this address. To confirm the request, open this link within "
@@ -88,9 +88,8 @@ def compose_confirmation(
             tenant=tenant_name,
             hours=CONFIRM_HOURS,
             link=link,
-        )
+        ),
     )
-    return msg
 
 
 def confirm_request(
