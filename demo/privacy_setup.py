@@ -218,7 +218,10 @@ def declare_loaders(privacy: TenantPrivacy) -> None:
     # with any number of users (a small host may give one ``staff_loader``).
     @privacy.staff_labels_loader
     def _staff_labels(tenant: str, ids: list[str]) -> dict[str, str]:
-        numbers = [int(i) for i in ids if i.isascii() and i.isdigit()]
+        # ids come from URLs and audit rows: only those a user id can be
+        numbers = [
+            int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= 18
+        ]
         rows = db.session.execute(
             sa.select(User.id, User.name).where(
                 User.tenant_key == tenant, User.id.in_(numbers)

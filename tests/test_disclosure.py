@@ -361,3 +361,31 @@ def test_dashboard_and_menu_show_requests_overdue_first(app, person, officer):
     listed = re.findall(r"/privacy/requests/(\d+)", page)
     assert listed[:2] == [str(second), str(first)]  # overdue first
     assert "overdue" in page
+
+
+def test_leaving_out_a_field_of_a_source(app, person, officer):
+    _disclose(
+        officer,
+        person,
+        exclude_field="invoice:amount",
+        **{"reason-field-invoice:amount": "disputed amount, handled apart"},
+    )
+    data = json.loads(
+        zipfile.ZipFile(
+            io.BytesIO(app.test_client().get(f"/privacy/download/{_token(app)}").data)
+        ).read("data.json")
+    )
+    (invoice,) = {s["key"]: s for s in data["sources"]}["invoice"]["records"]
+    assert "amount" not in invoice["fields"] and invoice["fields"]["number"]
+    assert data["excluded"][0]["field"] == "amount"
+
+
+def test_a_registration_without_a_person_starts_the_wizard(app, officer):
+    with app.app_context():
+        lone = lh.add_contact("fjord", "Per", "Alene", email="per.alene@example.no")
+        db.session.commit()
+    page = officer.get(f"/privacy/records/contact/{lone[1]}")
+    assert 'action="/privacy/records/contact/' in page.get_data(as_text=True)
+    resp = officer.post(f"/privacy/records/contact/{lone[1]}/disclose")
+    assert resp.status_code == 302 and "/disclose" in resp.headers["Location"]
+    assert officer.post("/privacy/records/contact/99999999/disclose").status_code == 404

@@ -112,9 +112,10 @@ ROUTE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "tenant_privacy.disclose": ((), ()),
     "tenant_privacy.disclose_post": (
         (),
-        ("recipient", "other_recipient", "exclude", "reason-note:1"),
+        ("recipient", "other_recipient", "exclude", "reason-note:1", "exclude_field"),
     ),
     "tenant_privacy.download": ((), ()),
+    "tenant_privacy.record_disclose": ((), ()),
     "tenant_privacy.person_request": ((), ()),
     "tenant_privacy.person_request_post": ((), ("email",)),
     "tenant_privacy.person_request_confirm": ((), ()),

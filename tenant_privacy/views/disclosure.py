@@ -118,6 +118,15 @@ def disclose(subject_id: int) -> t.Any:
     )
 
 
+def record_disclose(source_key: str, record_id: str) -> t.Any:
+    """Start the wizard from a registration that has no person of its own yet: the
+    record becomes a person (a POST may create that row), then the wizard opens."""
+    scope = request_scope()
+    subject = scope.subject_of(scope.ref(source_key, record_id))
+    scope.session.commit()
+    return redirect(url_for(f"{_bp()}.disclose", subject_id=subject.id))
+
+
 def _disclose_post(subject_id: int) -> t.Any:
     scope = request_scope()
     recipient = form_text("recipient", 254)
@@ -132,6 +141,16 @@ def _disclose_post(subject_id: int) -> t.Any:
                 "source": source_key,
                 "record_id": record_id,
                 "reason": form_text(f"reason-{value}", REASON_MAX),
+            }
+        )
+    for value in request.form.getlist("exclude_field")[:MAX_EXCLUSIONS]:
+        value = inputs.text_arg(value, 200, "exclude_field")
+        source_key, _, field = value.partition(":")
+        exclusions.append(
+            {
+                "source": source_key,
+                "field": field,
+                "reason": form_text(f"reason-field-{value}", REASON_MAX),
             }
         )
     req, export = disclosure.request_disclosure(
@@ -191,6 +210,12 @@ ROUTES: tuple[Route, ...] = (
     ),
     Route("GET", "/subjects/<int:subject_id>/disclose", "disclose", disclose),
     Route("POST", "/subjects/<int:subject_id>/disclose", "disclose_post", disclose),
+    Route(
+        "POST",
+        "/records/<source_key>/<record_id>/disclose",
+        "record_disclose",
+        record_disclose,
+    ),
     Route("GET", "/download/<token>", "download", download),
 )
 
