@@ -75,3 +75,28 @@ def test_the_mail_arrives_over_smtp_and_its_link_downloads(make_app, login, smtp
     data = json.loads(zipfile.ZipFile(io.BytesIO(download.data)).read("data.json"))
     notes = {s["key"]: s for s in data["sources"]}["note"]["records"]
     assert [n["fields"]["body"] for n in notes] == ["Note that must arrive"]
+
+
+def test_a_persons_own_request_is_confirmed_from_the_smtp_mail(make_app, smtp):
+    from tenant_privacy.models import PrivacyRequest
+
+    controller, inbox = smtp
+    app = seed(
+        make_app(
+            TENANT_PRIVACY_MAIL_SERVER="127.0.0.1",
+            TENANT_PRIVACY_MAIL_PORT=controller.port,
+        )
+    )
+    client = app.test_client()
+    resp = client.post("/privacy/request/fjord", data={"email": "ask@example.no"})
+    assert resp.status_code == 200
+    (mail,) = inbox.messages
+    assert mail["To"] == "ask@example.no"
+    body = mail.get_body(preferencelist=("plain",)).get_content()
+    path = re.search(r"https?://[^/\s]+(/privacy/request/fjord/confirm/\S+)", body)
+    with app.app_context():  # nothing stored before the person confirms
+        assert db.session.scalars(db.select(PrivacyRequest)).all() == []
+    assert client.post(path.group(1)).status_code == 200
+    with app.app_context():
+        (row,) = db.session.scalars(db.select(PrivacyRequest)).all()
+        assert (row.channel, row.recipient) == ("person", "ask@example.no")
