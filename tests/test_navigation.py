@@ -126,3 +126,13 @@ def test_the_action_filter_lists_what_the_module_writes():
             continue
         named |= set(re.findall(r"Action\.([A-Z_]+)", path.read_text("utf-8")))
     assert {a.name for a in audit.WRITTEN} == named
+
+
+def test_a_405_is_a_page_of_ours_with_its_allow_header(app, login):
+    client = app.test_client()
+    login(client, "officer@fjord.test")
+    response = client.get("/privacy/duplicates/scan", headers=NB)  # POST only
+    assert response.status_code == 405
+    assert "POST" in response.headers["Allow"]
+    text = response.get_data(as_text=True)
+    assert "Logg ut" in text and 'href="/"' in text

@@ -31,7 +31,7 @@ if t.TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: The status codes that get a page of ours.
-ERROR_CODES: tuple[int, ...] = (400, 403, 404, 410, 500)
+ERROR_CODES: tuple[int, ...] = (400, 403, 404, 405, 410, 500)
 
 
 def _texts(code: int) -> tuple[str, str]:
@@ -44,6 +44,11 @@ def _texts(code: int) -> tuple[str, str]:
         return gettext("You may not open this page"), gettext(
             "Your account has no access to this page. Ask an administrator if you "
             "need it."
+        )
+    if code == 405:
+        return gettext("This page cannot be used that way"), gettext(
+            "The address exists, but not for what was asked of it, for example a "
+            "form's address opened directly."
         )
     if code == 410:
         return gettext("This page is gone"), gettext(
@@ -71,7 +76,7 @@ def _own_description(exc: HTTPException) -> str | None:
     return None
 
 
-def error_page(exc: HTTPException) -> tuple[str, int]:
+def error_page(exc: HTTPException) -> tuple[str, int, dict[str, str]]:
     """Render the error page of *exc* (an HTTP error, 500 for anything else)."""
     if not isinstance(exc, HTTPException):
         exc = InternalServerError(original_exception=exc)
@@ -94,11 +99,14 @@ def error_page(exc: HTTPException) -> tuple[str, int]:
     )
     if not in_module or code >= 500:
         context["tp_nav"] = []  # host pages show no module menu; a 500 asks nothing
+    # a 405 keeps its Allow header
+    headers = {k: v for k, v in exc.get_headers() if k.lower() == "allow"}
     try:
-        return render("tenant_privacy/error.html", **context), code
+        return render("tenant_privacy/error.html", **context), code, headers
     except Exception:  # noqa: BLE001 - a broken layout must not hide the error
         logger.exception("the error page could not be rendered")
-        return f"<!doctype html><title>{code}</title><h1>{escape(title)}</h1>", code
+        page = f"<!doctype html><title>{code}</title><h1>{escape(title)}</h1>"
+        return page, code, headers
 
 
 def register(target: Blueprint | Flask) -> None:
