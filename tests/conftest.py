@@ -118,6 +118,13 @@ def app(make_app: t.Callable[..., Flask]) -> Flask:
 
 
 @pytest.fixture
+def app_ctx(app: Flask) -> t.Iterator[None]:
+    """An app context of ``app`` for the whole test (instead of nested blocks)."""
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     """A test client of ``app``."""
     return app.test_client()

@@ -27,15 +27,14 @@ def _rights(app):
     return app.extensions["tenant_privacy"].rights
 
 
-def test_seed_grants_officer_only(app) -> None:
-    with app.app_context():
-        rights = _rights(app)
-        officer = _user_id("officer@fjord.test")
-        assert rights.is_officer(db.session, "fjord", officer)
-        assert not rights.is_officer(db.session, "fjord", _user_id("staff@fjord.test"))
-        assert not rights.is_officer(db.session, "fjord", _user_id("admin@fjord.test"))
-        assert not rights.is_officer(db.session, "nordlys", officer)
-        assert rights.officers(db.session, "fjord") == [officer]
+def test_seed_grants_officer_only(app, app_ctx) -> None:
+    rights = _rights(app)
+    officer = _user_id("officer@fjord.test")
+    assert rights.is_officer(db.session, "fjord", officer)
+    assert not rights.is_officer(db.session, "fjord", _user_id("staff@fjord.test"))
+    assert not rights.is_officer(db.session, "fjord", _user_id("admin@fjord.test"))
+    assert not rights.is_officer(db.session, "nordlys", officer)
+    assert rights.officers(db.session, "fjord") == [officer]
 
 
 def test_grant_and_revoke_are_audited_and_idempotent(app) -> None:
@@ -63,43 +62,41 @@ def test_grant_and_revoke_are_audited_and_idempotent(app) -> None:
         ]
 
 
-def test_grant_checks_membership(app) -> None:
+def test_grant_checks_membership(app, app_ctx) -> None:
     from demo.models import db
 
-    with app.app_context():
-        rights = _rights(app)
-        with pytest.raises(NotFound):
-            rights.grant(
-                db.session, "fjord", "operator", _user_id("staff@nordlys.test")
-            )
-        with pytest.raises(UnknownTenant):
-            rights.grant(db.session, "nowhere", "operator", "1")
-        assert (
-            db.session.scalar(
-                sa.select(sa.func.count())
-                .select_from(CasbinRule)
-                .where(CasbinRule.v0 == "u:" + _user_id("staff@nordlys.test"))
-            )
-            == 0
+    rights = _rights(app)
+    with pytest.raises(NotFound):
+        rights.grant(
+            db.session, "fjord", "operator", _user_id("staff@nordlys.test")
         )
+    with pytest.raises(UnknownTenant):
+        rights.grant(db.session, "nowhere", "operator", "1")
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(CasbinRule)
+            .where(CasbinRule.v0 == "u:" + _user_id("staff@nordlys.test"))
+        )
+        == 0
+    )
 
 
-def test_rolled_back_grant_leaves_nothing(app) -> None:
+def test_rolled_back_grant_leaves_nothing(app, app_ctx) -> None:
     from demo.models import db
 
-    with app.app_context():
-        rights = _rights(app)
-        staff = _user_id("staff@fjord.test")
-        before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
-        rights.grant(db.session, "fjord", "operator", staff)
-        assert rights.is_officer(
-            db.session, "fjord", staff
-        )  # this transaction sees its change
-        db.session.rollback()
-        assert not rights.is_officer(db.session, "fjord", staff)
-        after = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
-        assert after == before
-        assert rights.officers(db.session, "fjord") == [_user_id("officer@fjord.test")]
+    rights = _rights(app)
+    staff = _user_id("staff@fjord.test")
+    before = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    rights.grant(db.session, "fjord", "operator", staff)
+    assert rights.is_officer(
+        db.session, "fjord", staff
+    )  # this transaction sees its change
+    db.session.rollback()
+    assert not rights.is_officer(db.session, "fjord", staff)
+    after = db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent))
+    assert after == before
+    assert rights.officers(db.session, "fjord") == [_user_id("officer@fjord.test")]
 
 
 def _other_process_sees_grant(db_url: str | None, make_app, **config) -> None:
@@ -135,34 +132,32 @@ def test_policy_version_in_redis_syncs_apps(make_app, redis_server) -> None:
     _other_process_sees_grant(None, make_app, TENANT_PRIVACY_REDIS_URL=redis_server.url)
 
 
-def test_unknown_ids_never_reach_casbin(app) -> None:
-    with app.app_context():
-        rights = _rights(app)
-        rights.is_officer(db.session, "fjord", _user_id("officer@fjord.test"))
-        entry = rights._entries["fjord"]
-        calls: list[tuple] = []
-        real = entry.enforcer.enforce
-        entry.enforcer.enforce = lambda *r: calls.append(r) or real(*r)
-        for i in range(200):
-            assert not rights.is_officer(db.session, "fjord", f"ghost{i}")
-        assert calls == []
+def test_unknown_ids_never_reach_casbin(app, app_ctx) -> None:
+    rights = _rights(app)
+    rights.is_officer(db.session, "fjord", _user_id("officer@fjord.test"))
+    entry = rights._entries["fjord"]
+    calls: list[tuple] = []
+    real = entry.enforcer.enforce
+    entry.enforcer.enforce = lambda *r: calls.append(r) or real(*r)
+    for i in range(200):
+        assert not rights.is_officer(db.session, "fjord", f"ghost{i}")
+    assert calls == []
 
 
-def test_adapter_keeps_commas_and_filters_by_tenant(app) -> None:
+def test_adapter_keeps_commas_and_filters_by_tenant(app, app_ctx) -> None:
     from demo.models import db
 
-    with app.app_context():
-        db.session.add(
-            CasbinRule(ptype="g", v0="u:a,b", v1="privacy_officer", v2="t:x")
-        )
-        db.session.add(CasbinRule(ptype="g", v0="u:c", v1="privacy_officer", v2="t:y"))
-        db.session.commit()
-        rules = rights_mod.load_rules(db.session, "x")
-        assert ("g", ["u:a,b", "privacy_officer", "t:x"]) in rules
-        assert all(v[2] != "t:y" for p, v in rules if p == "g")
-        entry = _rights(app)._build(rules, "test")
-        assert entry.enforcer.enforce("u:a,b", "t:x", "privacy", "use")
-        assert not entry.enforcer.enforce("u:a,b", "t:y", "privacy", "use")
+    db.session.add(
+        CasbinRule(ptype="g", v0="u:a,b", v1="privacy_officer", v2="t:x")
+    )
+    db.session.add(CasbinRule(ptype="g", v0="u:c", v1="privacy_officer", v2="t:y"))
+    db.session.commit()
+    rules = rights_mod.load_rules(db.session, "x")
+    assert ("g", ["u:a,b", "privacy_officer", "t:x"]) in rules
+    assert all(v[2] != "t:y" for p, v in rules if p == "g")
+    entry = _rights(app)._build(rules, "test")
+    assert entry.enforcer.enforce("u:a,b", "t:x", "privacy", "use")
+    assert not entry.enforcer.enforce("u:a,b", "t:y", "privacy", "use")
 
 
 def test_concurrent_checks_are_safe(app) -> None:
