@@ -64,3 +64,41 @@ def test_the_wizard_from_search_to_the_request(live_url, browser, language):  # 
     page.goto(f"{base}/privacy/requests")
     _check(page, "requests", problems)
     assert not problems, "\n".join(problems)
+
+
+def test_the_other_module_pages_pass_axe(live_url, browser):  # noqa: F811
+    """Pages no menu leads to directly: a suggestion, the erasure preview, the
+    public request form (anonymous), in Bokmål."""
+    base, app = live_url
+    with app.app_context():
+        from demo.models import Contact
+        from demo.models import db
+
+        contact = db.session.scalars(
+            db.select(Contact).where(Contact.tenant_key == "fjord").order_by(Contact.id)
+        ).first()
+        subject = (
+            app.extensions["tenant_privacy"]
+            .scope("fjord")
+            .subject_of(("contact", str(contact.id)))
+        )
+        db.session.commit()
+        subject_id = subject.id
+    problems: list[str] = []
+    page = browser.new_context(locale="nb").new_page()
+    page.set_default_timeout(20_000)
+    _login(page, base, "officer@fjord.test")
+    page.goto(f"{base}/privacy/duplicates")
+    links = page.locator("a[href*='/privacy/duplicates/']")
+    assert links.count(), "the seeded demo has suggestions to review"
+    links.first.click()
+    page.wait_for_load_state()
+    _check(page, "suggestion", problems)
+    response = page.goto(f"{base}/privacy/subjects/{subject_id}/erase")
+    assert response is not None and response.status == 200
+    _check(page, "erasure preview", problems)
+    anonymous = browser.new_context(locale="nb").new_page()
+    response = anonymous.goto(f"{base}/privacy/request/fjord")
+    assert response is not None and response.status == 200
+    _check(anonymous, "public request form", problems)
+    assert not problems, "\n".join(problems)
