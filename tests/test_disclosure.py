@@ -53,11 +53,22 @@ def person(app):
         )
         lh.add_note("fjord", other, "NAMESAKE-SECRET note")
         far = lh.add_contact("nordlys", "Kari", "Nordmann", email="kari.n@example.no")
+        from demo.models import User
+
+        user = User(
+            tenant_key="fjord",
+            email="kari.n@fjord.test",
+            password_hash="x",
+            name="Kari Nordmann",
+            role="staff",
+        )
+        db.session.add(user)
+        db.session.flush()
         lh.add_note("nordlys", far, "OTHER-TENANT-SECRET note")
         scope = lh.scope_of(app, "fjord")
         from tenant_privacy.services import linking
 
-        linking.link_records(scope, "user:1", [kari, lead])
+        linking.link_records(scope, "user:1", [kari, lead, ("user", str(user.id))])
         subject_id = scope.subject_of(kari).id
         db.session.commit()
         return subject_id
@@ -117,7 +128,7 @@ def test_wizard_builds_mails_and_downloads_only_the_persons_data(app, person, of
     data = json.loads(bundle.read("data.json"))
     jsonschema.validate(data, SCHEMA)
     by_key = {s["key"]: s for s in data["sources"]}
-    assert {"contact", "lead", "invoice", "note"} <= by_key.keys()
+    assert {"contact", "lead", "user", "invoice", "note"} <= by_key.keys()
     assert data["subject_id"] == person and data["truncated"] is False
     invoice = by_key["invoice"]["records"][0]["fields"]
     assert invoice["amount"] == "1250.50" and invoice["number"] == "INV-KARI-1"
@@ -253,7 +264,11 @@ def test_leaving_out_a_record_needs_a_reason_and_keeps_it_out(app, person, offic
             "reason": "names a third party",
         }
     ]
-    with app.app_context():  # the audit holds the count, never the reason
+    with app.app_context():  # the audit names what was left out, never the reason
+        event = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "disclosure.requested")
+        ).one()
+        assert ["note", str(note_id)] in [list(r) for r in event.record_refs]
         details = list(db.session.scalars(sa.select(AuditEvent.detail)))
         assert not any("third party" in (d or "") for d in details)
 
@@ -389,3 +404,28 @@ def test_a_registration_without_a_person_starts_the_wizard(app, officer):
     resp = officer.post(f"/privacy/records/contact/{lone[1]}/disclose")
     assert resp.status_code == 302 and "/disclose" in resp.headers["Location"]
     assert officer.post("/privacy/records/contact/99999999/disclose").status_code == 404
+
+
+def test_an_export_over_its_size_limit_says_so(make_app, login):
+    app = seed(
+        make_app(TENANT_PRIVACY_AUTO_MATCH=False, TENANT_PRIVACY_EXPORT_MAX_BYTES=3000)
+    )
+    with app.app_context():
+        kari = lh.add_contact("fjord", "Kari", "Stor", email="kari.stor@example.no")
+        for i in range(60):
+            lh.add_note("fjord", kari, f"Note number {i} with some words in it")
+        subject_id = lh.scope_of(app, "fjord").subject_of(kari).id
+        db.session.commit()
+    officer = app.test_client()
+    login(officer, "officer@fjord.test")
+    _disclose(officer, subject_id, recipient="kari.stor@example.no")
+    bundle = zipfile.ZipFile(
+        io.BytesIO(app.test_client().get(f"/privacy/download/{_token(app)}").data)
+    )
+    data = json.loads(bundle.read("data.json"))
+    jsonschema.validate(data, SCHEMA)
+    notes = {s["key"]: s for s in data["sources"]}["note"]["records"]
+    assert data["truncated"] is True and 0 < len(notes) < 60
+    assert "size limit" in bundle.read("index.html").decode()
+    with app.app_context():
+        assert db.session.scalars(sa.select(ExportJob)).one().truncated is True

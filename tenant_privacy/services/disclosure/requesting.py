@@ -131,6 +131,9 @@ def request_disclosure(
         actor,
         audit.Action.DISCLOSURE_REQUESTED,
         subject_id=subject.id,
+        # what was left out, by ref and field name; the reasons stay on the request
+        record_refs=[(e["source"], e["record_id"]) for e in checked if e["record_id"]],
+        fields=[f"{e['source']}.{e['field']}" for e in checked if e["field"]],
         data={"request": request.id, "export": export.id, "excluded": len(checked)},
     )
     return request, export
