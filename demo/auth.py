@@ -168,6 +168,7 @@ def _safe_next(target: str | None) -> str | None:
 def login() -> t.Any:
     """Log in with ``email`` and ``password``."""
     error = None
+    email = ""
     if request.method == "POST":
         email = _form_email()
         password = request.form.get("password") or ""
@@ -185,7 +186,9 @@ def login() -> t.Any:
             )
         error = _("Wrong email or password.")
     status = 401 if error else 200
-    return render_template("login.html", error=error), status
+    # a refused login keeps the typed address (when it is one a user could have)
+    typed = email if is_clean(email, column_length(User, "email")) else ""
+    return render_template("login.html", error=error, email=typed), status
 
 
 @bp.post("/logout")

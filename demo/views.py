@@ -345,6 +345,21 @@ def import_contacts(tenant: str, rows: t.Iterable[t.Mapping[str, str]]) -> int:
     return len(checked)
 
 
+def _header_problem(columns: t.Sequence[str]) -> str | None:
+    """What is wrong with a CSV file's header row, or None."""
+    names = [c.strip() for c in columns if c is not None]
+    unknown = [c for c in names if c not in IMPORT_COLUMNS]
+    missing = [c for c in ("first_name", "last_name") if c not in names]
+    if unknown or missing:
+        return _(
+            "The header row must name the columns first_name and last_name, and may "
+            "name %(optional)s; unknown: %(unknown)s.",
+            optional=", ".join(IMPORT_COLUMNS[2:]),
+            unknown=", ".join(unknown[:10]) or "-",
+        )
+    return None
+
+
 @bp.route("/import", methods=["GET", "POST"])
 @tenant_required
 def import_csv() -> t.Any:
@@ -364,7 +379,16 @@ def import_csv() -> t.Any:
         try:
             text = data.decode("utf-8-sig")
             reader = csv.DictReader(io.StringIO(text))
-            count = import_contacts(current_tenant(), reader)
+            problem = _header_problem(reader.fieldnames or [])
+            if problem:
+                flash(problem, "error")
+                flash(_("Nothing was imported."), "error")
+                return render_template("import.html", columns=IMPORT_COLUMNS), 400
+            rows = list(reader)
+            if not rows:
+                flash(_("The file has a header row but no contacts."), "error")
+                return render_template("import.html", columns=IMPORT_COLUMNS), 400
+            count = import_contacts(current_tenant(), rows)
         except ImportRefused as exc:
             db.session.rollback()
             for message in exc.messages[:IMPORT_ERRORS_SHOWN]:

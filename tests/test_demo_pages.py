@@ -193,3 +193,51 @@ def test_notes_are_written_in_own_tenant(app, client, login):
     response = client.post(f"/contacts/{contact.id}/notes", data={"body": "Hei på deg"})
     assert response.status_code == 302
     assert "Hei på deg" in client.get(f"/contacts/{contact.id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("csv_text", "says"),
+    [
+        ("first_name,last_name\n", "no contacts"),
+        ("fornavn,etternavn\nOla,Nordmann\n", "fornavn"),
+        ("first_name,last_name,shoe_size\nOla,Nordmann,44\n", "shoe_size"),
+    ],
+)
+def test_csv_import_says_what_is_wrong_with_the_header(
+    app, client, login, csv_text, says
+):
+    login(client, "admin@fjord.test")
+    with app.app_context():
+        before = db.session.scalar(sa.select(sa.func.count()).select_from(Contact))
+    response = client.post(
+        "/import",
+        data={"file": (io.BytesIO(csv_text.encode()), "people.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert says in response.get_data(as_text=True)
+    with app.app_context():
+        after = db.session.scalar(sa.select(sa.func.count()).select_from(Contact))
+        assert after == before
+
+
+def test_a_file_in_another_encoding_is_refused_with_a_message(client, login):
+    login(client, "admin@fjord.test")
+    response = client.post(
+        "/import",
+        data={
+            "file": (
+                io.BytesIO("first_name,last_name\nÅse,Ødegård\n".encode("utf-16")),
+                "x.csv",
+            )
+        },
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "UTF-8" in response.get_data(as_text=True)
+
+
+def test_a_wrong_password_keeps_the_typed_email(client, login):
+    response = login(client, "staff@fjord.test", "wrong")
+    assert response.status_code == 401
+    assert 'value="staff@fjord.test"' in response.get_data(as_text=True)
