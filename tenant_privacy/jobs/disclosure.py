@@ -74,7 +74,6 @@ def build_export_job(tenant: str, export_id: int) -> int | None:
             writer = disclosure.build_bundle(
                 scope,
                 request,
-                export,
                 folder / file_name,
                 max_bytes=int(config_value("EXPORT_MAX_BYTES")),
                 tenant_name=name,

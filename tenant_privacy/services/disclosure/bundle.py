@@ -18,7 +18,6 @@ from ...core.export import Section
 from ...i18n import gettext
 from ...labels import column_labels
 from ...labels import display_text
-from ...models import ExportJob
 from ...models import PrivacyRequest
 from ...models import utcnow
 from ...store.refs import RecordRef
@@ -103,7 +102,6 @@ def _rows(scope: TenantScope, stmt: sa.Select[t.Any]) -> t.Iterator[t.Any]:
 def build_bundle(
     scope: TenantScope,
     request: PrivacyRequest,
-    export: ExportJob,
     target: pathlib.Path,
     *,
     max_bytes: int,
