@@ -553,3 +553,27 @@ def test_cli_erase_exit_codes_dry_run_and_yes(app):
         assert db.session.get(Subject, p["subject"]).state == "erased"
     # the addresses are gone with the erasure: nothing carries them any more
     assert cli.invoke(args=[*base, "--email", EMAIL, "--yes"]).exit_code == 2
+
+
+def test_a_full_scan_leaves_an_erased_person_alone(app):
+    """What is left of an erased person is never indexed or suggested again."""
+    from tenant_privacy.models import BlockingKey
+    from tests import duplicates_helpers as h
+
+    p = _person(app)
+    _erase(app, p["subject"])
+    h.scan(app, "fjord")
+    mine = {p["contact"], p["lead"]}
+    with app.app_context():
+        keys = {
+            (k.source_key, k.record_id)
+            for k in db.session.scalars(
+                sa.select(BlockingKey).where(BlockingKey.tenant_key == "fjord")
+            )
+        }
+        assert not keys & mine
+    pairs = {
+        ((s.a_source, s.a_id), (s.b_source, s.b_id))
+        for s in h.suggestions(app, "fjord")
+    }
+    assert not any(set(pair) & mine for pair in pairs)

@@ -22,6 +22,8 @@ from ...models import BlockingKey
 from ...models import JobStatus
 from ...models import MatchRecord
 from ...models import ScanJob
+from ...models import Subject
+from ...models import SubjectRecord
 from ...models import utcnow
 from ...store import jobs as job_rows
 from ...store import locks
@@ -131,13 +133,19 @@ def run_scan(scope: TenantScope, scan: ScanJob, progress: ProgressFn) -> int:
 
 
 def _live_refs(scope: TenantScope) -> set[RecordRef]:
-    """The refs of every person record the tenant holds now (ids only)."""
+    """The refs of every person record the tenant holds now (ids only), less the
+    records of erased persons: what is left of them is never matched again."""
     refs: set[RecordRef] = set()
     for source in scope.registry.person_sources():
         id_col = source.column(source.id_column)
         stmt = scope.source_select(source).with_only_columns(id_col)
         refs.update((source.key, str(i)) for i in scope.session.scalars(stmt))
-    return refs
+    erased = scope.session.execute(
+        sa.select(SubjectRecord.source_key, SubjectRecord.record_id)
+        .join(Subject, Subject.id == SubjectRecord.subject_id)
+        .where(SubjectRecord.tenant_key == scope.tenant, Subject.state == "erased")
+    )
+    return refs - {(key, rid) for key, rid in erased}
 
 
 def _replace_index(

@@ -40,6 +40,8 @@ from ...models import MatchSuggestion
 from ...models import PrivacyRequest
 from ...models import RetentionHold
 from ...models import utcnow
+from ...store import locks
+from ...store.locks import tenant_lock
 from ...store.scope import ERASING_KEY
 from .. import audit
 from .. import requests
@@ -211,6 +213,9 @@ def execute(
     :param salt: random for this erasure (``core.strategies.new_salt``).
     :param redaction: the text ``redact`` writes, in the tenant's language.
     """
+    # who owns which record must not change while the person is erased: a link or a
+    # match of their records waits for this transaction (the erasure wins)
+    tenant_lock(scope, locks.GROUPING)
     request = scope.get(PrivacyRequest, id=job.request_id)
     plan = plan_erasure(scope, job.subject_id)
     result = ErasureResult()
