@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 J = t.TypeVar("J", bound=JobRow)
 
-__all__ = ["STALE", "age", "is_stale", "latest", "mark_failed", "reap_stale"]
+__all__ = ["STALE", "age", "is_stale", "latest", "mark_failed", "queue", "reap_stale"]
 
 #: The error of a job marked failed because it gave no sign of life.
 STALE = "stale"
@@ -54,6 +54,18 @@ def is_stale(row: JobRow, config: t.Mapping[str, t.Any]) -> bool:
     if row.status not in ACTIVE_JOB_STATUSES:
         return False
     return age(row.heartbeat_at or row.created_at) > stale_limit(type(row), config)
+
+
+def queue(scope: TenantScope, model: type[J], actor: str, **columns: t.Any) -> J:
+    """A new queued job row of *model* in this tenant, asked for by *actor*, with
+    its own *columns*; flushed (it has an id). The caller commits, then hands it to
+    the job runner."""
+    row = model(
+        tenant_key=scope.tenant, status=JobStatus.QUEUED, actor=actor, **columns
+    )
+    scope.session.add(row)
+    scope.session.flush()
+    return row
 
 
 def latest(scope: TenantScope, model: type[J]) -> J | None:

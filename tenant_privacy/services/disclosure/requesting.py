@@ -13,8 +13,8 @@ from ...errors import InvalidInput
 from ...i18n import gettext
 from ...matching.normalize import normalize_email
 from ...models import ExportJob
-from ...models import JobStatus
 from ...models import PrivacyRequest
+from ...store import jobs as job_rows
 from .. import audit
 from .. import requests
 from ..fields import exported_columns
@@ -167,12 +167,4 @@ def _has_export(scope: TenantScope, request: PrivacyRequest) -> bool:
 
 
 def _new_export(scope: TenantScope, request: PrivacyRequest, actor: str) -> ExportJob:
-    export = ExportJob(
-        tenant_key=scope.tenant,
-        status=JobStatus.QUEUED,
-        actor=actor,
-        request_id=request.id,
-    )
-    scope.session.add(export)
-    scope.session.flush()
-    return export
+    return job_rows.queue(scope, ExportJob, actor, request_id=request.id)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import typing as t
 
 from ...models import AcceptJob
-from ...models import JobStatus
 from ...store import jobs as job_rows
 from .review import accept_above
 from .review import check_score
@@ -33,17 +32,9 @@ def start_accept(scope: TenantScope, actor: str, min_score: t.Any) -> AcceptJob:
 
     :raises InvalidInput: if *min_score* is not a number in [0, 1].
     """
-    job = AcceptJob(
-        tenant_key=scope.tenant,
-        status=JobStatus.QUEUED,
-        min_score=check_score(min_score),
-        actor=actor,
-        accepted=0,
-        held=0,
+    return job_rows.queue(
+        scope, AcceptJob, actor, min_score=check_score(min_score), accepted=0, held=0
     )
-    scope.session.add(job)
-    scope.session.flush()
-    return job
 
 
 def run_accept(scope: TenantScope, job: AcceptJob) -> int:

@@ -66,9 +66,7 @@ def start_scan(scope: TenantScope, actor: str) -> ScanJob:
     tenant_lock(scope, locks.SCAN_START)  # two officers starting at once: one scan
     if active_scan(scope) is not None:
         raise ScanInProgress("a duplicate scan of this tenant is already running")
-    scan = ScanJob(tenant_key=scope.tenant, status=JobStatus.QUEUED, actor=actor)
-    scope.session.add(scan)
-    scope.session.flush()
+    scan = job_rows.queue(scope, ScanJob, actor)
     audit.record(
         scope.session,
         scope.tenant,

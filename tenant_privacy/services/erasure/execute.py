@@ -40,6 +40,7 @@ from ...models import MatchSuggestion
 from ...models import PrivacyRequest
 from ...models import RetentionHold
 from ...models import utcnow
+from ...store import jobs as job_rows
 from ...store import locks
 from ...store.locks import tenant_lock
 from ...store.scope import ERASING_KEY
@@ -156,16 +157,13 @@ def retry_erasure(scope: TenantScope, actor: str, request_id: int | str) -> Eras
 
 
 def _new_job(scope: TenantScope, request: PrivacyRequest, actor: str) -> ErasureJob:
-    job = ErasureJob(
-        tenant_key=scope.tenant,
-        status=JobStatus.QUEUED,
-        actor=actor,
+    return job_rows.queue(
+        scope,
+        ErasureJob,
+        actor,
         request_id=request.id,
         subject_id=int(request.subject_id or 0),
     )
-    scope.session.add(job)
-    scope.session.flush()
-    return job
 
 
 def apply_values(
