@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import hashlib
 import io
 import json
 import pathlib
@@ -118,11 +119,13 @@ def test_wizard_builds_mails_and_downloads_only_the_persons_data(app, person, of
     with app.app_context():  # only the token's hash is stored
         export = db.session.scalars(sa.select(ExportJob)).one()
         assert export.token_hash and token not in export.token_hash
+        stored_sha256 = export.sha256
         assert len(token) >= 22  # at least 128 bits, url-safe
     anonymous = app.test_client()
     resp = anonymous.get(f"/privacy/download/{token}")
     assert resp.status_code == 200
     assert resp.headers["Cache-Control"] == "no-store"
+    assert hashlib.sha256(resp.data).hexdigest() == stored_sha256
     bundle = zipfile.ZipFile(io.BytesIO(resp.data))
     assert sorted(bundle.namelist()) == ["data.json", "index.html", "manifest.json"]
     data = json.loads(bundle.read("data.json"))

@@ -81,7 +81,7 @@ def build_export_job(tenant: str, export_id: int) -> int | None:
                 progress=progress,
             )
             export.file_name = file_name
-            export.size = (folder / file_name).stat().st_size
+            export.size, export.sha256 = writer.zip_size, writer.zip_sha256
             export.truncated = writer.truncated
             token = disclosure.issue_link(
                 export,

@@ -73,6 +73,9 @@ class BundleWriter:
         self.max_bytes = max_bytes
         self.truncated = False
         self.records = 0
+        #: the finished zip's size and sha256 (set by :meth:`finish`)
+        self.zip_size = 0
+        self.zip_sha256 = ""
         self._dir = pathlib.Path(tempfile.mkdtemp(prefix=".build-", dir=target.parent))
         self._json_file = _Counting(self._dir / "data.json")
         self._html_file = _Counting(self._dir / "index.html")
@@ -150,7 +153,9 @@ class BundleWriter:
             os.fsync(f.fileno())
         os.replace(partial, self.target)
         self.discard()
-        return self.target.stat().st_size, _sha256(self.target)
+        self.zip_size = self.target.stat().st_size
+        self.zip_sha256 = _sha256(self.target)
+        return self.zip_size, self.zip_sha256
 
     def discard(self) -> None:
         """Remove the temporary files (after :meth:`finish`, or on failure)."""
