@@ -5,6 +5,7 @@ from __future__ import annotations
 import typing as t
 
 from flask import abort
+from flask import flash
 from flask import render_template
 from flask_wtf.csrf import generate_csrf
 
@@ -63,6 +64,19 @@ def event_refs(events: t.Iterable[t.Any]) -> list[str]:
             f"user:{rid}" for src, rid in event.record_refs or [] if src == "user"
         )
     return refs
+
+
+def start_job(name: str, failed: str, **ids: t.Any) -> bool:
+    """Hand the committed job *name* with *ids* to the job runner; True unless it
+    ran inline and failed, which rolls back and flashes *failed* (its job row, and
+    the page, say why)."""
+    try:
+        current_privacy.jobs.enqueue(name, **ids)
+    except Exception:  # noqa: BLE001 - the job row records the failure
+        current_privacy.session.rollback()
+        flash(failed, "error")
+        return False
+    return True
 
 
 def render(template: str, **context: t.Any) -> str:

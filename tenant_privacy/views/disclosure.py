@@ -29,6 +29,7 @@ from .args import form_text
 from .context import render
 from .context import request_actor
 from .context import request_scope
+from .context import start_job
 from .guard import TOKEN
 from .guard import access
 from .routing import Route
@@ -164,14 +165,12 @@ def _disclose_post(subject_id: int) -> t.Any:
 def _start_build(export: ExportJob) -> None:
     """Hand a committed export to the job runner; a failed inline build is shown
     on the request's page, not as an error page."""
-    export_id = export.id
-    try:
-        current_privacy.jobs.enqueue(
-            "build_export", tenant=export.tenant_key, export_id=export_id
-        )
-    except Exception:  # noqa: BLE001 - the request says failed and why
-        current_privacy.session.rollback()
-        flash(gettext("The export could not be built."), "error")
+    start_job(
+        "build_export",
+        gettext("The export could not be built."),
+        tenant=export.tenant_key,
+        export_id=export.id,
+    )
 
 
 @access(TOKEN)

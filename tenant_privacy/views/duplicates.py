@@ -30,6 +30,7 @@ from .args import page_arg
 from .context import render
 from .context import request_actor
 from .context import request_scope
+from .context import start_job
 from .formatting import format_count
 from .formatting import format_score
 from .naming import record_names
@@ -187,11 +188,9 @@ def scan_start() -> t.Any:
         return redirect(url_for(_endpoint("duplicates")))
     scope.session.commit()
     scan_id = scan.id
-    try:
-        current_privacy.jobs.enqueue("scan", tenant=scan.tenant_key, scan_id=scan_id)
-    except Exception:  # the scan row says failed; the page shows it
-        current_privacy.session.rollback()
-        flash(gettext("The scan failed."), "error")
+    if not start_job(
+        "scan", gettext("The scan failed."), tenant=scan.tenant_key, scan_id=scan_id
+    ):
         return redirect(url_for(_endpoint("duplicates")))
     scan = scope.get(ScanJob, id=scan_id)
     if scan.status == JobStatus.DONE:  # run inline: it has finished already

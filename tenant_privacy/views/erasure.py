@@ -16,11 +16,11 @@ from ..errors import AlreadyErased
 from ..i18n import gettext
 from ..jobs.lifecycle import failure_reason
 from ..models import PrivacyRequest
-from ..proxies import current_privacy
 from ..services import erasure
 from .context import render
 from .context import request_actor
 from .context import request_scope
+from .context import start_job
 from .routing import Route
 
 
@@ -69,11 +69,12 @@ def erasure_retry(request_id: int) -> t.Any:
 def _start(tenant: str, job_id: int) -> None:
     """Hand a committed erasure to the job runner; a failed inline run is shown
     on the request's page (nothing was changed), not as an error page."""
-    try:
-        current_privacy.jobs.enqueue("erase", tenant=tenant, erasure_id=job_id)
-    except Exception:  # noqa: BLE001 - the request says failed and why
-        current_privacy.session.rollback()
-        flash(gettext("The erasure failed; nothing was changed."), "error")
+    start_job(
+        "erase",
+        gettext("The erasure failed; nothing was changed."),
+        tenant=tenant,
+        erasure_id=job_id,
+    )
 
 
 def erasure_status(row: PrivacyRequest) -> dict[str, t.Any] | None:
