@@ -19,6 +19,7 @@ from ...core.strategies import DELETE_ROW
 from ...core.strategies import KEEP
 from ...core.strategies import ROW
 from ...labels import column_labels
+from ...models import as_utc
 from ...models import utcnow
 from ...registry import PersonSource
 from ...registry import RelatedSource
@@ -129,7 +130,7 @@ def due_date(row: t.Any, retention: Retention, now: dt.datetime) -> dt.datetime:
     row's *from_field* (a date or a time), or after *now* without one."""
     start: t.Any = getattr(row, retention.from_field) if retention.from_field else None
     if isinstance(start, dt.datetime):
-        base = start if start.tzinfo else start.replace(tzinfo=dt.UTC)
+        base = as_utc(start)
     elif isinstance(start, dt.date):
         base = dt.datetime(start.year, start.month, start.day, tzinfo=dt.UTC)
     else:
