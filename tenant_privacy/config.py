@@ -50,6 +50,7 @@ DEFAULTS: dict[str, t.Any] = {
     "CASBIN_MODEL": None,
     "POLICY_CHECK_SECONDS": 0.0,
     "AUDIT_PAGE_SIZE": 50,
+    "REQUEST_PAGE_SIZE": 50,
     "AUDIT_PG_PREPARE": True,
     "AUDIT_CHECKPOINT_KEY": None,
     "AUDIT_CHECKPOINT_DIR": None,

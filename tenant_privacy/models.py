@@ -530,6 +530,4 @@ class RetentionHold(Base):
     finished_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
 
 
-
-
 audit_ddl.attach(AuditEvent.__table__)

@@ -313,6 +313,32 @@ def test_requests_register_lists_and_extends(app, person, officer):
         ) == 3
 
 
+def test_requests_register_pages_and_fails_dead_builds(app, person, officer):
+    """The register pages through every request (none is cut off), keeps the
+    filters on its page links, and a build whose worker died shows as failed."""
+    ids = [_disclose(officer, person) for _ in range(3)]
+    app.config["TENANT_PRIVACY_REQUEST_PAGE_SIZE"] = 2
+    with app.app_context():
+        stuck = db.session.get(PrivacyRequest, ids[0])
+        stuck.state = "building"
+        build = db.session.scalars(
+            sa.select(ExportJob).where(ExportJob.request_id == ids[0])
+        ).one()
+        build.status = "running"
+        build.heartbeat_at = dt.datetime(2020, 1, 1)
+        db.session.commit()
+    first = officer.get("/privacy/requests?kind=disclosure").get_data(as_text=True)
+    second = officer.get("/privacy/requests?kind=disclosure&page=2").get_data(
+        as_text=True
+    )
+    listed = set(re.findall(r"/privacy/requests/(\d+)\"", first + second))
+    assert listed == {str(i) for i in ids}
+    assert "Page 1 of 2" in first and "Page 2 of 2" in second
+    assert "/privacy/requests?page=2&amp;kind=disclosure" in first
+    with app.app_context():
+        assert db.session.get(PrivacyRequest, ids[0]).state == "failed"
+
+
 def test_another_tenants_request_is_404(app, person, officer, login):
     request_id = _disclose(officer, person)
     other = app.test_client()

@@ -37,6 +37,7 @@ __all__ = [
     "KINDS",
     "STATES",
     "add_months",
+    "count_requests",
     "due_soon",
     "extend",
     "is_overdue",
@@ -161,19 +162,9 @@ def extend(
     return row
 
 
-def list_requests(
-    scope: TenantScope,
-    *,
-    state: str | None = None,
-    kind: str | None = None,
-    overdue: bool = False,
-    limit: int = 200,
-) -> list[PrivacyRequest]:
-    """The tenant's requests, open ones by due date first (overdue on top), then
-    closed ones newest first.
-
-    :raises InvalidInput: an unknown state or kind.
-    """
+def _filtered(
+    scope: TenantScope, state: str | None, kind: str | None, overdue: bool
+) -> sa.Select[tuple[PrivacyRequest]]:
     if state is not None and state not in STATES:
         raise InvalidInput(gettext("Unknown state."))
     if kind is not None and kind not in KINDS:
@@ -187,9 +178,42 @@ def list_requests(
         stmt = stmt.where(
             PrivacyRequest.state.in_(OPEN), PrivacyRequest.due_at < utcnow()
         )
+    return stmt
+
+
+def list_requests(
+    scope: TenantScope,
+    *,
+    state: str | None = None,
+    kind: str | None = None,
+    overdue: bool = False,
+    limit: int = 200,
+    offset: int = 0,
+) -> list[PrivacyRequest]:
+    """The tenant's requests, open ones by due date first (overdue on top), then
+    closed ones newest first; *limit* rows from *offset*.
+
+    :raises InvalidInput: an unknown state or kind.
+    """
+    stmt = _filtered(scope, state, kind, overdue)
     is_open = sa.case((PrivacyRequest.state.in_(OPEN), 0), else_=1)
     stmt = stmt.order_by(is_open, PrivacyRequest.due_at, PrivacyRequest.id.desc())
-    return list(scope.session.scalars(stmt.limit(limit)))
+    return list(scope.session.scalars(stmt.limit(limit).offset(offset)))
+
+
+def count_requests(
+    scope: TenantScope,
+    *,
+    state: str | None = None,
+    kind: str | None = None,
+    overdue: bool = False,
+) -> int:
+    """How many requests :func:`list_requests` would list without a limit.
+
+    :raises InvalidInput: an unknown state or kind.
+    """
+    stmt = _filtered(scope, state, kind, overdue).with_only_columns(sa.func.count())
+    return int(scope.session.scalar(stmt) or 0)
 
 
 def is_overdue(row: PrivacyRequest, now: dt.datetime | None = None) -> bool:

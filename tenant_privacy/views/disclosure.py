@@ -13,6 +13,7 @@ from flask import send_file
 from flask import url_for
 
 from .. import inputs
+from ..config import config_value
 from ..i18n import gettext
 from ..jobs.lifecycle import failure_reason
 from ..models import ExportJob
@@ -26,6 +27,7 @@ from ..services.disclosure.requesting import REASON_MAX
 from ..store import jobs as job_rows
 from .args import arg_text
 from .args import form_text
+from .args import page_arg
 from .context import render
 from .context import request_actor
 from .context import request_scope
@@ -43,14 +45,19 @@ def _bp() -> str:
 
 
 def requests_list() -> str:
-    """The tenant's requests, open ones by due date (overdue first)."""
+    """The tenant's requests, open ones by due date (overdue first), paged."""
     scope = request_scope()
     state = arg_text("state", 16) or None
     kind = arg_text("kind", 16) or None
-    rows = register.list_requests(scope, state=state, kind=kind)
-    for row in rows:
-        disclosure.refresh(scope, row)
+    page = page_arg()
+    per_page = int(config_value("REQUEST_PAGE_SIZE"))
+    total = register.count_requests(scope, state=state, kind=kind)
+    rows = register.list_requests(
+        scope, state=state, kind=kind, limit=per_page, offset=(page - 1) * per_page
+    )
+    disclosure.refresh_all(scope, rows)
     scope.session.commit()
+    args = {name: value for name, value in (("state", state), ("kind", kind)) if value}
     return render(
         "tenant_privacy/requests.html",
         rows=rows,
@@ -60,6 +67,10 @@ def requests_list() -> str:
         kinds=register.KINDS,
         overdue=register.is_overdue,
         due_soon=register.due_soon,
+        page=page,
+        pages=max(1, -(-total // per_page)),
+        total=total,
+        args=args,
     )
 
 

@@ -17,6 +17,7 @@ from .delivery import issue_link
 from .delivery import latest_export
 from .delivery import record_download
 from .delivery import refresh
+from .delivery import refresh_all
 from .delivery import sweep_orphans
 from .public import compose_confirmation
 from .public import confirm_request
@@ -43,6 +44,7 @@ __all__ = [
     "recipient_choices",
     "record_download",
     "refresh",
+    "refresh_all",
     "request_disclosure",
     "retry",
     "sweep_orphans",
