@@ -2,9 +2,12 @@
 
 - :mod:`.plan`: what an erasure will do to every record and field (the preview);
 - :mod:`.execute`: the request, and the erasure in one transaction;
+- :mod:`.batch`: many erasures as one job, one request per person;
 - :mod:`.retention`: fields kept under a legal reason, finished when due.
 """
 
+from .batch import batch_jobs
+from .batch import request_erasures
 from .execute import ERASED
 from .execute import ErasureResult
 from .execute import execute
@@ -31,6 +34,8 @@ __all__ = [
     "REMOVED",
     "UNCHANGED",
     "ErasureResult",
+    "batch_jobs",
+    "request_erasures",
     "FieldPlan",
     "RecordPlan",
     "SubjectPlan",

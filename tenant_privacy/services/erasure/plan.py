@@ -138,16 +138,29 @@ def due_date(row: t.Any, retention: Retention, now: dt.datetime) -> dt.datetime:
     return add_months(base, 12 * retention.years)
 
 
-def plan_record(
-    source: Source, record_id: str, row: t.Any, now: dt.datetime | None = None
-) -> RecordPlan:
-    """What an erasure does to *row* of *source* (pure but for reading the row)."""
-    now = now or utcnow()
+def _columns(source: Source, labels: bool = True) -> tuple[list[str], dict[str, str]]:
+    """The columns an erasure plans for, and their labels (none: the names)."""
     columns = list(
         dict.fromkeys([*exported_columns(source), *source.erasure, *source.retain])
     )
     columns = [c for c in columns if c != ROW]
-    labels = column_labels(source, columns)
+    return columns, column_labels(source, columns) if labels else {}
+
+
+def plan_record(
+    source: Source,
+    record_id: str,
+    row: t.Any,
+    now: dt.datetime | None = None,
+    columns: tuple[list[str], dict[str, str]] | None = None,
+) -> RecordPlan:
+    """What an erasure does to *row* of *source* (pure but for reading the row).
+
+    :param columns: the source's planned columns and labels, when the caller
+        plans many rows of it (computed here otherwise).
+    """
+    now = now or utcnow()
+    columns, labels = columns or _columns(source)
     holds: dict[Retention, dt.datetime] = {}
     for retention in source.retain.values():
         due = due_date(row, retention, now)
@@ -200,16 +213,32 @@ def _rows(scope: TenantScope, refs: list[RecordRef]) -> list[tuple[Source, str, 
 
 
 def plan_erasure(
-    scope: TenantScope, subject_id: int | str, now: dt.datetime | None = None
+    scope: TenantScope,
+    subject_id: int | str,
+    now: dt.datetime | None = None,
+    *,
+    labels: bool = True,
 ) -> SubjectPlan:
     """The erasure of subject *subject_id*: every record of it in every source.
+
+    :param labels: label the fields for people (the erasure itself needs none).
 
     :raises NotFound: no such subject in this tenant.
     """
     subject = scope.subject(subject_id)
     refs = scope.subject_refs(subject)
     now = now or utcnow()
-    records = [plan_record(src, rid, row, now) for src, rid, row in _rows(scope, refs)]
+    known: dict[str, tuple[list[str], dict[str, str]]] = {}
+    records = [
+        plan_record(
+            src,
+            rid,
+            row,
+            now,
+            known.get(src.key) or known.setdefault(src.key, _columns(src, labels)),
+        )
+        for src, rid, row in _rows(scope, refs)
+    ]
     return SubjectPlan(subject, records)
 
 
