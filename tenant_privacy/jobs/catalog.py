@@ -44,6 +44,7 @@ JOBS: dict[str, JobSpec] = {
     "erase": JobSpec(erasure.erase_job, MAIN),
     "erase_batch": JobSpec(erasure.erase_batch_job, MAIN),
     "retention_run": JobSpec(erasure.retention_run_job, MAIN),
+    "purpose_review": JobSpec(erasure.purpose_review_job, MAIN),
 }
 
 

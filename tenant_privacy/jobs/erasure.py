@@ -21,8 +21,10 @@ from ..models import ErasureBatch
 from ..models import ErasureJob
 from ..models import PrivacyRequest
 from ..proxies import current_privacy
+from ..services import audit
 from ..services import erasure
 from ..services import requests
+from ..services.tenants import enabled_tenants
 from ..services.tenants import settings_of
 from .lifecycle import Progress
 from .lifecycle import run_tracked
@@ -35,7 +37,13 @@ log = logging.getLogger(__name__)
 #: A batch reports its progress (and commits its counts) after this many persons.
 BATCH_PROGRESS_EVERY = 20
 
-__all__ = ["erase_batch_job", "erase_job", "redaction_text", "retention_run_job"]
+__all__ = [
+    "erase_batch_job",
+    "erase_job",
+    "purpose_review_job",
+    "redaction_text",
+    "retention_run_job",
+]
 
 
 def redaction_text(scope: TenantScope) -> str:
@@ -100,16 +108,22 @@ def erase_batch_job(tenant: str, batch_id: int) -> dict[str, int] | None:
             except Exception:  # noqa: BLE001 - its request says failed and why
                 log.exception("erasure %s of batch %s failed", erasure_id, batch_id)
                 failed += 1
-            # each erasure loaded its person's rows: keep the session small
-            for row in list(scope.session.identity_map.values()):
-                if row is not batch:
-                    scope.session.expunge(row)
+            _forget_host_rows(scope)
             if done % BATCH_PROGRESS_EVERY == 0 or done == len(ids):
                 batch.erased, batch.failed = erased, failed
                 progress(done, len(ids))
         return {"erased": erased, "failed": failed}
 
     return run_tracked(scope, ErasureBatch, batch_id, work, commit_progress=True)
+
+
+def _forget_host_rows(scope: TenantScope) -> None:
+    """Let go of the host rows an erasure loaded (a batch would hold every
+    person's rows otherwise); the module's own rows stay."""
+    models = tuple({source.model for source in scope.registry})
+    for row in list(scope.session.identity_map.values()):
+        if isinstance(row, models):
+            scope.session.expunge(row)
 
 
 def _clean_files(result: erasure.ErasureResult) -> None:
@@ -140,3 +154,27 @@ def retention_run_job() -> int:
             raise
         ended += len(done)
     return ended
+
+
+def purpose_review_job() -> int:
+    """Propose, in every tenant the module is on for, the persons kept past their
+    purpose (one review each); commit each tenant, and start the batch of a
+    tenant that approves automatically. Returns how many reviews were made."""
+    state = current_privacy
+    made = 0
+    if not any(s.purpose for s in state.registry.person_sources()):
+        return made
+    for tenant in enabled_tenants(state.session):
+        scope = state.scope(tenant)
+        try:
+            review, batch = erasure.propose_review(scope, audit.SYSTEM)
+            scope.session.commit()
+        except Exception:
+            scope.session.rollback()
+            log.exception("purpose review of tenant %s failed", tenant)
+            raise
+        if review is not None:
+            made += 1
+        if batch is not None:
+            state.jobs.enqueue("erase_batch", tenant=tenant, batch_id=batch.id)
+    return made
