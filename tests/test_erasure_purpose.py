@@ -295,3 +295,41 @@ def test_bulk_erasure_goes_on_past_a_failing_person(app):
             )
             is not None
         )
+
+
+def test_officer_starts_a_review_keeps_one_with_a_reason_and_approves(app, login):
+    ids = _people(app)
+    officer = app.test_client()
+    login(officer, "officer@fjord.test")
+    listing = officer.get("/privacy/reviews")
+    assert listing.status_code == 200 and 'name="months_lead"' in listing.text
+    page = officer.post("/privacy/reviews/start", follow_redirects=True)
+    assert page.status_code == 200
+    assert "Ottar Gammelsen" in page.text and "Stille Stillesen" in page.text
+    assert "Rut Aktiv" not in page.text and "lead:" not in page.text
+    with app.app_context():
+        review = db.session.scalars(
+            sa.select(PurposeReview).where(PurposeReview.tenant_key == "fjord")
+        ).one()
+        items = {
+            i.subject_id: i.id
+            for i in erasure.review_items(scope_of(app, "fjord"), review.id)
+        }
+    other = app.test_client()
+    login(other, "officer@nordlys.test")
+    assert other.get(f"/privacy/reviews/{review.id}").status_code == 404
+    assert other.post(f"/privacy/reviews/{review.id}/approve").status_code == 404
+    form = {
+        "item": [str(i) for i in items.values()],
+        "reason": ["Ongoing dispute" if s == ids["quiet"] else "" for s in items],
+        "keep": [str(items[ids["quiet"]])],
+    }
+    done = officer.post(
+        f"/privacy/reviews/{review.id}/approve", data=form, follow_redirects=True
+    )
+    assert done.status_code == 200 and "Ongoing dispute" in done.text
+    with app.app_context():
+        assert db.session.get(Subject, ids["lone"]).state == "erased"
+        assert db.session.get(Subject, ids["quiet"]).state == "active"
+    again = officer.post(f"/privacy/reviews/{review.id}/approve", data=form)
+    assert again.status_code == 400

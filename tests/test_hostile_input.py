@@ -123,6 +123,11 @@ ROUTE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "tenant_privacy.erase": ((), ()),
     "tenant_privacy.erase_post": ((), ("confirm",)),
     "tenant_privacy.erasure_retry": ((), ()),
+    "tenant_privacy.reviews": ((), ()),
+    "tenant_privacy.review_settings": ((), ("months_lead", "months_contact", "auto")),
+    "tenant_privacy.review_start": ((), ()),
+    "tenant_privacy.review": ((), ()),
+    "tenant_privacy.review_approve": ((), ("keep", "item", "reason")),
     # the demo
     "demo.dashboard": ((), ()),
     "demo.contacts": (("q", "page"), ()),
