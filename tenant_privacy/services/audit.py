@@ -80,6 +80,7 @@ class Action(enum.StrEnum):
     ERASURE_PREVIEWED = "erasure.previewed"
     ERASURE_EXECUTED = "erasure.executed"
     ERASURE_RETENTION_FINISHED = "erasure.retention_finished"
+    ERASURE_REPLAYED = "erasure.replayed"
     PURPOSE_REVIEW_PROPOSED = "purpose.review_proposed"
     PURPOSE_REVIEW_APPROVED = "purpose.review_approved"
     PURPOSE_SETTINGS_CHANGED = "purpose.settings_changed"
@@ -123,6 +124,7 @@ WRITTEN: tuple[Action, ...] = (
     Action.ERASURE_PREVIEWED,
     Action.ERASURE_EXECUTED,
     Action.ERASURE_RETENTION_FINISHED,
+    Action.ERASURE_REPLAYED,
     Action.PURPOSE_REVIEW_PROPOSED,
     Action.PURPOSE_REVIEW_APPROVED,
     Action.PURPOSE_SETTINGS_CHANGED,
@@ -817,6 +819,7 @@ def _labels() -> dict[str, t.Any]:
         Action.ERASURE_PREVIEWED: lazy_gettext("Erasure previewed"),
         Action.ERASURE_EXECUTED: lazy_gettext("Erasure executed"),
         Action.ERASURE_RETENTION_FINISHED: lazy_gettext("Retention finished"),
+        Action.ERASURE_REPLAYED: lazy_gettext("Erasure replayed"),
         Action.PURPOSE_REVIEW_PROPOSED: lazy_gettext("Purpose review proposed"),
         Action.PURPOSE_REVIEW_APPROVED: lazy_gettext("Purpose review approved"),
         Action.PURPOSE_SETTINGS_CHANGED: lazy_gettext("Purpose periods changed"),

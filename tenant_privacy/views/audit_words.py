@@ -166,6 +166,13 @@ def _request_sentence(action: str, event: t.Any) -> str:
         )
     if action == A.ERASURE_RETENTION_FINISHED:
         return gettext("ended a legal retention period and erased what it kept")
+    if action == A.ERASURE_REPLAYED:
+        return ngettext(
+            "erased %(num)s restored record again (erasure %(id)s)",
+            "erased %(num)s restored records again (erasure %(id)s)",
+            _count(event, "records"),
+            id=_count(event, "erasure"),
+        )
     return _purpose_sentence(action, event)
 
 

@@ -5,6 +5,7 @@
 - :mod:`.batch`: many erasures as one job, one request per person;
 - :mod:`.purpose` and :mod:`.review`: persons kept past their purpose, proposed
   as one batch and erased once approved;
+- :mod:`.replay`: erasures applied again after a restore from a backup;
 - :mod:`.retention`: fields kept under a legal reason, finished when due.
 """
 
@@ -30,6 +31,8 @@ from .purpose import past_subjects
 from .purpose import periods
 from .purpose import purpose_sources
 from .purpose import set_purpose_settings
+from .replay import erasures_since
+from .replay import replay
 from .retention import due_tenants
 from .retention import finish_due
 from .retention import holds_of
@@ -48,6 +51,8 @@ __all__ = [
     "approve_review",
     "auto_approves",
     "batch_jobs",
+    "erasures_since",
+    "replay",
     "open_reviews",
     "past_subjects",
     "periods",

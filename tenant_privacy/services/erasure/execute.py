@@ -293,7 +293,7 @@ def execute(
                 progress(done, total)
         writes.flush(scope)
         refs = scope.subject_refs(plan.subject)
-        _forget_matching(scope, refs)
+        forget_matching(scope, refs)
         result.files = _clean_requests(scope, plan, redaction)
         plan.subject.state = ERASED
         request.state = requests.DONE
@@ -415,7 +415,7 @@ def _addresses(
     return sorted(found)
 
 
-def _forget_matching(scope: TenantScope, refs: list[RecordRef]) -> None:
+def forget_matching(scope: TenantScope, refs: list[RecordRef]) -> None:
     """Drop the records' blocking keys, fingerprints and every suggestion
     involving any of them."""
     for ref in refs:

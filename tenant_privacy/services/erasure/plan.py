@@ -18,6 +18,7 @@ from dataclasses import field
 from ...core.strategies import DELETE_ROW
 from ...core.strategies import KEEP
 from ...core.strategies import ROW
+from ...core.strategies import is_fake
 from ...labels import column_labels
 from ...models import as_utc
 from ...models import utcnow
@@ -138,7 +139,9 @@ def due_date(row: t.Any, retention: Retention, now: dt.datetime) -> dt.datetime:
     return add_months(base, 12 * retention.years)
 
 
-def _columns(source: Source, labels: bool = True) -> tuple[list[str], dict[str, str]]:
+def planned_columns(
+    source: Source, labels: bool = True
+) -> tuple[list[str], dict[str, str]]:
     """The columns an erasure plans for, and their labels (none: the names)."""
     columns = list(
         dict.fromkeys([*exported_columns(source), *source.erasure, *source.retain])
@@ -160,7 +163,7 @@ def plan_record(
         plans many rows of it (computed here otherwise).
     """
     now = now or utcnow()
-    columns, labels = columns or _columns(source)
+    columns, labels = columns or planned_columns(source)
     holds: dict[Retention, dt.datetime] = {}
     for retention in source.retain.values():
         due = due_date(row, retention, now)
@@ -235,7 +238,8 @@ def plan_erasure(
             rid,
             row,
             now,
-            known.get(src.key) or known.setdefault(src.key, _columns(src, labels)),
+            known.get(src.key)
+            or known.setdefault(src.key, planned_columns(src, labels)),
         )
         for src, rid, row in _rows(scope, refs)
     ]
@@ -253,7 +257,9 @@ def identifiers_of(plan: SubjectPlan) -> tuple[str, ...]:
         for name in IDENTIFYING:
             attr = source.identity.get(name)
             value = getattr(record.row, attr, None) if attr else None
-            if isinstance(value, str) and value.strip() and value not in found:
+            if not isinstance(value, str) or is_fake(value):
+                continue  # an erased value names nobody
+            if value.strip() and value.strip() not in found:
                 found.append(value.strip())
     return tuple(found)
 
