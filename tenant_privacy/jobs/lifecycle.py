@@ -115,6 +115,9 @@ def failure_reason(row: JobRow) -> str:
             "A record it needed was deleted while it ran; nothing was changed."
         ),
         "InvalidInput": gettext("It was given a value it cannot use."),
+        "ExportRevoked": gettext(
+            "The person was erased while it ran; nothing was kept or sent."
+        ),
         "ConfigError": gettext(
             "The module is not fully configured for this; the server log says what "
             "to set."

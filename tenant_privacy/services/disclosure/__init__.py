@@ -17,6 +17,7 @@ from .delivery import issue_link
 from .delivery import latest_export
 from .delivery import record_download
 from .delivery import refresh
+from .delivery import still_wanted
 from .delivery import sweep_orphans
 from .public import compose_confirmation
 from .public import confirm_request
@@ -28,6 +29,7 @@ from .requesting import request_disclosure
 from .requesting import retry
 
 __all__ = [
+    "still_wanted",
     "GONE",
     "build_bundle",
     "check_recipient",
