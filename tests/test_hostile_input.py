@@ -117,7 +117,7 @@ ROUTE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "tenant_privacy.download": ((), ()),
     "tenant_privacy.record_disclose": ((), ()),
     "tenant_privacy.person_request": ((), ()),
-    "tenant_privacy.person_request_post": ((), ("email",)),
+    "tenant_privacy.person_request_post": ((), ("email", "kind")),
     "tenant_privacy.person_request_confirm": ((), ()),
     "tenant_privacy.person_request_confirm_post": ((), ()),
     "tenant_privacy.erase": ((), ()),

@@ -116,8 +116,9 @@ def latest_job(scope: TenantScope, request_id: int) -> ErasureJob | None:
 def request_erasure(
     scope: TenantScope, actor: str, subject_id: int | str, *, channel: str = "officer"
 ) -> tuple[PrivacyRequest, ErasureJob]:
-    """Register an erasure of the subject and queue it; audited. Flushes; the
-    caller commits, then hands the job to the runner (job ``erase``).
+    """Register an erasure of the subject and queue it; audited. A request the
+    person made themselves (received, never run) is the one run, not a second.
+    Flushes; the caller commits, then hands the job to the runner (job ``erase``).
 
     :raises NotFound: no such subject in this tenant.
     :raises AlreadyErased: the subject was erased before (nothing is entered).
@@ -125,13 +126,17 @@ def request_erasure(
     subject = scope.subject(subject_id)
     if subject.state == ERASED:
         raise AlreadyErased(gettext("This person was erased already."))
-    request = requests.new_request(
-        scope,
-        kind=requests.ERASURE,
-        subject_id=subject.id,
-        channel=channel,
-        handler=actor,
-    )
+    request = _waiting_request(scope, subject.id)
+    if request is not None:  # the person's own, confirmed request: run that one
+        request.handler = actor
+    else:
+        request = requests.new_request(
+            scope,
+            kind=requests.ERASURE,
+            subject_id=subject.id,
+            channel=channel,
+            handler=actor,
+        )
     job = _new_job(scope, request, actor)
     audit.record(
         scope.session,
@@ -142,6 +147,24 @@ def request_erasure(
         data={"request": request.id, "erasure": job.id},
     )
     return request, job
+
+
+def _waiting_request(scope: TenantScope, subject_id: int) -> PrivacyRequest | None:
+    """An erasure request of the subject received but never run (the person's own
+    request from the public form), or None."""
+    stmt = (
+        scope.select(PrivacyRequest)
+        .where(
+            PrivacyRequest.kind == requests.ERASURE,
+            PrivacyRequest.subject_id == subject_id,
+            PrivacyRequest.state == requests.RECEIVED,
+        )
+        .order_by(PrivacyRequest.id)
+    )
+    for row in scope.session.scalars(stmt):
+        if latest_job(scope, row.id) is None:
+            return row
+    return None
 
 
 def retry_erasure(scope: TenantScope, actor: str, request_id: int | str) -> ErasureJob:
