@@ -61,10 +61,10 @@ def erase_job(tenant: str, erasure_id: int) -> dict[str, int] | None:
 
 
 def _erase(
-    scope: TenantScope, erasure_id: int, redaction: str
+    scope: TenantScope, erasure_id: int, redaction: str, *, in_batch: bool = False
 ) -> dict[str, int] | None:
     """One erasure in its own transaction; a failure marks its request failed
-    and is raised."""
+    and is raised. In a batch its start commits with its work."""
 
     def work(job: ErasureJob, progress: Progress) -> erasure.ErasureResult:
         return erasure.execute(
@@ -72,7 +72,9 @@ def _erase(
         )
 
     try:
-        result = run_tracked(scope, ErasureJob, erasure_id, work)
+        result = run_tracked(
+            scope, ErasureJob, erasure_id, work, commit_start=not in_batch
+        )
     except Exception:
         job = scope.get(ErasureJob, id=int(erasure_id))
         request = scope.get(PrivacyRequest, id=job.request_id)
@@ -103,12 +105,12 @@ def erase_batch_job(tenant: str, batch_id: int) -> dict[str, int] | None:
         erased = failed = 0
         for done, erasure_id in enumerate(ids, 1):
             try:
-                _erase(scope, erasure_id, redaction)
+                _erase(scope, erasure_id, redaction, in_batch=True)
                 erased += 1
             except Exception:  # noqa: BLE001 - its request says failed and why
                 log.exception("erasure %s of batch %s failed", erasure_id, batch_id)
                 failed += 1
-            _forget_host_rows(scope)
+            _let_go(scope, batch)
             if done % BATCH_PROGRESS_EVERY == 0 or done == len(ids):
                 batch.erased, batch.failed = erased, failed
                 progress(done, len(ids))
@@ -117,12 +119,12 @@ def erase_batch_job(tenant: str, batch_id: int) -> dict[str, int] | None:
     return run_tracked(scope, ErasureBatch, batch_id, work, commit_progress=True)
 
 
-def _forget_host_rows(scope: TenantScope) -> None:
-    """Let go of the host rows an erasure loaded (a batch would hold every
-    person's rows otherwise); the module's own rows stay."""
-    models = tuple({source.model for source in scope.registry})
+def _let_go(scope: TenantScope, keep: object) -> None:
+    """Let go of every row an erasure of a batch loaded but the batch row *keep*
+    (the session would otherwise hold, and expire at every commit, every person's
+    rows): callers of a batch keep ids, not rows."""
     for row in list(scope.session.identity_map.values()):
-        if isinstance(row, models):
+        if row is not keep:
             scope.session.expunge(row)
 
 
