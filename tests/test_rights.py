@@ -67,7 +67,9 @@ def test_grant_checks_membership(app, app_ctx) -> None:
 
     rights = _rights(app)
     with pytest.raises(NotFound):
-        rights.grant(db.session, "fjord", "operator", _user_id("staff@nordlys.test"))
+        rights.grant(
+            db.session, "fjord", "operator", _user_id("staff@nordlys.test")
+        )
     with pytest.raises(UnknownTenant):
         rights.grant(db.session, "nowhere", "operator", "1")
     assert (
@@ -145,7 +147,9 @@ def test_unknown_ids_never_reach_casbin(app, app_ctx) -> None:
 def test_adapter_keeps_commas_and_filters_by_tenant(app, app_ctx) -> None:
     from demo.models import db
 
-    db.session.add(CasbinRule(ptype="g", v0="u:a,b", v1="privacy_officer", v2="t:x"))
+    db.session.add(
+        CasbinRule(ptype="g", v0="u:a,b", v1="privacy_officer", v2="t:x")
+    )
     db.session.add(CasbinRule(ptype="g", v0="u:c", v1="privacy_officer", v2="t:y"))
     db.session.commit()
     rules = rights_mod.load_rules(db.session, "x")

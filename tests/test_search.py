@@ -194,11 +194,9 @@ def test_the_service_says_when_there_were_more_than_the_limit(app, count, more):
         result = search.search_people(scope_of(app, "fjord"), "Kvernhusvik", limit=3)
         assert len(result.hits) == 3
         assert result.more is more
-        event = (
-            app.extensions["tenant_privacy"]
-            .session.scalars(sa.select(AuditEvent).order_by(AuditEvent.seq.desc()))
-            .first()
-        )
+        event = app.extensions["tenant_privacy"].session.scalars(
+            sa.select(AuditEvent).order_by(AuditEvent.seq.desc())
+        ).first()
         assert event.data == {"hits": 3}
 
 

@@ -274,7 +274,7 @@ def test_overview_names_people_and_records_not_ids(app, officer, data) -> None:
     assert "#" + str(data["subject"]) not in text
     # records by their source's singular label and name, linked to their page
     assert "Contact Ingeborg Åsheim" in text and "Lead Ingeborg Aasheim" in text
-    lead_url = f"/privacy/records/lead/{data['lead'][1]}"
+    lead_url = f'/privacy/records/lead/{data["lead"][1]}'
     assert f'href="{lead_url}"' in page
     # no internal refs, actor refs or ISO timestamps anywhere a person reads
     assert not re.search(r"\b(contact|lead|user|invoice):\d", text)

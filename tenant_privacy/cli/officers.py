@@ -87,7 +87,9 @@ def _change(tenant: str, email: str, grant: bool, yes: bool) -> None:
 
 @officer_group.command("grant")
 @tenant_option
-@click.option("--email", type=EMAIL, required=True, help="Login email of a staff user.")
+@click.option(
+    "--email", type=EMAIL, required=True, help="Login email of a staff user."
+)
 @yes_option
 def grant(tenant: str, email: str, yes: bool) -> None:
     """Give a staff user of the tenant the privacy-officer role."""
@@ -96,7 +98,9 @@ def grant(tenant: str, email: str, yes: bool) -> None:
 
 @officer_group.command("revoke")
 @tenant_option
-@click.option("--email", type=EMAIL, required=True, help="Login email of a staff user.")
+@click.option(
+    "--email", type=EMAIL, required=True, help="Login email of a staff user."
+)
 @yes_option
 def revoke(tenant: str, email: str, yes: bool) -> None:
     """Take the privacy-officer role from a staff user of the tenant."""

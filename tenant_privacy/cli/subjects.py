@@ -151,7 +151,9 @@ def _print_overview(ov: overview_service.Overview) -> None:
 
 @subject_group.command("show")
 @tenant_option
-@click.option("--email", type=EMAIL, required=True, help="Email address of the person.")
+@click.option(
+    "--email", type=EMAIL, required=True, help="Email address of the person."
+)
 @click.option(
     "--all", "all_", is_flag=True, help="Act on every subject having the address."
 )

@@ -99,3 +99,4 @@ def match_records_job(tenant: str, refs: t.Sequence[t.Sequence[str]]) -> int:
     if error is not None:
         raise error
     return found
+

@@ -367,7 +367,9 @@ ROUTES: tuple[Route, ...] = (
     Route("POST", "/duplicates/scan", "scan_start", scan_start),
     Route("GET", "/duplicates/scans/<tp_id:scan_id>", "scan_status", scan_status),
     Route("POST", "/duplicates/accept-above", "accept_above", accept_above),
-    Route("GET", "/duplicates/accepts/<tp_id:job_id>", "accept_status", accept_status),
+    Route(
+        "GET", "/duplicates/accepts/<tp_id:job_id>", "accept_status", accept_status
+    ),
     Route("GET", "/duplicates/<tp_id:suggestion_id>", "suggestion", suggestion),
     Route(
         "POST",

@@ -84,8 +84,7 @@ def record_names(
 def _held_name(source: t.Any, row: t.Any) -> bool:
     held = getattr(source, "identity", {})
     return any(
-        getattr(row, held[f], None)
-        for f in ("full_name", "first_name", "last_name")
+        getattr(row, held[f], None) for f in ("full_name", "first_name", "last_name")
         if f in held
     )
 

@@ -161,7 +161,8 @@ def store_scan_pairs(
         # one suggestion per two persons: the best pair between them (a record
         # with no subject yet is a person of its own)
         persons = frozenset(
-            ("subject", subjects[r]) if r in subjects else ("record", r) for r in (a, b)
+            ("subject", subjects[r]) if r in subjects else ("record", r)
+            for r in (a, b)
         )
         if persons in claimed:
             continue
