@@ -13,6 +13,7 @@ from flask import url_for
 from flask_login import current_user
 
 from tenant_privacy import Actor
+from tenant_privacy import Purpose
 from tenant_privacy import Retention
 from tenant_privacy import TenantInfo
 from tenant_privacy import TenantPrivacy
@@ -29,6 +30,25 @@ from .models import db
 #: Invoices are kept five years from the invoice date (Norwegian Bookkeeping Act
 #: § 13), then deleted.
 BOOKKEEPING = Retention(reason="Bookkeeping Act § 13", years=5, from_field="due_date")
+#: A lead is kept to follow it up: 24 months after it came in with no other
+#: activity it is proposed for erasure; a tenant may choose 6 to 36 months.
+LEAD_PURPOSE = Purpose(
+    description=lazy_gettext("Follow up a sales lead"),
+    months=24,
+    activity=("created_at",),
+    min_months=6,
+    max_months=36,
+)
+#: A contact is kept while there is business with them: 36 months with no
+#: invoice (by its due date) and no note count as the end of it; a tenant may
+#: choose 24 to 60 months.
+CONTACT_PURPOSE = Purpose(
+    description=lazy_gettext("Customer relationship"),
+    months=36,
+    activity=("created_at", "invoice.due_date", "note.created_at"),
+    min_months=24,
+    max_months=60,
+)
 #: The demo's tenants are Norwegian companies: their invoices are in kroner.
 CURRENCY = "NOK"
 
@@ -63,6 +83,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
         model=Contact,
         tenant_column="tenant_key",
         host_url=contact_url,
+        purpose=CONTACT_PURPOSE,
         identity={
             "first_name": "first_name",
             "last_name": "last_name",
@@ -111,6 +132,7 @@ def declare_sources(privacy: TenantPrivacy) -> None:
         singular_label=lazy_gettext("Lead"),
         model=Lead,
         tenant_column="tenant_key",
+        purpose=LEAD_PURPOSE,
         identity={
             "first_name": "first_name",
             "last_name": "last_name",
@@ -219,9 +241,7 @@ def declare_loaders(privacy: TenantPrivacy) -> None:
     @privacy.staff_labels_loader
     def _staff_labels(tenant: str, ids: list[str]) -> dict[str, str]:
         # ids come from URLs and audit rows: only those a user id can be
-        numbers = [
-            int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= 18
-        ]
+        numbers = [int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= 18]
         rows = db.session.execute(
             sa.select(User.id, User.name).where(
                 User.tenant_key == tenant, User.id.in_(numbers)

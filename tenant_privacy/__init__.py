@@ -18,6 +18,7 @@ from .host import TenantInfo
 from .i18n import lazy_gettext
 from .models import metadata
 from .registry import PersonSource
+from .registry import Purpose
 from .registry import RelatedSource
 from .registry import Retention
 
@@ -29,6 +30,7 @@ __all__ = [
     "NotFound",
     "PersonSource",
     "PrivacyError",
+    "Purpose",
     "RegistryError",
     "RelatedSource",
     "Retention",

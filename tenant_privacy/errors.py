@@ -65,3 +65,8 @@ class AuditCheckpointInvalid(PrivacyError):
 
 class AlreadyErased(PrivacyError):
     """The data subject was erased before; erasing again would change nothing."""
+
+
+class ExportRevoked(PrivacyError):
+    """The export was revoked (its person erased) while it was being built:
+    nothing of it is kept or sent."""

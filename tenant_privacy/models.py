@@ -68,6 +68,13 @@ class TenantSettings(Base):
     phone_region: orm.Mapped[str] = orm.mapped_column(sa.String(2), default="NO")
     export_ttl_hours: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=168)
     language: orm.Mapped[str] = orm.mapped_column(sa.String(8), default="en")
+    #: person source key -> months of its purpose rule, where the tenant chose
+    #: another period than the host's (within the host's bounds)
+    purpose_months: orm.Mapped[dict[str, t.Any]] = orm.mapped_column(
+        JsonDict, default=dict
+    )
+    #: a purpose review's batch is approved without an officer
+    auto_approve_review: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=False)
     updated_at: orm.Mapped[dt.datetime] = orm.mapped_column(
         default=utcnow, onupdate=utcnow
     )
@@ -497,10 +504,61 @@ class ErasureJob(JobRow, Base):
 
     request_id: orm.Mapped[int] = orm.mapped_column(sa.Integer, index=True)
     subject_id: orm.Mapped[int] = orm.mapped_column(sa.Integer)
+    #: the bulk erasure (:class:`ErasureBatch`) it is part of, if any
+    batch_id: orm.Mapped[int | None] = orm.mapped_column(sa.Integer, index=True)
     #: records anonymised, deleted, and held (kept for a legal reason)
     anonymised: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
     deleted: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
     held: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+
+
+class ErasureBatch(JobRow, Base):
+    """Many erasures run as one job: one erasure request (and
+    :class:`ErasureJob`) per person, each its own transaction."""
+
+    __tablename__ = "tenant_privacy_erasure_batch"
+    stale_after = ("JOB_STALE_MINUTES", 60)
+
+    #: persons erased, and those whose erasure failed (nothing changed for them)
+    erased: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+    failed: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)
+
+
+class PurposeReview(Base):
+    """One review of a tenant's persons whose every registration is past its
+    purpose rule: proposed, then approved (by an officer, or by the tenant's
+    automatic approval) or dismissed. Approval erases the persons not excluded
+    through an :class:`ErasureBatch`."""
+
+    __tablename__ = "tenant_privacy_purpose_review"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN), index=True)
+    #: "proposed", "approved" or "dismissed"
+    state: orm.Mapped[str] = orm.mapped_column(sa.String(16), default="proposed")
+    created_at: orm.Mapped[dt.datetime] = orm.mapped_column(default=utcnow)
+    #: audit ref of who decided ("system" for the automatic approval)
+    decided_by: orm.Mapped[str | None] = orm.mapped_column(sa.String(64))
+    decided_at: orm.Mapped[dt.datetime | None] = orm.mapped_column()
+    batch_id: orm.Mapped[int | None] = orm.mapped_column(sa.Integer)
+
+
+class PurposeReviewItem(Base):
+    """One person of a :class:`PurposeReview`, with why: ``reasons`` is
+    ``[[source_key, record_id, months, last_activity_iso_or_None], ...]``, one per
+    registration (ids and dates only)."""
+
+    __tablename__ = "tenant_privacy_purpose_review_item"
+
+    id: orm.Mapped[int] = orm.mapped_column(primary_key=True)
+    tenant_key: orm.Mapped[str] = orm.mapped_column(sa.String(TENANT_LEN))
+    review_id: orm.Mapped[int] = orm.mapped_column(sa.Integer, index=True)
+    subject_id: orm.Mapped[int] = orm.mapped_column(sa.Integer)
+    reasons: orm.Mapped[list[t.Any]] = orm.mapped_column(JsonList, default=list)
+    excluded: orm.Mapped[bool] = orm.mapped_column(sa.Boolean, default=False)
+    #: the officer's written reason for keeping the person
+    exclusion_reason: orm.Mapped[str | None] = orm.mapped_column(sa.String(500))
+    request_id: orm.Mapped[int | None] = orm.mapped_column(sa.Integer)
 
 
 class RetentionHold(Base):

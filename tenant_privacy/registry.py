@@ -63,6 +63,52 @@ class Retention:
 
 
 @dataclass(frozen=True)
+class Purpose:
+    """Why a person source keeps its rows, and when that purpose has run out.
+
+    A registration is past its purpose when its last activity is longer ago than
+    *months*; a data subject whose every registration is past its purpose is
+    proposed for erasure (a purpose review, approved by an officer or by the
+    tenant's automatic approval).
+
+    :param description: the purpose in words, shown to officers (may be a lazy
+        gettext string), e.g. "Follow up a sales lead".
+    :param months: the period without activity after which the purpose is over, a
+        whole number > 0.
+    :param activity: what counts as activity: attributes of the person row
+        (``"created_at"``) and ``"<related source key>.<attribute>"`` of rows of a
+        related source about the record (``"invoice.due_date"``); dates or times.
+        The latest of them is the record's last activity. A record with none of
+        them set is never past its purpose.
+    :param min_months: the shortest period a tenant may choose (default *months*).
+    :param max_months: the longest period a tenant may choose (default *months*).
+
+    .. versionadded:: 0.1
+    """
+
+    description: t.Any
+    months: int
+    activity: tuple[str, ...]
+    min_months: int | None = None
+    max_months: int | None = None
+
+    @property
+    def bounds(self) -> tuple[int, int]:
+        """``(shortest, longest)`` period a tenant may choose, in months."""
+        low = self.min_months if self.min_months is not None else self.months
+        high = self.max_months if self.max_months is not None else self.months
+        return low, high
+
+    def clamp(self, months: t.Any) -> int:
+        """*months* (a tenant's choice) within :attr:`bounds`; the host's period
+        when it is no whole number."""
+        if isinstance(months, bool) or not isinstance(months, int):
+            return self.months
+        low, high = self.bounds
+        return min(max(months, low), high)
+
+
+@dataclass(frozen=True)
 class Source:
     """Common part of a declared source.
 
@@ -139,12 +185,16 @@ class PersonSource(Source):
         string) inside a request, it returns a URL, or None where the host has no
         page for that row, e.g. ``lambda row_id: url_for("contact", id=row_id)``.
         The module's pages link each registration there.
+    :param purpose: why its rows are kept and when that runs out
+        (:class:`Purpose`); without one a registration is always within its
+        purpose, so its person is never proposed for erasure.
 
-    .. versionadded:: 0.1.0 ``host_url``
+    .. versionadded:: 0.1.0 ``host_url``, ``purpose``
     """
 
     identity: t.Mapping[str, str] = field(default_factory=dict)
     host_url: t.Callable[[str], str | None] | None = None
+    purpose: Purpose | None = None
 
     @property
     def kind(self) -> str:
@@ -314,6 +364,8 @@ class SourceRegistry:
                         f"field (known: {', '.join(sorted(IDENTITY_FIELDS))})"
                     )
                 need(attr, f"identity field {contract_name!r} ->")
+            if source.purpose is not None:
+                self._check_purpose(source, need)
             if source.host_url is not None and not callable(source.host_url):
                 raise RegistryError(
                     f"source {source.key!r}: host_url must be a function of the "
@@ -393,8 +445,59 @@ class SourceRegistry:
             if retention.from_field is not None:
                 need(retention.from_field, f"retention of {name!r} counts from")
 
+    def _check_purpose(
+        self, source: PersonSource, need: t.Callable[[str, str], None]
+    ) -> None:
+        purpose = source.purpose
+        if not isinstance(purpose, Purpose):
+            raise RegistryError(
+                f"source {source.key!r}: purpose must be a Purpose(description=..., "
+                f"months=..., activity=...), not {type(purpose).__name__}"
+            )
+        for value in (purpose.months, *purpose.bounds):
+            if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+                raise RegistryError(
+                    f"source {source.key!r}: purpose periods must be whole numbers "
+                    f"of months > 0, not {value!r}"
+                )
+        low, high = purpose.bounds
+        if not low <= purpose.months <= high:
+            raise RegistryError(
+                f"source {source.key!r}: the purpose period {purpose.months} is not "
+                f"within its bounds {low}..{high}"
+            )
+        if not purpose.activity or isinstance(purpose.activity, str):
+            raise RegistryError(
+                f"source {source.key!r}: purpose needs activity, a tuple of "
+                "attributes or 'related_source.attribute' names"
+            )
+        for name in purpose.activity:
+            if "." not in name:
+                need(name, "purpose activity")
+
+    def _check_activity(self) -> None:
+        """Every ``related.attribute`` activity names a related source about the
+        person source, and one of its attributes."""
+        for person in self.person_sources():
+            for name in person.purpose.activity if person.purpose else ():
+                if "." not in name:
+                    continue
+                key, attr = name.split(".", 1)
+                related = self._sources.get(key)
+                if (
+                    not isinstance(related, RelatedSource)
+                    or person.key not in related.person_refs
+                    or attr not in _attribute_names(related.model)
+                ):
+                    raise RegistryError(
+                        f"source {person.key!r}: purpose activity {name!r} names no "
+                        "attribute of a related source about it"
+                    )
+
     def freeze(self) -> None:
-        """Refuse more registrations; check every person ref names a person source."""
+        """Refuse more registrations; check every person ref names a person source
+        and every purpose's activity names what exists."""
+        self._check_activity()
         for source in self.related_sources():
             for person_key in source.person_refs:
                 if not isinstance(self._sources.get(person_key), PersonSource):

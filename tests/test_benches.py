@@ -155,3 +155,13 @@ def test_staff_bench_times_the_pages_that_name_staff() -> None:
     assert line["bench"] == "staff" and line["users"] == 300
     for key in ("subject_ms", "audit_ms", "roles_ms", "roles_search_ms"):
         assert line[key] > 0
+
+
+def test_erasure_bench_erases_one_large_subject_and_a_bulk_batch() -> None:
+    large, bulk = run_bench("bench/erasure.py", "--records", "200", "--subjects", "20")
+    assert large["bench"] == "erasure-large" and large["erased"] == 1
+    assert large["related_per_subject"] == 200
+    assert bulk["bench"] == "erasure-bulk" and bulk["erased"] == bulk["subjects"] == 20
+    for line in (large, bulk):
+        assert line["seconds_per_subject"] > 0 and line["subjects_per_s"] > 0
+        assert line["peak_mb"] > 0

@@ -12,7 +12,7 @@ from tenant_privacy.jobs.runner import perform
 
 def test_the_periodic_jobs_are_catalog_jobs_through_perform():
     names = [entry["args"][0] for entry in cron.REGISTERED]
-    assert sorted(names) == ["expire_exports", "retention_run"]
+    assert sorted(names) == ["expire_exports", "purpose_review", "retention_run"]
     for entry in cron.REGISTERED:
         assert entry["func"] is perform and entry["args"][0] in JOBS
         assert croniter.is_valid(entry["cron"])

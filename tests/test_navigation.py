@@ -20,6 +20,7 @@ EXPECTED = {
         "/privacy/search",
         "/privacy/duplicates",
         "/privacy/requests",
+        "/privacy/reviews",
         "/privacy/audit",
     },
     "admin@fjord.test": {"/privacy/officers"},

@@ -147,3 +147,39 @@ def test_the_officer_builds_a_confirmed_request(app, login):
     (row,) = _requests(app)
     assert row.state == "sent"
     assert _mails(app)[-1]["To"] == "ola.h@example.no"
+
+
+def test_a_person_asks_for_erasure_and_an_officer_runs_it(app, login):
+    from tenant_privacy.models import ErasureJob
+    from tenant_privacy.models import Subject
+
+    client = app.test_client()
+    form = client.get("/privacy/request/fjord").get_data(as_text=True)
+    assert 'name="kind" value="erasure"' in form
+    bad = client.post(
+        "/privacy/request/fjord", data={"email": "ola.h@example.no", "kind": "merge"}
+    )
+    assert bad.status_code == 400 and _mails(app) == []
+    client.post(
+        "/privacy/request/fjord", data={"email": "ola.h@example.no", "kind": "erasure"}
+    )
+    (mail,) = _mails(app)
+    assert "to erase the personal data" in mail.get_payload(decode=True).decode()
+    path = _confirm_path(mail)
+    assert "to erase the personal data" in client.get(path).get_data(as_text=True)
+    assert _requests(app) == []
+    client.post(path)
+    (row,) = _requests(app)
+    assert (row.kind, row.channel, row.state) == ("erasure", "person", "received")
+    with app.app_context():  # waiting for an officer: nothing erased yet
+        assert db.session.get(Subject, row.subject_id).state == "active"
+        assert not db.session.scalars(sa.select(ErasureJob)).first()
+    officer = app.test_client()
+    login(officer, "officer@fjord.test")
+    page = officer.get(f"/privacy/requests/{row.id}").get_data(as_text=True)
+    assert f"/privacy/subjects/{row.subject_id}/erase" in page
+    officer.post(f"/privacy/subjects/{row.subject_id}/erase", data={"confirm": "yes"})
+    (done,) = _requests(app)  # the person's request is the one run, not a second
+    assert (done.id, done.state, done.recipient) == (row.id, "done", None)
+    with app.app_context():
+        assert db.session.get(Subject, row.subject_id).state == "erased"

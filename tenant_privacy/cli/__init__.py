@@ -97,6 +97,7 @@ from . import duplicates  # noqa: E402,F401
 from . import erasure  # noqa: E402,F401
 from . import exports  # noqa: E402,F401
 from . import officers  # noqa: E402,F401
+from . import purpose  # noqa: E402,F401
 from . import subjects  # noqa: E402,F401
 from . import tenants  # noqa: E402,F401
 

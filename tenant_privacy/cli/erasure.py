@@ -3,23 +3,53 @@ as the preview page and its confirmation make it."""
 
 from __future__ import annotations
 
-import click
+import datetime as dt
+import typing as t
 
+import click
+from flask.cli import with_appcontext
+
+from .. import inputs
+from ..core.strategies import new_salt
 from ..errors import AlreadyErased
+from ..errors import InvalidInput
 from ..i18n import gettext
+from ..jobs.erasure import redaction_text
 from ..jobs.erasure import retention_run_job
 from ..jobs.lifecycle import failure_reason
 from ..models import ErasureJob
 from ..proxies import current_privacy
 from ..services import erasure
 from ..store.scope import TenantScope
+from . import in_cli_language
 from . import privacy_cli
+from .common import TENANT_KEY
 from .common import confirm
 from .common import require_tenant
 from .common import tenant_option
 from .common import yes_option
 from .subjects import ACTOR
 from .subjects import resolve_email
+
+
+class DateType(click.ParamType):
+    """A day, ``YYYY-MM-DD`` (:func:`tenant_privacy.inputs.date_arg`)."""
+
+    name = "date"
+
+    def convert(
+        self, value: t.Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
+        try:
+            day = inputs.date_arg(str(value), "since")
+        except InvalidInput as exc:
+            self.fail(str(exc), param, ctx)
+        if day is None:
+            self.fail(gettext("give a date as YYYY-MM-DD"), param, ctx)
+        return day
+
+
+DATE = DateType()
 
 
 def _when(value: object) -> str:
@@ -52,9 +82,10 @@ def print_plan(plan: erasure.SubjectPlan) -> None:
             click.echo(f"    {item.name}: {line}")
 
 
-@privacy_cli.command("erase")
-@tenant_option
-@click.option("--email", required=True, help="Email address of the person.")
+@privacy_cli.group("erase", invoke_without_command=True)
+@with_appcontext
+@click.option("--tenant", "tenant", type=TENANT_KEY, help="Tenant key.")
+@click.option("--email", help="Email address of the person.")
 @click.option(
     "--all", "all_", is_flag=True, help="Act on every subject having the address."
 )
@@ -62,9 +93,23 @@ def print_plan(plan: erasure.SubjectPlan) -> None:
     "--dry-run", is_flag=True, help="Print what would happen; change nothing."
 )
 @yes_option
-def erase(tenant: str, email: str, all_: bool, dry_run: bool, yes: bool) -> None:
+@click.pass_context
+@in_cli_language
+def erase(
+    ctx: click.Context,
+    tenant: str | None,
+    email: str | None,
+    all_: bool,
+    dry_run: bool,
+    yes: bool,
+) -> None:
     """Erase the person with an email address by anonymisation, keeping what the
-    law requires (GDPR art. 17)."""
+    law requires (GDPR art. 17): ``erase --tenant T --email ADDRESS``; or replay
+    the erasures since a date after a restore: ``erase replay``."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if not tenant or not email:
+        raise click.UsageError("erase needs --tenant and --email", ctx)
     require_tenant(tenant)
     scope = current_privacy.scope(tenant)
     subject_ids = resolve_email(scope, email, all_)
@@ -148,6 +193,58 @@ def _erase_one(scope: TenantScope, subject_id: int) -> bool:
             )
         )
     return False
+
+
+@erase.command("replay")
+@tenant_option
+@click.option(
+    "--since",
+    "since",
+    required=True,
+    type=DATE,
+    metavar="YYYY-MM-DD",
+    help="Replay the erasures done on or after this day (UTC).",
+)
+@yes_option
+def erase_replay(tenant: str, since: dt.date, yes: bool) -> None:
+    """After a restore from a backup: erase again, by record id, everything each
+    erasure recorded since DATE erased; a second run changes nothing."""
+    require_tenant(tenant)
+    scope = current_privacy.scope(tenant)
+    start = dt.datetime(since.year, since.month, since.day, tzinfo=dt.UTC)
+    jobs = erasure.erasures_since(scope, start)
+    if not jobs:
+        click.echo(
+            gettext("no erasure recorded since %(date)s", date=since.isoformat())
+        )
+        return
+    confirm(
+        yes,
+        gettext(
+            "Erase again what %(count)s erasure(s) since %(date)s erased?",
+            count=len(jobs),
+            date=since.isoformat(),
+        ),
+    )
+    redaction = redaction_text(scope)
+    total = 0
+    for job in jobs:
+        job_id, request_id = job.id, job.request_id
+        changed = erasure.replay(
+            scope, ACTOR, job, salt=new_salt(), redaction=redaction
+        )
+        scope.session.commit()
+        total += changed
+        click.echo(
+            gettext(
+                "erasure %(id)s (request %(request)s): %(count)s record(s) "
+                "erased again",
+                id=job_id,
+                request=request_id,
+                count=changed,
+            )
+        )
+    click.echo(gettext("%(count)s record(s) erased again in all", count=total))
 
 
 @privacy_cli.group("retention")

@@ -37,6 +37,7 @@ __all__ = [
     "Strategy",
     "StrategyContext",
     "get_strategy",
+    "is_fake",
     "new_salt",
     "redact_text",
 ]
@@ -100,14 +101,28 @@ def _redact(value: t.Any, ctx: StrategyContext) -> t.Any:
     return None if value is None else ctx.redaction
 
 
+#: What ``fake_name`` and ``fake_email`` write: a value of this shape is fake
+#: already and stays as it is, so erasing (or replaying the erasure of) an
+#: erased row changes nothing.
+FAKE_NAME_RE = re.compile(r"\AErased [0-9a-f]{8}\Z")
+FAKE_EMAIL_RE = re.compile(r"\Aerased-[0-9a-f]{10}-[0-9a-f]{6}@erased\.invalid\Z")
+
+
+def is_fake(value: str) -> bool:
+    """True when *value* is one ``fake_name`` or ``fake_email`` wrote."""
+    return bool(FAKE_NAME_RE.match(value) or FAKE_EMAIL_RE.match(value))
+
+
 def _fake_name(value: t.Any, ctx: StrategyContext) -> t.Any:
-    return None if value is None else f"Erased {ctx.token('name', 8)}"
+    if value is None or (isinstance(value, str) and FAKE_NAME_RE.match(value)):
+        return value
+    return f"Erased {ctx.token('name', 8)}"
 
 
 def _fake_email(value: t.Any, ctx: StrategyContext) -> t.Any:
     # one person per erasure, one address per row: hosts may keep addresses unique
-    if value is None:
-        return None
+    if value is None or (isinstance(value, str) and FAKE_EMAIL_RE.match(value)):
+        return value
     row = ctx.token(f"row\x1f{ctx.source_key}\x1f{ctx.record_id}", 6)
     return f"erased-{ctx.token('email', 10)}-{row}@erased.invalid"
 

@@ -42,7 +42,9 @@ JOBS: dict[str, JobSpec] = {
     "build_export": JobSpec(disclosure.build_export_job, MAIN),
     "expire_exports": JobSpec(disclosure.expire_exports_job, MAIN),
     "erase": JobSpec(erasure.erase_job, MAIN),
+    "erase_batch": JobSpec(erasure.erase_batch_job, MAIN),
     "retention_run": JobSpec(erasure.retention_run_job, MAIN),
+    "purpose_review": JobSpec(erasure.purpose_review_job, MAIN),
 }
 
 

@@ -2,8 +2,10 @@
 
 The build runs through :func:`~.lifecycle.run_tracked`: it reports progress (a
 heartbeat a page can show), writes the zip under a temporary name and renames it
-only when complete, then issues the link and sends the mail. A build that fails
-marks its request failed (the page offers a retry) and leaves no file behind.
+only when complete, then (under the grouping lock, so an erasure of the person
+either came first and revoked it, or waits) issues the link and sends the mail.
+A build that fails marks its request failed (the page offers a retry) and leaves
+no file behind; one whose person was erased meanwhile keeps and sends nothing.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from flask_babel import force_locale
 
 from ..config import config_value
 from ..errors import ConfigError
+from ..errors import ExportRevoked
 from ..models import ExportJob
 from ..models import PrivacyRequest
 from ..models import utcnow
@@ -80,6 +83,8 @@ def build_export_job(tenant: str, export_id: int) -> int | None:
                 language=settings.language,
                 progress=progress,
             )
+            if not disclosure.still_wanted(scope, export, request):
+                raise ExportRevoked(f"export {export.id} was revoked")
             export.file_name = file_name
             export.size, export.sha256 = writer.zip_size, writer.zip_sha256
             export.truncated = writer.truncated
@@ -109,7 +114,8 @@ def build_export_job(tenant: str, export_id: int) -> int | None:
         (folder / file_name).unlink(missing_ok=True)
         export = scope.get(ExportJob, id=int(export_id))
         request = scope.get(PrivacyRequest, id=export.request_id)
-        request.state = requests.FAILED
+        if request.state != requests.REVOKED:  # a revoked one stays revoked
+            request.state = requests.FAILED
         scope.session.commit()
         raise
 

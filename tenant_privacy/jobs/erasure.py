@@ -1,4 +1,5 @@
-"""Job entry points of erasure: erase one subject; finish due retention holds.
+"""Job entry points of erasure: erase one subject, or a batch of them (one
+transaction per subject); finish due retention holds.
 
 The erasure runs through :func:`~.lifecycle.run_tracked` as one transaction: all
 of it commits, or a failure rolls all of it back, marks the job failed and the
@@ -16,11 +17,14 @@ from flask_babel import force_locale
 
 from ..core.strategies import new_salt
 from ..i18n import gettext
+from ..models import ErasureBatch
 from ..models import ErasureJob
 from ..models import PrivacyRequest
 from ..proxies import current_privacy
+from ..services import audit
 from ..services import erasure
 from ..services import requests
+from ..services.tenants import enabled_tenants
 from ..services.tenants import settings_of
 from .lifecycle import Progress
 from .lifecycle import run_tracked
@@ -30,7 +34,16 @@ if t.TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["erase_job", "redaction_text", "retention_run_job"]
+#: A batch reports its progress (and commits its counts) after this many persons.
+BATCH_PROGRESS_EVERY = 20
+
+__all__ = [
+    "erase_batch_job",
+    "erase_job",
+    "purpose_review_job",
+    "redaction_text",
+    "retention_run_job",
+]
 
 
 def redaction_text(scope: TenantScope) -> str:
@@ -43,9 +56,15 @@ def erase_job(tenant: str, erasure_id: int) -> dict[str, int] | None:
     """Run the queued erasure *erasure_id* of *tenant*; commit. Returns counts of
     what it did (``already`` 1: the person was erased before), or None when the
     job was not queued. Never values: an rq result is kept in Redis."""
-    state = current_privacy
-    scope = state.scope(tenant)
-    redaction = redaction_text(scope)
+    scope = current_privacy.scope(tenant)
+    return _erase(scope, erasure_id, redaction_text(scope))
+
+
+def _erase(
+    scope: TenantScope, erasure_id: int, redaction: str, *, in_batch: bool = False
+) -> dict[str, int] | None:
+    """One erasure in its own transaction; a failure marks its request failed
+    and is raised. In a batch its start commits with its work."""
 
     def work(job: ErasureJob, progress: Progress) -> erasure.ErasureResult:
         return erasure.execute(
@@ -53,7 +72,9 @@ def erase_job(tenant: str, erasure_id: int) -> dict[str, int] | None:
         )
 
     try:
-        result = run_tracked(scope, ErasureJob, erasure_id, work)
+        result = run_tracked(
+            scope, ErasureJob, erasure_id, work, commit_start=not in_batch
+        )
     except Exception:
         job = scope.get(ErasureJob, id=int(erasure_id))
         request = scope.get(PrivacyRequest, id=job.request_id)
@@ -69,6 +90,42 @@ def erase_job(tenant: str, erasure_id: int) -> dict[str, int] | None:
         "deleted": result.deleted,
         "held": result.held,
     }
+
+
+def erase_batch_job(tenant: str, batch_id: int) -> dict[str, int] | None:
+    """Run every queued erasure of batch *batch_id*, each in a transaction of its
+    own (a failed one leaves its person unchanged, its request failed, and the
+    batch goes on); commit. Returns how many were erased and failed, or None when
+    the batch was not queued."""
+    scope = current_privacy.scope(tenant)
+    redaction = redaction_text(scope)
+
+    def work(batch: ErasureBatch, progress: Progress) -> dict[str, int]:
+        ids = erasure.batch_jobs(scope, batch.id)
+        erased = failed = 0
+        for done, erasure_id in enumerate(ids, 1):
+            try:
+                _erase(scope, erasure_id, redaction, in_batch=True)
+                erased += 1
+            except Exception:  # noqa: BLE001 - its request says failed and why
+                log.exception("erasure %s of batch %s failed", erasure_id, batch_id)
+                failed += 1
+            _let_go(scope, batch)
+            if done % BATCH_PROGRESS_EVERY == 0 or done == len(ids):
+                batch.erased, batch.failed = erased, failed
+                progress(done, len(ids))
+        return {"erased": erased, "failed": failed}
+
+    return run_tracked(scope, ErasureBatch, batch_id, work, commit_progress=True)
+
+
+def _let_go(scope: TenantScope, keep: object) -> None:
+    """Let go of every row an erasure of a batch loaded but the batch row *keep*
+    (the session would otherwise hold, and expire at every commit, every person's
+    rows): callers of a batch keep ids, not rows."""
+    for row in list(scope.session.identity_map.values()):
+        if row is not keep:
+            scope.session.expunge(row)
 
 
 def _clean_files(result: erasure.ErasureResult) -> None:
@@ -99,3 +156,27 @@ def retention_run_job() -> int:
             raise
         ended += len(done)
     return ended
+
+
+def purpose_review_job() -> int:
+    """Propose, in every tenant the module is on for, the persons kept past their
+    purpose (one review each); commit each tenant, and start the batch of a
+    tenant that approves automatically. Returns how many reviews were made."""
+    state = current_privacy
+    made = 0
+    if not any(s.purpose for s in state.registry.person_sources()):
+        return made
+    for tenant in enabled_tenants(state.session):
+        scope = state.scope(tenant)
+        try:
+            review, batch = erasure.propose_review(scope, audit.SYSTEM)
+            scope.session.commit()
+        except Exception:
+            scope.session.rollback()
+            log.exception("purpose review of tenant %s failed", tenant)
+            raise
+        if review is not None:
+            made += 1
+        if batch is not None:
+            state.jobs.enqueue("erase_batch", tenant=tenant, batch_id=batch.id)
+    return made

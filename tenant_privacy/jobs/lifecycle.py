@@ -73,12 +73,17 @@ def run_tracked(
     *,
     commit_progress: bool = False,
     report: ReportFn | None = None,
+    commit_start: bool = True,
 ) -> R | None:
     """Run *work* for the queued job row *row_id* of *model* through its lifecycle;
     commit. Returns what *work* returned, or None when the row was not queued.
 
     On an error the work is rolled back, the row marked failed (class name of the
     error only) and the error re-raised.
+
+    :param commit_start: commit the ``running`` state before the work (a page
+        shows it); False for a job run as one step of a batch job, whose own row
+        carries the heartbeat: its start commits with its work.
     """
     session = scope.session
     row = scope.get(model, id=int(row_id))
@@ -86,7 +91,8 @@ def run_tracked(
         return None
     row.status = JobStatus.RUNNING
     row.heartbeat_at = utcnow()
-    session.commit()
+    if commit_start:
+        session.commit()
     progress = Progress(scope, row, commit=commit_progress, report=report)
     try:
         result = work(row, progress)
@@ -115,6 +121,9 @@ def failure_reason(row: JobRow) -> str:
             "A record it needed was deleted while it ran; nothing was changed."
         ),
         "InvalidInput": gettext("It was given a value it cannot use."),
+        "ExportRevoked": gettext(
+            "The person was erased while it ran; nothing was kept or sent."
+        ),
         "ConfigError": gettext(
             "The module is not fully configured for this; the server log says what "
             "to set."

@@ -80,6 +80,10 @@ class Action(enum.StrEnum):
     ERASURE_PREVIEWED = "erasure.previewed"
     ERASURE_EXECUTED = "erasure.executed"
     ERASURE_RETENTION_FINISHED = "erasure.retention_finished"
+    ERASURE_REPLAYED = "erasure.replayed"
+    PURPOSE_REVIEW_PROPOSED = "purpose.review_proposed"
+    PURPOSE_REVIEW_APPROVED = "purpose.review_approved"
+    PURPOSE_SETTINGS_CHANGED = "purpose.settings_changed"
     VISIBILITY_CHANGED = "visibility.changed"
     ROLE_GRANTED = "role.granted"
     ROLE_REVOKED = "role.revoked"
@@ -120,6 +124,10 @@ WRITTEN: tuple[Action, ...] = (
     Action.ERASURE_PREVIEWED,
     Action.ERASURE_EXECUTED,
     Action.ERASURE_RETENTION_FINISHED,
+    Action.ERASURE_REPLAYED,
+    Action.PURPOSE_REVIEW_PROPOSED,
+    Action.PURPOSE_REVIEW_APPROVED,
+    Action.PURPOSE_SETTINGS_CHANGED,
 )
 
 
@@ -155,6 +163,10 @@ DATA_KEYS: dict[str, type] = {
     "deleted": int,  # how many records an erasure (or a retention run) deleted
     "held": int,  # how many records an erasure kept under a legal reason
     "hold": int,  # a retention hold that ended
+    "review": int,  # a purpose review
+    "persons": int,  # how many persons a purpose review proposed or erased
+    "batch": int,  # a bulk erasure (one job of many erasures)
+    "auto": int,  # 1: a purpose review is approved automatically; 0: not
 }
 _DATA_INT_MAX = 2**63 - 1
 _ACTION_RE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")
@@ -807,6 +819,10 @@ def _labels() -> dict[str, t.Any]:
         Action.ERASURE_PREVIEWED: lazy_gettext("Erasure previewed"),
         Action.ERASURE_EXECUTED: lazy_gettext("Erasure executed"),
         Action.ERASURE_RETENTION_FINISHED: lazy_gettext("Retention finished"),
+        Action.ERASURE_REPLAYED: lazy_gettext("Erasure replayed"),
+        Action.PURPOSE_REVIEW_PROPOSED: lazy_gettext("Purpose review proposed"),
+        Action.PURPOSE_REVIEW_APPROVED: lazy_gettext("Purpose review approved"),
+        Action.PURPOSE_SETTINGS_CHANGED: lazy_gettext("Purpose periods changed"),
         Action.VISIBILITY_CHANGED: lazy_gettext("Visibility rule changed"),
         Action.ROLE_GRANTED: lazy_gettext("Privacy role granted"),
         Action.ROLE_REVOKED: lazy_gettext("Privacy role revoked"),

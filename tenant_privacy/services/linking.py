@@ -63,6 +63,8 @@ __all__ = [
 ACTIVE = "active"
 #: State of a subject left without records by a link (kept for undo).
 MERGED = "merged"
+#: State of an erased subject (``services.erasure``): never linked again.
+ERASED = "erased"
 #: ``MergeRecord.kind`` of a merge record written by :func:`unlink_record`.
 UNLINK = "unlink"
 
@@ -212,6 +214,9 @@ def link_records(
     if len(set(current.values())) < 2:
         return None
     involved.update(_lock_subjects(scope, set(current.values()) - set(involved)))
+    if any(involved[i].state == ERASED for i in set(current.values())):
+        # an erasure committed first: what is left of the person stays alone
+        raise MergeConflict("an erased person's records are not linked")
     target_id = min(current.values())
     sources = sorted(set(current.values()) - {target_id})
     previous: list[list[t.Any]] = []

@@ -1,7 +1,8 @@
 """The request register: every disclosure and erasure a tenant receives.
 
 A request has a kind, a subject (None when a person's own request found nothing),
-how it was received (``officer``, ``self_service``, ``person``), who handles it,
+how it was received (``officer``, ``self_service``, ``person``, ``purpose``: a
+purpose review), who handles it,
 the date it was received and the date it is due: one month later (GDPR art.
 12(3)), extended by up to two more months only with a written reason.
 
@@ -48,7 +49,7 @@ __all__ = [
 DISCLOSURE = "disclosure"
 ERASURE = "erasure"
 KINDS = (DISCLOSURE, ERASURE)
-CHANNELS = ("officer", "self_service", "person")
+CHANNELS = ("officer", "self_service", "person", "purpose")
 
 RECEIVED = "received"
 BUILDING = "building"

@@ -32,6 +32,7 @@ from . import links
 from . import officers
 from . import operator
 from . import person_requests
+from . import purpose
 from . import subjects
 from .context import template_context
 from .guard import OFFICER
@@ -61,6 +62,7 @@ VIEW_MODULES: tuple[ModuleType, ...] = (
     disclosure,
     person_requests,
     erasure,
+    purpose,
 )
 
 

@@ -166,6 +166,36 @@ def _request_sentence(action: str, event: t.Any) -> str:
         )
     if action == A.ERASURE_RETENTION_FINISHED:
         return gettext("ended a legal retention period and erased what it kept")
+    if action == A.ERASURE_REPLAYED:
+        return ngettext(
+            "erased %(num)s restored record again (erasure %(id)s)",
+            "erased %(num)s restored records again (erasure %(id)s)",
+            _count(event, "records"),
+            id=_count(event, "erasure"),
+        )
+    return _purpose_sentence(action, event)
+
+
+def _purpose_sentence(action: str, event: t.Any) -> str:
+    """The sentence of a purpose review's event, or ""."""
+    review = _count(event, "review")
+    if action == A.PURPOSE_REVIEW_PROPOSED:
+        return ngettext(
+            "proposed %(num)s person kept past its purpose for erasure (review %(id)s)",
+            "proposed %(num)s persons kept past their purpose for erasure "
+            "(review %(id)s)",
+            _count(event, "persons"),
+            id=review,
+        )
+    if action == A.PURPOSE_REVIEW_APPROVED:
+        return gettext(
+            "approved review %(id)s: %(num)s to erase, %(excluded)s kept",
+            id=review,
+            num=_count(event, "persons"),
+            excluded=_count(event, "excluded"),
+        )
+    if action == A.PURPOSE_SETTINGS_CHANGED:
+        return gettext("changed how long data is kept for its purpose")
     return ""
 
 

@@ -41,6 +41,7 @@ NAV: tuple[tuple[str, LazyString], ...] = (
     ("search", lazy_gettext("Search")),
     ("duplicates", lazy_gettext("Duplicates")),
     ("requests", lazy_gettext("Requests")),
+    ("reviews", lazy_gettext("Purpose reviews")),
     ("audit_log", lazy_gettext("Audit log")),
     ("officers", lazy_gettext("Privacy roles")),
     ("operator_tenants", lazy_gettext("Privacy per tenant")),
@@ -55,6 +56,7 @@ AREA_OF: dict[str, str] = {
     "accept_above": "duplicates",
     "request": "requests",
     "disclose": "search",
+    "review": "reviews",
 }
 
 

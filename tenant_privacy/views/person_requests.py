@@ -1,5 +1,6 @@
-"""A tenant's public form where anyone asks for a copy of their data by email
-address, and the confirmation link that enters the request in the register.
+"""A tenant's public form where anyone asks, by email address, for a copy of their
+data or for its erasure, and the confirmation link that enters the request in
+the register (an erasure request waits there for an officer).
 
 The answer to the form is the same whether or not the address is known. The form
 is rate limited per client address and per email address (:func:`install_limits`);
@@ -45,17 +46,19 @@ def _tenant(tenant_key: str) -> str:
 
 @access(PUBLIC)
 def request_form(tenant_key: str) -> t.Any:
-    """The form: an email address; GET shows it, POST mails a confirmation link."""
+    """The form: an email address and what is asked (a copy, or erasure); GET
+    shows it, POST mails a confirmation link."""
     name = _tenant(tenant_key)
     if request.method == "GET":
         return render(
             "tenant_privacy/person_request.html", tenant_name=name, sent=False
         )
-    address = ""
+    address, kind = "", register.DISCLOSURE
     try:
         address = form_text("email", 254)
+        kind = form_text("kind", 16) or register.DISCLOSURE
         token = disclosure.sign_request(
-            current_app.secret_key or "", tenant_key, address, register.DISCLOSURE
+            current_app.secret_key or "", tenant_key, address, kind
         )
     except InvalidInput as exc:
         page = render(
@@ -64,6 +67,7 @@ def request_form(tenant_key: str) -> t.Any:
             sent=False,
             error=str(exc),
             email=address[:254],
+            kind=kind if kind in register.KINDS else register.DISCLOSURE,
         )
         return page, 400
     link = url_for(
@@ -73,7 +77,7 @@ def request_form(tenant_key: str) -> t.Any:
         _external=True,
     )
     mail = disclosure.compose_confirmation(
-        current_privacy.mailer.sender, address, name, link
+        current_privacy.mailer.sender, address, name, link, kind
     )
     current_privacy.mailer.send(mail)
     return render("tenant_privacy/person_request.html", tenant_name=name, sent=True)
@@ -101,6 +105,7 @@ def confirm(tenant_key: str, token: str) -> t.Any:
             tenant_name=name,
             error=None,
             done=None,
+            kind=kind,
         )
     scope = current_privacy.scope(tenant_key)
     made = disclosure.confirm_request(scope, address, kind)
@@ -111,6 +116,7 @@ def confirm(tenant_key: str, token: str) -> t.Any:
         tenant_name=name,
         error=None,
         done=due,
+        kind=kind,
     )
 
 

@@ -18,6 +18,7 @@ from .delivery import latest_export
 from .delivery import record_download
 from .delivery import refresh
 from .delivery import refresh_all
+from .delivery import still_wanted
 from .delivery import sweep_orphans
 from .public import compose_confirmation
 from .public import confirm_request
@@ -29,6 +30,7 @@ from .requesting import request_disclosure
 from .requesting import retry
 
 __all__ = [
+    "still_wanted",
     "GONE",
     "build_bundle",
     "check_recipient",

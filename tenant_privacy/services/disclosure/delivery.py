@@ -26,6 +26,8 @@ from ...models import PrivacyRequest
 from ...models import as_utc
 from ...models import utcnow
 from ...store import jobs as job_rows
+from ...store import locks
+from ...store.locks import tenant_lock
 from .. import audit
 from .. import requests
 
@@ -35,6 +37,7 @@ if t.TYPE_CHECKING:
     from ...store.scope import TenantScope
 
 __all__ = [
+    "still_wanted",
     "Download",
     "compose_mail",
     "expire_exports",
@@ -51,6 +54,25 @@ __all__ = [
 def token_hash(token: str) -> str:
     """The stored form of a download token: its sha256, hex."""
     return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def still_wanted(
+    scope: TenantScope, export: ExportJob, request: PrivacyRequest
+) -> bool:
+    """Before a built export is kept and sent: take the tenant's grouping lock
+    (an erasure of the person has committed, or waits until this build's
+    transaction ends) and read the export, its request and its person afresh.
+    False when the export was revoked or the person erased meanwhile."""
+    tenant_lock(scope, locks.GROUPING)
+    scope.session.refresh(export)
+    scope.session.refresh(request)
+    if export.status != JobStatus.RUNNING or request.state == requests.REVOKED:
+        return False
+    if request.subject_id is None:
+        return True
+    subject = scope.subject(request.subject_id)
+    scope.session.refresh(subject)
+    return subject.state != "erased"
 
 
 def issue_link(export: ExportJob, ttl_hours: int, max_downloads: int) -> str:

@@ -6,7 +6,9 @@ day (so a flood of the form creates no rows at all). The answer never says
 whether the address is known. On confirmation every data subject with a
 registration carrying the address gets a request in the register, received
 through the channel ``person``; with none, one request without a subject is
-registered, so the tenant still answers the person.
+registered, so the tenant still answers the person. An erasure request waits
+in the register for an officer, who previews and runs the erasure (it is never
+run from a mail alone).
 """
 
 from __future__ import annotations
@@ -73,14 +75,26 @@ def read_token(secret: str | bytes, token: str, tenant: str) -> tuple[str, str]:
 
 
 def compose_confirmation(
-    sender: str, address: str, tenant_name: str, link: str
+    sender: str,
+    address: str,
+    tenant_name: str,
+    link: str,
+    kind: str = requests.DISCLOSURE,
 ) -> EmailMessage:
-    """The mail asking the person to confirm their request, in the current locale."""
-    return plain_message(
-        sender,
-        address,
-        gettext("Confirm your request to %(tenant)s", tenant=tenant_name),
-        gettext(
+    """The mail asking the person to confirm their request (a copy of their data,
+    or its erasure), in the current locale."""
+    if kind == requests.ERASURE:
+        body = gettext(
+            "Someone, probably you, asked %(tenant)s to erase the personal data "
+            "held about this address. To confirm the request, open this link within "
+            "%(hours)s hours:\n\n%(link)s\n\nIf you did not ask, ignore this mail: "
+            "nothing happens without your confirmation.",
+            tenant=tenant_name,
+            hours=CONFIRM_HOURS,
+            link=link,
+        )
+    else:
+        body = gettext(
             "Someone, probably you, asked %(tenant)s about the personal data held "
             "about this address. To confirm the request, open this link within "
             "%(hours)s hours:\n\n%(link)s\n\nIf you did not ask, ignore this mail: "
@@ -88,7 +102,12 @@ def compose_confirmation(
             tenant=tenant_name,
             hours=CONFIRM_HOURS,
             link=link,
-        ),
+        )
+    return plain_message(
+        sender,
+        address,
+        gettext("Confirm your request to %(tenant)s", tenant=tenant_name),
+        body,
     )
 
 

@@ -52,7 +52,15 @@ def match_record(
         return []
     tenant_lock(scope, locks.GROUPING)
     indexed = mi.forget(scope, ref)
-    row = mi.fetch(scope, ref)
+    link = scope.link_of(ref)
+    if link is not None:
+        scope.session.refresh(link.subject)  # an erasure may have committed
+    # what is left of an erased person is never matched again (the erasure won)
+    row = (
+        None
+        if link is not None and link.subject.state == "erased"
+        else mi.fetch(scope, ref)
+    )
     # a record never indexed has no suggestions yet: skip the look-up
     mine = mi.suggestions_of(scope, ref) if indexed else []
     if row is None:

@@ -2,9 +2,15 @@
 
 - :mod:`.plan`: what an erasure will do to every record and field (the preview);
 - :mod:`.execute`: the request, and the erasure in one transaction;
+- :mod:`.batch`: many erasures as one job, one request per person;
+- :mod:`.purpose` and :mod:`.review`: persons kept past their purpose, proposed
+  as one batch and erased once approved;
+- :mod:`.replay`: erasures applied again after a restore from a backup;
 - :mod:`.retention`: fields kept under a legal reason, finished when due.
 """
 
+from .batch import batch_jobs
+from .batch import request_erasures
 from .execute import ERASED
 from .execute import ErasureResult
 from .execute import execute
@@ -20,9 +26,20 @@ from .plan import FieldPlan
 from .plan import RecordPlan
 from .plan import SubjectPlan
 from .plan import plan_erasure
+from .purpose import auto_approves
+from .purpose import past_subjects
+from .purpose import periods
+from .purpose import purpose_sources
+from .purpose import set_purpose_settings
+from .replay import erasures_since
+from .replay import replay
 from .retention import due_tenants
 from .retention import finish_due
 from .retention import holds_of
+from .review import approve_review
+from .review import open_reviews
+from .review import propose_review
+from .review import review_items
 
 __all__ = [
     "ANONYMISED",
@@ -31,6 +48,19 @@ __all__ = [
     "REMOVED",
     "UNCHANGED",
     "ErasureResult",
+    "approve_review",
+    "auto_approves",
+    "batch_jobs",
+    "erasures_since",
+    "replay",
+    "open_reviews",
+    "past_subjects",
+    "periods",
+    "propose_review",
+    "purpose_sources",
+    "review_items",
+    "set_purpose_settings",
+    "request_erasures",
     "FieldPlan",
     "RecordPlan",
     "SubjectPlan",

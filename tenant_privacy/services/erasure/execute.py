@@ -62,6 +62,7 @@ if t.TYPE_CHECKING:
 __all__ = [
     "ErasureResult",
     "apply_values",
+    "values_of",
     "execute",
     "latest_job",
     "record_preview",
@@ -115,8 +116,9 @@ def latest_job(scope: TenantScope, request_id: int) -> ErasureJob | None:
 def request_erasure(
     scope: TenantScope, actor: str, subject_id: int | str, *, channel: str = "officer"
 ) -> tuple[PrivacyRequest, ErasureJob]:
-    """Register an erasure of the subject and queue it; audited. Flushes; the
-    caller commits, then hands the job to the runner (job ``erase``).
+    """Register an erasure of the subject and queue it; audited. A request the
+    person made themselves (received, never run) is the one run, not a second.
+    Flushes; the caller commits, then hands the job to the runner (job ``erase``).
 
     :raises NotFound: no such subject in this tenant.
     :raises AlreadyErased: the subject was erased before (nothing is entered).
@@ -124,13 +126,17 @@ def request_erasure(
     subject = scope.subject(subject_id)
     if subject.state == ERASED:
         raise AlreadyErased(gettext("This person was erased already."))
-    request = requests.new_request(
-        scope,
-        kind=requests.ERASURE,
-        subject_id=subject.id,
-        channel=channel,
-        handler=actor,
-    )
+    request = _waiting_request(scope, subject.id)
+    if request is not None:  # the person's own, confirmed request: run that one
+        request.handler = actor
+    else:
+        request = requests.new_request(
+            scope,
+            kind=requests.ERASURE,
+            subject_id=subject.id,
+            channel=channel,
+            handler=actor,
+        )
     job = _new_job(scope, request, actor)
     audit.record(
         scope.session,
@@ -141,6 +147,24 @@ def request_erasure(
         data={"request": request.id, "erasure": job.id},
     )
     return request, job
+
+
+def _waiting_request(scope: TenantScope, subject_id: int) -> PrivacyRequest | None:
+    """An erasure request of the subject received but never run (the person's own
+    request from the public form), or None."""
+    stmt = (
+        scope.select(PrivacyRequest)
+        .where(
+            PrivacyRequest.kind == requests.ERASURE,
+            PrivacyRequest.subject_id == subject_id,
+            PrivacyRequest.state == requests.RECEIVED,
+        )
+        .order_by(PrivacyRequest.id)
+    )
+    for row in scope.session.scalars(stmt):
+        if latest_job(scope, row.id) is None:
+            return row
+    return None
 
 
 def retry_erasure(scope: TenantScope, actor: str, request_id: int | str) -> ErasureJob:
@@ -166,7 +190,7 @@ def _new_job(scope: TenantScope, request: PrivacyRequest, actor: str) -> Erasure
     )
 
 
-def apply_values(
+def values_of(
     scope: TenantScope,
     source: Source,
     record_id: str,
@@ -178,7 +202,7 @@ def apply_values(
     identifiers: tuple[str, ...] = (),
 ) -> dict[str, t.Any]:
     """The new values of *row*'s fields under the strategies *changes* (field ->
-    strategy name), written through the tenant scope; returns them."""
+    strategy name); writes nothing."""
     values: dict[str, t.Any] = {}
     for name, strategy in changes.items():
         func = get_strategy(strategy, scope.registry.strategies)
@@ -192,9 +216,60 @@ def apply_values(
             identifiers=identifiers,
         )
         values[name] = func(getattr(row, name), ctx)
+    return values
+
+
+def apply_values(
+    scope: TenantScope,
+    source: Source,
+    record_id: str,
+    row: t.Any,
+    changes: t.Mapping[str, str],
+    *,
+    salt: bytes,
+    redaction: str,
+    identifiers: tuple[str, ...] = (),
+) -> dict[str, t.Any]:
+    """The new values of *row*'s fields under the strategies *changes* (field ->
+    strategy name), written through the tenant scope; returns them."""
+    values = values_of(
+        scope,
+        source,
+        record_id,
+        row,
+        changes,
+        salt=salt,
+        redaction=redaction,
+        identifiers=identifiers,
+    )
     if values:
         scope.update_rows(source, [record_id], values)
     return values
+
+
+@dataclass
+class _Writes:
+    """What an erasure writes to the host's tables, gathered per source so each
+    source takes one bulk ``DELETE`` and one executemany ``UPDATE`` per set of
+    fields (in the order the sources were first met: related ones first)."""
+
+    deletes: dict[str, list[str]] = field(default_factory=dict)
+    updates: dict[str, dict[str, dict[str, t.Any]]] = field(default_factory=dict)
+    holds: list[dict[str, t.Any]] = field(default_factory=list)
+    sources: dict[str, Source] = field(default_factory=dict)
+
+    def flush(self, scope: TenantScope) -> None:
+        for key, source in self.sources.items():
+            if self.deletes.get(key):
+                scope.delete_rows(source, self.deletes[key])
+            if self.updates.get(key):
+                scope.update_each(source, self.updates[key])
+        if self.holds:
+            scope.session.execute(sa.insert(RetentionHold), self.holds)
+
+
+#: Progress is reported after this many records (and at the end).
+PROGRESS_EVERY = 500
 
 
 def execute(
@@ -215,7 +290,7 @@ def execute(
     # match of their records waits for this transaction (the erasure wins)
     tenant_lock(scope, locks.GROUPING)
     request = scope.get(PrivacyRequest, id=job.request_id)
-    plan = plan_erasure(scope, job.subject_id)
+    plan = plan_erasure(scope, job.subject_id, labels=False)
     result = ErasureResult()
     if plan.erased:
         result.already = True
@@ -232,12 +307,16 @@ def execute(
         # related rows first: they may refer to person rows by foreign key
         ordered = sorted(plan.records, key=lambda r: 0 if is_related(r.source) else 1)
         total = len(ordered)
+        writes = _Writes()
         for done, record in enumerate(ordered, 1):
-            _erase_record(scope, job, record, result, salt, redaction, identifiers)
-            if progress is not None:
+            _erase_record(
+                scope, job, record, result, writes, salt, redaction, identifiers
+            )
+            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
                 progress(done, total)
+        writes.flush(scope)
         refs = scope.subject_refs(plan.subject)
-        _forget_matching(scope, refs)
+        forget_matching(scope, refs)
         result.files = _clean_requests(scope, plan, redaction)
         plan.subject.state = ERASED
         request.state = requests.DONE
@@ -275,16 +354,19 @@ def _erase_record(
     job: ErasureJob,
     record: RecordPlan,
     result: ErasureResult,
+    writes: _Writes,
     salt: bytes,
     redaction: str,
     identifiers: tuple[str, ...],
 ) -> None:
+    key = record.source.key
+    writes.sources.setdefault(key, record.source)
     if record.delete_now:
-        scope.delete_rows(record.source, [record.record_id])
+        writes.deletes.setdefault(key, []).append(record.record_id)
         result.deleted += 1
         return
     changes = record.changes
-    apply_values(
+    values = values_of(
         scope,
         record.source,
         record.record_id,
@@ -294,25 +376,29 @@ def _erase_record(
         redaction=redaction,
         identifiers=identifiers,
     )
+    if values:
+        writes.updates.setdefault(key, {})[record.record_id] = values
     if changes:
         result.anonymised += 1
+    now = utcnow()
     for retention, due in record.holds.items():
         kept = [
             f
             for f in record.fields
             if f.action == KEPT and f.until == due and f.reason == str(retention.reason)
         ]
-        scope.session.add(
-            RetentionHold(
-                tenant_key=scope.tenant,
-                source_key=record.source.key,
-                record_id=record.record_id,
-                subject_id=job.subject_id,
-                erasure_id=job.id,
-                fields=[[f.name, f.strategy] for f in kept],
-                reason=str(retention.reason)[:255],
-                due_at=due,
-            )
+        writes.holds.append(
+            {
+                "tenant_key": scope.tenant,
+                "source_key": key,
+                "record_id": record.record_id,
+                "subject_id": job.subject_id,
+                "erasure_id": job.id,
+                "fields": [[f.name, f.strategy] for f in kept],
+                "reason": str(retention.reason)[:255],
+                "due_at": due,
+                "created_at": now,
+            }
         )
     if record.holds:
         result.held += 1
@@ -352,7 +438,7 @@ def _addresses(
     return sorted(found)
 
 
-def _forget_matching(scope: TenantScope, refs: list[RecordRef]) -> None:
+def forget_matching(scope: TenantScope, refs: list[RecordRef]) -> None:
     """Drop the records' blocking keys, fingerprints and every suggestion
     involving any of them."""
     for ref in refs:

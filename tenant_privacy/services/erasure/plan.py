@@ -18,6 +18,7 @@ from dataclasses import field
 from ...core.strategies import DELETE_ROW
 from ...core.strategies import KEEP
 from ...core.strategies import ROW
+from ...core.strategies import is_fake
 from ...labels import column_labels
 from ...models import as_utc
 from ...models import utcnow
@@ -138,16 +139,31 @@ def due_date(row: t.Any, retention: Retention, now: dt.datetime) -> dt.datetime:
     return add_months(base, 12 * retention.years)
 
 
-def plan_record(
-    source: Source, record_id: str, row: t.Any, now: dt.datetime | None = None
-) -> RecordPlan:
-    """What an erasure does to *row* of *source* (pure but for reading the row)."""
-    now = now or utcnow()
+def planned_columns(
+    source: Source, labels: bool = True
+) -> tuple[list[str], dict[str, str]]:
+    """The columns an erasure plans for, and their labels (none: the names)."""
     columns = list(
         dict.fromkeys([*exported_columns(source), *source.erasure, *source.retain])
     )
     columns = [c for c in columns if c != ROW]
-    labels = column_labels(source, columns)
+    return columns, column_labels(source, columns) if labels else {}
+
+
+def plan_record(
+    source: Source,
+    record_id: str,
+    row: t.Any,
+    now: dt.datetime | None = None,
+    columns: tuple[list[str], dict[str, str]] | None = None,
+) -> RecordPlan:
+    """What an erasure does to *row* of *source* (pure but for reading the row).
+
+    :param columns: the source's planned columns and labels, when the caller
+        plans many rows of it (computed here otherwise).
+    """
+    now = now or utcnow()
+    columns, labels = columns or planned_columns(source)
     holds: dict[Retention, dt.datetime] = {}
     for retention in source.retain.values():
         due = due_date(row, retention, now)
@@ -200,16 +216,33 @@ def _rows(scope: TenantScope, refs: list[RecordRef]) -> list[tuple[Source, str, 
 
 
 def plan_erasure(
-    scope: TenantScope, subject_id: int | str, now: dt.datetime | None = None
+    scope: TenantScope,
+    subject_id: int | str,
+    now: dt.datetime | None = None,
+    *,
+    labels: bool = True,
 ) -> SubjectPlan:
     """The erasure of subject *subject_id*: every record of it in every source.
+
+    :param labels: label the fields for people (the erasure itself needs none).
 
     :raises NotFound: no such subject in this tenant.
     """
     subject = scope.subject(subject_id)
     refs = scope.subject_refs(subject)
     now = now or utcnow()
-    records = [plan_record(src, rid, row, now) for src, rid, row in _rows(scope, refs)]
+    known: dict[str, tuple[list[str], dict[str, str]]] = {}
+    records = [
+        plan_record(
+            src,
+            rid,
+            row,
+            now,
+            known.get(src.key)
+            or known.setdefault(src.key, planned_columns(src, labels)),
+        )
+        for src, rid, row in _rows(scope, refs)
+    ]
     return SubjectPlan(subject, records)
 
 
@@ -224,7 +257,9 @@ def identifiers_of(plan: SubjectPlan) -> tuple[str, ...]:
         for name in IDENTIFYING:
             attr = source.identity.get(name)
             value = getattr(record.row, attr, None) if attr else None
-            if isinstance(value, str) and value.strip() and value not in found:
+            if not isinstance(value, str) or is_fake(value):
+                continue  # an erased value names nobody
+            if value.strip() and value.strip() not in found:
                 found.append(value.strip())
     return tuple(found)
 
