@@ -215,11 +215,14 @@ class TenantPrivacy:
         source_key: str,
         viewer: Actor | None = None,
         tenant: str | None = None,
+        group: str = visibility.PERSON,
     ) -> t.Any:
         """A SQL condition for the host's query over source *source_key* (a person
         source, or a related source: rows about a hidden person) that leaves out
         the persons hidden from *viewer* (the current actor): add it to lists,
-        counts and searches alike. Officers: ``true``.
+        counts and searches alike. Officers: ``true``. With a field *group*: true
+        for the rows whose group the viewer may see (for a search over that
+        field).
 
         .. versionadded:: 0.1
         """
@@ -227,7 +230,9 @@ class TenantPrivacy:
         viewer, tenant = self._viewer(viewer, tenant)
         if not tenant:
             return sa.true()
-        return visibility.hidden_clause(state.scope(tenant), viewer, source_key)
+        return visibility.hidden_clause(
+            state.scope(tenant), viewer, source_key, group
+        )
 
     # -- wiring -----------------------------------------------------------------------
     def init_app(self, app: Flask) -> None:

@@ -263,14 +263,17 @@ def visibility_for(
 
 
 def _hidden_records(
-    scope: TenantScope, viewer: Actor | None, source_key: str
+    scope: TenantScope, viewer: Actor | None, source_key: str, group: str
 ) -> sa.Select[tuple[str]]:
-    """SELECT the record ids of *source_key* whose person is hidden from *viewer*
-    (uncorrelated: a database runs it once per statement)."""
+    """SELECT the record ids of *source_key* whose *group* (or whole person) is
+    hidden from *viewer* (uncorrelated: a database runs it once per statement)."""
     dom = casbin_domain(scope.tenant)
     vp, exists = _deny_lines(_members(scope, viewer), dom)
     subject_ids = sa.select(sa.cast(sa.func.substr(vp.c.v2, 3), sa.Integer)).where(
-        vp.c.ptype == DENY, vp.c.v1 == dom, vp.c.v3 == PERSON, ~exists
+        vp.c.ptype == DENY,
+        vp.c.v1 == dom,
+        vp.c.v3.in_(sorted({group, PERSON})),
+        ~exists,
     )
     return sa.select(SubjectRecord.record_id).where(
         SubjectRecord.tenant_key == scope.tenant,
@@ -280,13 +283,20 @@ def _hidden_records(
 
 
 def hidden_clause(
-    scope: TenantScope, viewer: Actor | None, source_key: str
+    scope: TenantScope,
+    viewer: Actor | None,
+    source_key: str,
+    group: str = PERSON,
 ) -> sa.ColumnElement[bool]:
     """A condition for the host's own query over the source *source_key* that
     leaves out the persons hidden from *viewer*: add it with ``.where()`` to the
     list, to its count and to its search, so neither rows, totals nor pages betray
     them. For a person source it filters the rows themselves; for a related source
     (invoices) the rows about a hidden person. Officers get ``true``.
+
+    :param group: a field group instead of the whole person: true for the rows
+        whose *group* the viewer may see (a search by email then never matches a
+        hidden email).
 
     :raises KeyError: *source_key* is not a registered source.
     """
@@ -296,7 +306,7 @@ def hidden_clause(
     if isinstance(source, PersonSource):
         column = source.column(source.id_column)
         return sa.cast(column, sa.String).not_in(
-            _hidden_records(scope, viewer, source.key)
+            _hidden_records(scope, viewer, source.key, group)
         )
     assert isinstance(source, RelatedSource)
     clauses = []
@@ -306,7 +316,7 @@ def hidden_clause(
             sa.or_(
                 column.is_(None),
                 sa.cast(column, sa.String).not_in(
-                    _hidden_records(scope, viewer, person_key)
+                    _hidden_records(scope, viewer, person_key, group)
                 ),
             )
         )
