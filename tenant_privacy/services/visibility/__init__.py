@@ -9,6 +9,7 @@ See ``docs/visibility.md``.
 
 from __future__ import annotations
 
+from . import policy
 from .decide import MASKED
 from .decide import Masked
 from .decide import PageVisibility
@@ -29,6 +30,7 @@ from .rules import set_restrictions
 from .rules import stricter
 
 __all__ = [
+    "policy",
     "MASKED",
     "PERSON",
     "Masked",

@@ -83,31 +83,27 @@ def _clean(
 
 
 def rules_of(
-    scope: TenantScope, subject_ids: t.Iterable[int]
+    scope: TenantScope, subject_ids: t.Iterable[int] | None
 ) -> dict[int, dict[str, Restriction]]:
-    """Restrictions of each of *subject_ids* in this tenant (two queries); subjects
-    without any are absent."""
+    """Restrictions of each of *subject_ids* (of every subject when None) in this
+    tenant, two queries; subjects without any are absent."""
     dom = casbin_domain(scope.tenant)
-    objects = sorted({casbin_object(i) for i in subject_ids})
-    if not objects:
-        return {}
     c = CasbinRule
-    deny = list(
-        scope.session.execute(
-            sa.select(c.v0, c.v2, c.v3).where(
-                c.ptype == DENY, c.v1 == dom, c.v2.in_(objects)
-            )
-        )
-    )
+    where = [c.ptype == DENY, c.v1 == dom]
+    if subject_ids is not None:
+        objects = sorted({casbin_object(i) for i in subject_ids})
+        if not objects:
+            return {}
+        where.append(c.v2.in_(objects))
+    deny = list(scope.session.execute(sa.select(c.v0, c.v2, c.v3).where(*where)))
     if not deny:
         return {}
+    exempt = sa.select(c.v0, c.v1).where(c.ptype == EXEMPT, c.v2 == dom)
+    if subject_ids is not None:
+        exempt = exempt.where(c.v1.in_([row[0] for row in deny]))
     roles: dict[str, set[str]] = defaultdict(set)
     users: dict[str, set[str]] = defaultdict(set)
-    for member, name in scope.session.execute(
-        sa.select(c.v0, c.v1).where(
-            c.ptype == EXEMPT, c.v2 == dom, c.v1.in_([row[0] for row in deny])
-        )
-    ):
+    for member, name in scope.session.execute(exempt):
         if member.startswith("r:"):
             roles[name].add(member[2:])
         elif member.startswith("u:"):
@@ -117,7 +113,7 @@ def rules_of(
         out[subject_of_object(obj)][group] = Restriction(
             group, frozenset(roles[name]), frozenset(users[name])
         )
-    return dict(out)
+    return dict(sorted(out.items()))
 
 
 def restrictions_of(scope: TenantScope, subject_id: int) -> dict[str, Restriction]:
