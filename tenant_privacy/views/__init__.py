@@ -33,6 +33,7 @@ from . import officers
 from . import operator
 from . import person_requests
 from . import subjects
+from . import visibility
 from .context import template_context
 from .guard import OFFICER
 from .guard import access
@@ -61,6 +62,7 @@ VIEW_MODULES: tuple[ModuleType, ...] = (
     disclosure,
     person_requests,
     erasure,
+    visibility,
 )
 
 
