@@ -123,9 +123,18 @@ def test_fast_path_equals_casbin(world, rules, roles, officer_ids):
                     )
                 )
             )
+            hidden = set(
+                db.session.scalars(
+                    sa.select(Contact.id).where(
+                        Contact.tenant_key == TENANT,
+                        vis.hidden_rows_clause(scope, viewer, "contact"),
+                    )
+                )
+            )
             for ref, sid in refs:
                 expected = enforcer.enforce(
                     f"u:{user}", f"t:{TENANT}", f"s:{sid}", vis.PERSON
                 )
                 assert (int(ref[1]) in shown) == expected, (user, sid)
+                assert (int(ref[1]) in hidden) != expected, (user, sid)
         db.session.rollback()
