@@ -146,7 +146,8 @@ class PageVisibility:
         (what the Jinja filter ``tp_visible`` does)."""
         if not self.hidden:
             return value
-        return value if self.can_see(ref, group) else MASKED
+        groups = self.hidden.get(self._key(ref))
+        return value if groups is None or group not in groups else MASKED
 
 
 def _subjects_of(
