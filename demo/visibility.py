@@ -51,9 +51,10 @@ def visible_count(stmt: t.Any, source_key: str) -> int:
     from .models import db
 
     def count(query: t.Any) -> int:
+        # no ORDER BY inside: the database may then count from any index
+        unordered = query.order_by(None).subquery()
         return int(
-            db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
-            or 0
+            db.session.scalar(sa.select(sa.func.count()).select_from(unordered)) or 0
         )
 
     if not _applied():

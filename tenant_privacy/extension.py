@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask import current_app
 from flask import g
+from flask import has_app_context
 from flask import request
 
 from . import config as cfg
@@ -208,7 +209,10 @@ class TenantPrivacy:
         groups = {g.name: g.fields for g in self.registry.field_groups()}
         if not tenant:
             return visibility.PageVisibility({}, groups)
-        return visibility.visibility_for(state.scope(tenant), viewer, refs)
+        scope = state.scope(tenant)
+        return visibility.visibility_for(
+            scope, viewer, refs, officer=_officer(scope, viewer)
+        )
 
     def hidden_clause(
         self,
@@ -250,8 +254,9 @@ class TenantPrivacy:
         viewer, tenant = self._viewer(viewer, tenant)
         if not tenant:
             return sa.false()
+        scope = state.scope(tenant)
         return visibility.hidden_rows_clause(
-            state.scope(tenant), viewer, source_key, group
+            scope, viewer, source_key, group, officer=_officer(scope, viewer)
         )
 
     # -- wiring -----------------------------------------------------------------------
@@ -358,6 +363,18 @@ class TenantPrivacy:
         """Create the module's tables directly (tests, demos; else use migrations)."""
         assert self.db is not None
         metadata.create_all(self.db.engine)
+
+
+def _officer(scope: t.Any, viewer: Actor | None) -> bool | None:
+    """Whether *viewer* is an officer of the scope's tenant, asked once per
+    request (kept on ``g``); None outside an app context (the service asks)."""
+    if viewer is None or not has_app_context():
+        return None
+    cache = g.setdefault("_tenant_privacy_officer", {})
+    key = (scope.tenant, viewer.id)
+    if key not in cache:
+        cache[key] = visibility.is_officer(scope, viewer)
+    return bool(cache[key])
 
 
 def _visible_filter(

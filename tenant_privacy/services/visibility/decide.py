@@ -64,6 +64,7 @@ class Masked:
 
 #: The one marker instance.
 MASKED = Masked()
+_NONE: frozenset[str] = frozenset()
 
 
 def is_masked(value: object) -> bool:
@@ -107,14 +108,29 @@ class PageVisibility:
         record_id = ref[1]
         return (ref[0], record_id if type(record_id) is str else str(record_id))
 
+    def _groups(self, ref: t.Any) -> frozenset[str]:
+        """The hidden groups of *ref*, looked up as given first: refs with an
+        integer id are kept under both spellings, so a page's many misses cost
+        one dictionary look-up each."""
+        if not self.hidden:
+            return _NONE
+        if type(ref) is not tuple:
+            ref = tuple(ref)
+        found = self.hidden.get(ref)
+        if found is not None:
+            return found
+        if type(ref[1]) is str or type(ref[1]) is int:
+            return _NONE
+        return self.hidden.get(self._key(ref), _NONE)
+
     def person_hidden(self, ref: RecordRef | tuple[str, t.Any]) -> bool:
         """True when the whole person of *ref* is hidden from the viewer."""
-        return PERSON in self.hidden.get(self._key(ref), frozenset())
+        return PERSON in self._groups(ref)
 
     def hidden_groups(self, ref: RecordRef | tuple[str, t.Any]) -> frozenset[str]:
         """The groups of *ref* hidden from the viewer (every declared group and
         ``person`` when the person is hidden)."""
-        return self.hidden.get(self._key(ref), frozenset())
+        return self._groups(ref)
 
     def can_see(self, ref: RecordRef | tuple[str, t.Any], group: str) -> bool:
         """True when the viewer may see *group* (or ``person``) of *ref*."""
@@ -122,10 +138,9 @@ class PageVisibility:
 
     def hidden_fields(self, ref: RecordRef | tuple[str, t.Any]) -> frozenset[str]:
         """The attributes of *ref*'s own source that are hidden from the viewer."""
-        key = self._key(ref)
         names: set[str] = set()
-        for group in self.hidden_groups(key):
-            names.update(self.fields.get(group, {}).get(key[0], ()))
+        for group in self._groups(ref):
+            names.update(self.fields.get(group, {}).get(str(ref[0]), ()))
         return frozenset(names)
 
     def mask(self, ref: RecordRef | tuple[str, t.Any], row: t.Any) -> t.Any:
@@ -144,10 +159,7 @@ class PageVisibility:
     ) -> t.Any:
         """*value* when the viewer may see *group* of *ref*, else :data:`MASKED`
         (what the Jinja filter ``tp_visible`` does)."""
-        if not self.hidden:
-            return value
-        groups = self.hidden.get(self._key(ref))
-        return value if groups is None or group not in groups else MASKED
+        return MASKED if group in self._groups(ref) else value
 
 
 def _subjects_of(
@@ -218,6 +230,12 @@ def is_officer(scope: TenantScope, viewer: Actor) -> bool:
     return found is not None
 
 
+def _officer(scope: TenantScope, viewer: Actor | None, known: bool | None) -> bool:
+    if viewer is None or viewer.tenant != scope.tenant:
+        return False
+    return is_officer(scope, viewer) if known is None else known
+
+
 def _members(scope: TenantScope, viewer: Actor | None) -> list[str]:
     if viewer is None or viewer.tenant != scope.tenant:
         return []  # a stranger to the tenant is exempt from nothing
@@ -228,12 +246,17 @@ def visibility_for(
     scope: TenantScope,
     viewer: Actor | None,
     refs: t.Iterable[RecordRef | tuple[str, t.Any]],
+    *,
+    officer: bool | None = None,
 ) -> PageVisibility:
     """What *viewer* may see of the person records *refs* (a page of them), with a
     constant number of queries: one per person source among *refs*, one for the
     rules, one for the officer role (only when a rule applies).
 
     Records of another tenant, or without a subject yet, have no rules.
+
+    :param officer: whether *viewer* is a privacy officer, when the caller knows
+        it already (this request asked :func:`is_officer`); None asks.
     """
     refs = list(refs)
     groups = {g.name: g.fields for g in scope.registry.field_groups()}
@@ -255,17 +278,18 @@ def visibility_for(
     denied = [(obj, group) for obj, group, exempt in found if not exempt]
     if not denied:
         return PageVisibility({}, groups)
-    if viewer is not None and is_officer(scope, viewer):
+    if _officer(scope, viewer, officer):
         return PageVisibility({}, groups, officer=True)
     every = frozenset(groups) | {PERSON}
     by_subject: dict[int, set[str]] = defaultdict(set)
     for obj, group in denied:
         by_subject[subject_of_object(obj)].update(every if group == PERSON else {group})
-    hidden = {
-        ref: frozenset(names)
-        for sid, names in by_subject.items()
-        for ref in owners[sid]
-    }
+    hidden: dict[tuple[str, t.Any], frozenset[str]] = {}
+    for sid, names in by_subject.items():
+        for source_key, record_id in owners[sid]:
+            hidden[(source_key, record_id)] = frozenset(names)
+            if record_id.isascii() and record_id.isdigit():
+                hidden[(source_key, int(record_id))] = hidden[(source_key, record_id)]
     return PageVisibility(hidden, groups)
 
 
@@ -309,6 +333,8 @@ def hidden_clause(
     viewer: Actor | None,
     source_key: str,
     group: str = PERSON,
+    *,
+    officer: bool | None = None,
 ) -> sa.ColumnElement[bool]:
     """A condition for the host's own query over the source *source_key* that
     leaves out the persons hidden from *viewer*: add it with ``.where()`` to the
@@ -321,7 +347,7 @@ def hidden_clause(
         hidden email).
     :raises KeyError: *source_key* is not a registered source.
     """
-    if viewer is not None and is_officer(scope, viewer):
+    if _officer(scope, viewer, officer):
         return sa.true()
     return _clause(scope, viewer, source_key, group, hidden=False)
 
@@ -331,13 +357,15 @@ def hidden_rows_clause(
     viewer: Actor | None,
     source_key: str,
     group: str = PERSON,
+    *,
+    officer: bool | None = None,
 ) -> sa.ColumnElement[bool]:
     """The opposite of :func:`hidden_clause`: true for the rows hidden from
     *viewer* (officers: ``false``). A large count is cheaper as ``count(all) -
     count(all AND hidden rows)``: the database then looks up the few hidden ids
     instead of testing every row.
     """
-    if viewer is not None and is_officer(scope, viewer):
+    if _officer(scope, viewer, officer):
         return sa.false()
     return _clause(scope, viewer, source_key, group, hidden=True)
 
