@@ -128,6 +128,7 @@ WRITTEN: tuple[Action, ...] = (
     Action.PURPOSE_REVIEW_PROPOSED,
     Action.PURPOSE_REVIEW_APPROVED,
     Action.PURPOSE_SETTINGS_CHANGED,
+    Action.VISIBILITY_CHANGED,
 )
 
 
@@ -167,6 +168,8 @@ DATA_KEYS: dict[str, type] = {
     "persons": int,  # how many persons a purpose review proposed or erased
     "batch": int,  # a bulk erasure (one job of many erasures)
     "auto": int,  # 1: a purpose review is approved automatically; 0: not
+    "exempt_roles": int,  # how many roles a visibility rule exempts
+    "exempt_users": int,  # how many users a visibility rule exempts
 }
 _DATA_INT_MAX = 2**63 - 1
 _ACTION_RE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")

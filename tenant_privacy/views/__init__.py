@@ -34,6 +34,7 @@ from . import operator
 from . import person_requests
 from . import purpose
 from . import subjects
+from . import visibility
 from .context import template_context
 from .guard import OFFICER
 from .guard import access
@@ -63,6 +64,7 @@ VIEW_MODULES: tuple[ModuleType, ...] = (
     person_requests,
     erasure,
     purpose,
+    visibility,
 )
 
 
