@@ -120,6 +120,9 @@ WRITTEN: tuple[Action, ...] = (
     Action.ERASURE_PREVIEWED,
     Action.ERASURE_EXECUTED,
     Action.ERASURE_RETENTION_FINISHED,
+    Action.SELF_VIEWED,
+    Action.SELF_EXPORTED,
+    Action.SELF_DELETED,
 )
 
 

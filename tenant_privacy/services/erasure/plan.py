@@ -210,7 +210,35 @@ def plan_erasure(
     refs = scope.subject_refs(subject)
     now = now or utcnow()
     records = [plan_record(src, rid, row, now) for src, rid, row in _rows(scope, refs)]
+    _plan_authored(scope, refs, records)
     return SubjectPlan(subject, records)
+
+
+def _plan_authored(
+    scope: TenantScope, refs: list[RecordRef], records: list[RecordPlan]
+) -> None:
+    """Add what erasing the subject does to the rows it *wrote* (``author_refs``):
+    the author attribute emptied (the host then shows "Deleted user"), nothing
+    else, since the rest of such a row is about someone else."""
+    by_ref = {r.ref: r for r in records}
+    wanted = set(refs)
+    for source in scope.registry.related_sources():
+        for row in scope.authored_rows(source, refs):
+            rid = str(getattr(row, source.id_column))
+            attrs = [
+                attr
+                for key, attr in source.author_refs.items()
+                if (key, str(getattr(row, attr, None))) in wanted
+            ]
+            labels = column_labels(source, attrs)
+            emptied = [FieldPlan(a, labels.get(a, a), REMOVED, "null") for a in attrs]
+            record = by_ref.get((source.key, rid))
+            if record is None:
+                records.append(RecordPlan(source, rid, row, False, emptied))
+            elif not record.delete_now:
+                names = {f.name for f in emptied}
+                record.fields = [f for f in record.fields if f.name not in names]
+                record.fields.extend(emptied)
 
 
 def identifiers_of(plan: SubjectPlan) -> tuple[str, ...]:
