@@ -21,6 +21,7 @@ from ..errors import InvalidInput
 from ..errors import NotFound
 from ..i18n import gettext
 from ..models import PrivacyRequest
+from ..models import Subject
 from ..store import locks
 from . import audit
 from . import disclosure
@@ -39,6 +40,7 @@ __all__ = [
     "compile_own_overview",
     "open_disclosure",
     "own_subject_id",
+    "preview_own_erasure",
     "request_own_copy",
     "request_own_erasure",
 ]
@@ -101,6 +103,20 @@ def compile_own_overview(scope: TenantScope, actor: Actor) -> overview.Overview:
         data={"registrations": ov.registration_count, "related": ov.related_count},
     )
     return ov
+
+
+def preview_own_erasure(scope: TenantScope, actor: Actor) -> erasure.SubjectPlan:
+    """What deleting the user would do (the erasure preview); creates nothing
+    (a record without a subject row is planned under a transient subject).
+
+    :raises NotFound: the user has no person record in this tenant.
+    """
+    ref = _ref(scope, actor)
+    link = scope.link_of(ref)
+    if link is not None:
+        return erasure.plan_erasure(scope, link.subject_id)
+    transient = Subject(tenant_key=scope.tenant, state="active")
+    return erasure.plan_refs(scope, transient, [ref])
 
 
 def open_disclosure(scope: TenantScope, subject_id: int) -> PrivacyRequest | None:

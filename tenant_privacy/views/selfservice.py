@@ -146,12 +146,8 @@ def me_copy() -> t.Any:
 
 def _delete_page(scope: TenantScope, actor: Actor, error: str | None = None) -> str:
     subject_id = selfservice.own_subject_id(scope, actor, create=False)
-    plan = erasure.plan_erasure(scope, subject_id) if subject_id else None
-    if plan is None:
-        ov = selfservice.compile_own_overview(scope, actor)
-        plan = None if ov is None else _record_plan(scope, ov)
-    if plan is not None and subject_id:
-        erasure.record_preview(scope, request_actor(), plan)
+    plan = selfservice.preview_own_erasure(scope, actor)
+    erasure.record_preview(scope, request_actor(), plan)
     scope.session.commit()
     return render(
         "tenant_privacy/me_delete.html",
@@ -163,16 +159,6 @@ def _delete_page(scope: TenantScope, actor: Actor, error: str | None = None) -> 
         can_delete=current_privacy.host.password_checker is not None,
         error=error,
     )
-
-
-def _record_plan(scope: TenantScope, ov: t.Any) -> erasure.SubjectPlan:
-    """The erasure preview of a user whose record has no subject row yet: made
-    in a savepoint that is rolled back, so a GET creates nothing."""
-    with scope.session.begin_nested() as nested:
-        subject = scope.subject_of(ov.refs[0])
-        plan = erasure.plan_erasure(scope, subject.id)
-        nested.rollback()
-    return plan
 
 
 @access(SELF)

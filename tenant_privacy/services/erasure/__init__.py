@@ -20,6 +20,7 @@ from .plan import FieldPlan
 from .plan import RecordPlan
 from .plan import SubjectPlan
 from .plan import plan_erasure
+from .plan import plan_refs
 from .retention import due_tenants
 from .retention import finish_due
 from .retention import holds_of
@@ -41,6 +42,7 @@ __all__ = [
     "latest_job",
     "record_preview",
     "plan_erasure",
+    "plan_refs",
     "request_erasure",
     "retry_erasure",
 ]

@@ -44,6 +44,7 @@ __all__ = [
     "identifiers_of",
     "plan_erasure",
     "plan_record",
+    "plan_refs",
 ]
 
 REMOVED = "removed"
@@ -207,7 +208,17 @@ def plan_erasure(
     :raises NotFound: no such subject in this tenant.
     """
     subject = scope.subject(subject_id)
-    refs = scope.subject_refs(subject)
+    return plan_refs(scope, subject, scope.subject_refs(subject), now)
+
+
+def plan_refs(
+    scope: TenantScope,
+    subject: Subject,
+    refs: list[RecordRef],
+    now: dt.datetime | None = None,
+) -> SubjectPlan:
+    """The erasure of the person records *refs* of *subject* (for a record that
+    has no subject row yet, a transient one: a preview creates nothing)."""
     now = now or utcnow()
     records = [plan_record(src, rid, row, now) for src, rid, row in _rows(scope, refs)]
     _plan_authored(scope, refs, records)
