@@ -123,6 +123,10 @@ ROUTE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "tenant_privacy.erase": ((), ()),
     "tenant_privacy.erase_post": ((), ("confirm",)),
     "tenant_privacy.erasure_retry": ((), ()),
+    "tenant_privacy.me": ((), ()),
+    "tenant_privacy.me_copy": ((), ("subject",)),
+    "tenant_privacy.me_delete": ((), ()),
+    "tenant_privacy.me_delete_post": ((), ("subject", "password", "word")),
     # the demo
     "demo.dashboard": ((), ()),
     "demo.contacts": (("q", "page"), ()),
