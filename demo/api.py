@@ -19,6 +19,7 @@ from .models import db
 from .models import tenant_get
 from .views import balances
 from .views import search_contacts
+from .visibility import page as visible_page
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -34,9 +35,16 @@ def _require_tenant_user() -> t.Any:
     return None
 
 
-def contact_json(row: Contact, balance: decimal.Decimal) -> dict[str, t.Any]:
-    """One contact as the API shows it."""
-    return {
+#: JSON field -> the field group that may hide it (a hidden value is ``null`` and
+#: its name is listed in ``hidden``).
+GROUPS = {"email": "email", "phone": "phone", "city": "address", "balance": "balance"}
+
+
+def contact_json(
+    row: Contact, balance: decimal.Decimal, hidden: frozenset[str] = frozenset()
+) -> dict[str, t.Any]:
+    """One contact as the API shows it; fields of the groups *hidden* are null."""
+    data = {
         "id": row.id,
         "first_name": row.first_name,
         "last_name": row.last_name,
@@ -47,6 +55,11 @@ def contact_json(row: Contact, balance: decimal.Decimal) -> dict[str, t.Any]:
         "city": row.city,
         "balance": str(balance.quantize(decimal.Decimal("0.01"))),
     }
+    masked = sorted(name for name, group in GROUPS.items() if group in hidden)
+    for name in masked:
+        data[name] = None
+    data["hidden"] = masked
+    return data
 
 
 @bp.get("/contacts")
@@ -60,8 +73,16 @@ def contacts() -> t.Any:
         return jsonify(error=str(exc)), 400
     rows = list(db.session.scalars(search_contacts(tenant, q).limit(limit)))
     owed = balances(tenant, [r.id for r in rows])
+    seen = visible_page(("contact", r.id) for r in rows)
     return jsonify(
-        [contact_json(r, owed.get(r.id, decimal.Decimal("0"))) for r in rows]
+        [
+            contact_json(
+                r,
+                owed.get(r.id, decimal.Decimal("0")),
+                seen.hidden_groups(("contact", r.id)),
+            )
+            for r in rows
+        ]
     )
 
 
@@ -71,4 +92,9 @@ def contact(contact_id: int) -> t.Any:
     row = tenant_get(Contact, current_user.tenant_key, contact_id)
     if row is None:
         abort(404)
-    return jsonify(contact_json(row, row.balance))
+    seen = visible_page([("contact", row.id)])
+    if seen.person_hidden(("contact", row.id)):
+        abort(404)
+    return jsonify(
+        contact_json(row, row.balance, seen.hidden_groups(("contact", row.id)))
+    )

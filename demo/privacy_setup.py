@@ -45,6 +45,7 @@ def actor_of(user: User) -> Actor:
         is_operator=user.role == "operator",
         language=user.language,
         person_ref=("user", str(user.id)) if user.tenant_key else None,
+        roles=frozenset({user.role}),
     )
 
 
@@ -199,6 +200,25 @@ def declare_sources(privacy: TenantPrivacy) -> None:
     )
 
 
+def declare_field_groups(privacy: TenantPrivacy) -> None:
+    """The fields an officer may hide per person. ``balance`` is computed (the
+    outstanding sum of a contact's invoices): the pages ask whether it is seen."""
+    privacy.field_group(
+        "email",
+        lazy_gettext("Email"),
+        {"contact": ["email"], "lead": ["email"], "user": ["email"]},
+    )
+    privacy.field_group(
+        "phone", lazy_gettext("Phone"), {"contact": ["phone"], "lead": ["phone"]}
+    )
+    privacy.field_group(
+        "address",
+        lazy_gettext("Address"),
+        {"contact": ["street", "postcode", "city"]},
+    )
+    privacy.field_group("balance", lazy_gettext("Balance"))
+
+
 def declare_loaders(privacy: TenantPrivacy) -> None:
     """Tell the module who acts, in which tenant, and who the tenants and staff are."""
 
@@ -309,6 +329,7 @@ def make_privacy() -> TenantPrivacy:
     """A new, fully declared module instance (one per app)."""
     privacy = TenantPrivacy(db=db)
     declare_sources(privacy)
+    declare_field_groups(privacy)
     declare_loaders(privacy)
     declare_self_service(privacy)
     return privacy

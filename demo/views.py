@@ -42,8 +42,12 @@ from .models import Tenant
 from .models import db
 from .models import tenant_get
 from .models import tenant_query
+from .visibility import hidden
+from .visibility import money
+from .visibility import page as visible_page
 
 bp = Blueprint("demo", __name__)
+bp.add_app_template_filter(money, "money")
 
 PAGE_SIZE = 50
 F = t.TypeVar("F", bound=t.Callable[..., t.Any])
@@ -68,16 +72,21 @@ def current_tenant() -> str:
 
 
 def search_contacts(tenant: str, q: str) -> sa.Select[tuple[Contact]]:
-    """Contacts of *tenant* whose name, email, phone or company contains *q*."""
-    stmt = tenant_query(Contact, tenant)
-    for word in q.split():
+    """Contacts of *tenant* whose name, email, phone or company contains *q*,
+    leaving out the people hidden from the current user (and never matching an
+    email or phone they may not see)."""
+    stmt = tenant_query(Contact, tenant).where(hidden("contact"))
+    words = q.split()
+    email_seen = hidden("contact", "email") if words else None
+    phone_seen = hidden("contact", "phone") if words else None
+    for word in words:
         pattern = f"%{word.lower()}%"
         stmt = stmt.where(
             sa.or_(
                 sa.func.lower(Contact.first_name).like(pattern),
                 sa.func.lower(Contact.last_name).like(pattern),
-                sa.func.lower(Contact.email).like(pattern),
-                Contact.phone.like(pattern),
+                sa.and_(sa.func.lower(Contact.email).like(pattern), email_seen),
+                sa.and_(Contact.phone.like(pattern), phone_seen),
                 sa.func.lower(Contact.company_name).like(pattern),
             )
         )
@@ -120,13 +129,14 @@ def dashboard() -> str:
             sa.select(sa.func.count())
             .select_from(model)
             .where(model.tenant_key == tenant)
+            .where(hidden(source) if source else sa.true())
         )
-        for label, model in (
-            (_("Contacts"), Contact),
-            (_("Companies"), Company),
-            (_("Leads"), Lead),
-            (_("Invoices"), Invoice),
-            (_("Notes"), Note),
+        for label, model, source in (
+            (_("Contacts"), Contact, "contact"),
+            (_("Companies"), Company, None),
+            (_("Leads"), Lead, "lead"),
+            (_("Invoices"), Invoice, "invoice"),
+            (_("Notes"), Note, "note"),
         )
     }
     return render_template(
@@ -153,6 +163,7 @@ def contacts() -> str:
         total=total,
         pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
         balances=balances(current_tenant(), [c.id for c in rows]),
+        seen=visible_page(("contact", c.id) for c in rows),
         summary=ngettext("%(num)d contact", "%(num)d contacts", total),
     )
 
@@ -160,11 +171,23 @@ def contacts() -> str:
 @bp.get("/contacts/<id:contact_id>")
 @tenant_required
 def contact(contact_id: int) -> str:
-    """One contact: details, balance, invoices and notes."""
+    """One contact: details, balance, invoices and notes (404 for a person
+    hidden from the user; fields they may not see masked)."""
     row = tenant_get(Contact, current_tenant(), contact_id)
     if row is None:
         abort(404)
-    return render_template("contact.html", contact=row)
+    ref = ("contact", row.id)
+    authors = [("user", n.author_id) for n in row.notes if n.author_id]
+    seen = visible_page([ref, *authors])
+    if seen.person_hidden(ref):
+        abort(404)
+    return render_template(
+        "contact.html",
+        contact=seen.mask(ref, row),
+        ref=ref,
+        seen=seen,
+        balance=seen.value(ref, "balance", row.balance),
+    )
 
 
 @bp.post("/contacts/<id:contact_id>/notes")
@@ -202,32 +225,47 @@ def company(company_id: int) -> str:
     row = tenant_get(Company, current_tenant(), company_id)
     if row is None:
         abort(404)
-    return render_template("company.html", company=row)
+    people = db.session.scalars(
+        tenant_query(Contact, current_tenant())
+        .where(Contact.company_id == row.id, hidden("contact"))
+        .order_by(Contact.last_name, Contact.first_name, Contact.id)
+    )
+    return render_template("company.html", company=row, contacts=list(people))
 
 
 @bp.get("/leads")
 @tenant_required
 def leads() -> str:
     """Leads from the public form, newest first."""
-    rows = db.session.scalars(
-        tenant_query(Lead, current_tenant())
-        .order_by(Lead.created_at.desc(), Lead.id.desc())
-        .limit(200)
+    rows = list(
+        db.session.scalars(
+            tenant_query(Lead, current_tenant())
+            .where(hidden("lead"))
+            .order_by(Lead.created_at.desc(), Lead.id.desc())
+            .limit(200)
+        )
     )
-    return render_template("leads.html", leads=list(rows))
+    seen = visible_page(("lead", r.id) for r in rows)
+    return render_template(
+        "leads.html", leads=[seen.mask(("lead", r.id), r) for r in rows]
+    )
 
 
 @bp.get("/invoices")
 @tenant_required
 def invoices() -> str:
     """Invoices of the tenant; ``unpaid=1`` shows only the outstanding ones."""
-    stmt = tenant_query(Invoice, current_tenant())
+    stmt = tenant_query(Invoice, current_tenant()).where(hidden("invoice"))
     if request.args.get("unpaid"):
         stmt = stmt.where(Invoice.paid.is_(False))
-    rows = db.session.scalars(
-        stmt.order_by(Invoice.due_date.desc(), Invoice.id.desc()).limit(200)
+    rows = list(
+        db.session.scalars(
+            stmt.order_by(Invoice.due_date.desc(), Invoice.id.desc()).limit(200)
+        )
     )
-    return render_template("invoices.html", invoices=list(rows))
+    # an amount of a contact whose balance is hidden would give the balance away
+    seen = visible_page(("contact", r.contact_id) for r in rows)
+    return render_template("invoices.html", invoices=rows, seen=seen)
 
 
 # -- the integration import -------------------------------------------------------

@@ -17,20 +17,30 @@ from .host import Actor
 from .host import TenantInfo
 from .i18n import lazy_gettext
 from .models import metadata
+from .registry import FieldGroup
 from .registry import PersonSource
 from .registry import RelatedSource
 from .registry import Retention
+from .services.visibility import MASKED
+from .services.visibility import PERSON
+from .services.visibility import PageVisibility
+from .services.visibility import Restriction
 
 __version__ = "0.1.0"
 
 __all__ = [
+    "MASKED",
+    "PERSON",
     "AccessDenied",
     "Actor",
+    "FieldGroup",
     "NotFound",
+    "PageVisibility",
     "PersonSource",
     "PrivacyError",
     "RegistryError",
     "RelatedSource",
+    "Restriction",
     "Retention",
     "TenantInfo",
     "TenantPrivacy",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pathlib
 import typing as t
 
+import sqlalchemy as sa
 from flask import Flask
 from flask import current_app
 from flask import g
@@ -17,16 +18,19 @@ from .config import config_value
 from .core.strategies import Strategy
 from .errors import ConfigError
 from .hooks import automatch
+from .host import Actor
 from .host import HostDirectory
 from .jobs.runner import make_job_runner
 from .mail import make_mailer
 from .models import metadata
+from .registry import FieldGroup
 from .registry import PersonSource
 from .registry import RelatedSource
 from .registry import Source
 from .registry import SourceRegistry
 from .services import rights
 from .services import tenants
+from .services import visibility
 from .state import PrivacyState
 from .views import errors as error_pages
 from .views import register_views
@@ -194,6 +198,78 @@ class TenantPrivacy:
             kwargs[name] = tuple(kwargs.get(name, ()))
         return t.cast(RelatedSource, self.add_source(RelatedSource(**kwargs)))
 
+    def field_group(
+        self,
+        name: str,
+        label: t.Any,
+        fields: t.Mapping[str, t.Sequence[str]] | None = None,
+    ) -> FieldGroup:
+        """Declare a restrictable field group (``email``, ``balance``): *fields*
+        maps a source key to its attributes in the group; none makes a computed
+        group the host asks about (:meth:`visibility_for`). Checked against the
+        sources at ``init_app``.
+
+        :raises RegistryError: a bad, reserved (``person``) or repeated name.
+
+        .. versionadded:: 0.1
+        """
+        groups = {str(k): tuple(v) for k, v in (fields or {}).items()}
+        return self.registry.add_field_group(FieldGroup(name, label, groups))
+
+    # -- visibility (for the host's own pages) ---------------------------------------
+    def _viewer(
+        self, viewer: Actor | None, tenant: str | None
+    ) -> tuple[Actor | None, str | None]:
+        viewer = viewer if viewer is not None else self.host.load_actor()
+        tenant = (
+            tenant or (viewer.tenant if viewer else None) or self.host.load_tenant()
+        )
+        return viewer, tenant
+
+    def visibility_for(
+        self,
+        refs: t.Iterable[tuple[str, t.Any]],
+        viewer: Actor | None = None,
+        tenant: str | None = None,
+    ) -> visibility.PageVisibility:
+        """What *viewer* (the current actor) may see of the person records *refs*
+        (``(source_key, id)``) of a page: ``.person_hidden(ref)``,
+        ``.can_see(ref, group)``, ``.mask(ref, row)``. A constant number of
+        queries for the whole page. Without a tenant nothing is hidden.
+
+        .. versionadded:: 0.1
+        """
+        state = self._state()
+        viewer, tenant = self._viewer(viewer, tenant)
+        groups = {g.name: g.fields for g in self.registry.field_groups()}
+        if not tenant:
+            return visibility.PageVisibility({}, groups)
+        return visibility.visibility_for(state.scope(tenant), viewer, refs)
+
+    def hidden_clause(
+        self,
+        source_key: str,
+        viewer: Actor | None = None,
+        tenant: str | None = None,
+        group: str = visibility.PERSON,
+    ) -> t.Any:
+        """A SQL condition for the host's query over source *source_key* (a person
+        source, or a related source: rows about a hidden person) that leaves out
+        the persons hidden from *viewer* (the current actor): add it to lists,
+        counts and searches alike. Officers: ``true``. With a field *group*: true
+        for the rows whose group the viewer may see (for a search over that
+        field).
+
+        .. versionadded:: 0.1
+        """
+        state = self._state()
+        viewer, tenant = self._viewer(viewer, tenant)
+        if not tenant:
+            return sa.true()
+        return visibility.hidden_clause(
+            state.scope(tenant), viewer, source_key, group
+        )
+
     # -- wiring -----------------------------------------------------------------------
     def init_app(self, app: Flask) -> None:
         """Install the module on *app*: config, blueprint, CLI, i18n, services.
@@ -223,6 +299,9 @@ class TenantPrivacy:
             ),
         )
         locale.install(app)
+        app.jinja_env.filters["tp_visible"] = _visible_filter
+        app.jinja_env.filters["tp_mask"] = _mask_filter
+        app.jinja_env.tests["tp_masked"] = visibility.is_masked
         automatch.watch_person_sources(state)
         if config_value("REGISTER_BLUEPRINT", app.config):
             register_views(app, state)
@@ -295,6 +374,20 @@ class TenantPrivacy:
         """Create the module's tables directly (tests, demos; else use migrations)."""
         assert self.db is not None
         metadata.create_all(self.db.engine)
+
+
+def _visible_filter(
+    value: t.Any, page: visibility.PageVisibility, ref: t.Any, group: str
+) -> t.Any:
+    """Jinja ``{{ value|tp_visible(page, ref, "email") }}``: the value, or the
+    neutral marker when the viewer may not see that group of the person."""
+    return page.value(tuple(ref), group, value)
+
+
+def _mask_filter(row: t.Any, page: visibility.PageVisibility, ref: t.Any) -> t.Any:
+    """Jinja ``{% set c = contact|tp_mask(page, ref) %}``: the row with its hidden
+    fields replaced by the neutral marker."""
+    return page.mask(tuple(ref), row)
 
 
 def migrations_path() -> str:

@@ -27,6 +27,10 @@ class Actor:
     :param is_operator: the SaaS operator, above all tenants.
     :param language: preferred UI language, or None for the browser's.
     :param person_ref: ``(source_key, record_id)`` of the user's own person record.
+    :param roles: the host's role names of the user in their tenant ("admin",
+        "staff"); visibility rules may exempt a role (see ``docs/visibility.md``).
+
+    .. versionchanged:: 0.1 ``roles``.
     """
 
     id: str
@@ -37,6 +41,7 @@ class Actor:
     is_operator: bool = False
     language: str | None = None
     person_ref: tuple[str, str] | None = None
+    roles: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -183,6 +183,34 @@ class RelatedSource(Source):
         return "related"
 
 
+#: The reserved field-group name that stands for the whole person.
+PERSON_GROUP = "person"
+_GROUP_RE = re.compile(r"^[a-z][a-z0-9_]{0,31}$")
+
+
+@dataclass(frozen=True)
+class FieldGroup:
+    """A named, restrictable group of a host's fields (``email``, ``balance``).
+
+    :param name: a slug (lower case, digits, ``_``; at most 32 characters); not
+        ``person``, which stands for the whole person.
+    :param label: shown to officers (may be a lazy gettext string).
+    :param fields: source key -> attributes of that source in the group. Empty:
+        a *computed* group (the host asks whether a viewer may see it, as the
+        demo does for a contact's balance).
+
+    .. versionadded:: 0.1
+    """
+
+    name: str
+    label: t.Any
+    fields: t.Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    def attributes(self, source_key: str) -> tuple[str, ...]:
+        """The attributes of *source_key* in this group (none when it has none)."""
+        return tuple(self.fields.get(source_key, ()))
+
+
 #: Parts of an attribute name (snake_case or camelCase words) that say it holds a
 #: secret; such an attribute is never shown or exported unless the source lists it
 #: in ``secret_fields_ok``.
@@ -243,6 +271,7 @@ class SourceRegistry:
         single_tenant: str | None = None,
     ) -> None:
         self._sources: dict[str, Source] = {}
+        self._groups: dict[str, FieldGroup] = {}
         self._frozen = False
         #: The fixed tenant key of a single-tenant module, else None.
         self.single_tenant = single_tenant
@@ -429,8 +458,56 @@ class SourceRegistry:
             if retention.from_field is not None:
                 need(retention.from_field, f"retention of {name!r} counts from")
 
+    def add_field_group(self, group: FieldGroup) -> FieldGroup:
+        """Declare a restrictable field group (see :class:`FieldGroup`); its fields
+        are checked against the sources when the registry freezes.
+
+        :raises RegistryError: frozen, a bad, reserved or repeated name.
+        """
+        if self._frozen:
+            raise RegistryError(f"field group {group.name!r}: the registry is frozen")
+        if not isinstance(group.name, str) or not _GROUP_RE.match(group.name):
+            raise RegistryError(
+                f"field group name {group.name!r} must be a lower-case slug "
+                "of at most 32 characters"
+            )
+        if group.name == PERSON_GROUP:
+            raise RegistryError("field group name 'person' is reserved")
+        if group.name in self._groups:
+            raise RegistryError(f"field group {group.name!r} is declared twice")
+        fields = {str(k): tuple(v) for k, v in (group.fields or {}).items()}
+        frozen = FieldGroup(group.name, group.label, fields)
+        self._groups[group.name] = frozen
+        return frozen
+
+    def field_groups(self) -> list[FieldGroup]:
+        """Every declared field group, in declaration order."""
+        return list(self._groups.values())
+
+    def field_group(self, name: str) -> FieldGroup | None:
+        """The field group *name*, or None."""
+        return self._groups.get(name)
+
+    def _check_field_groups(self) -> None:
+        for group in self._groups.values():
+            for key, attrs in group.fields.items():
+                if key not in self._sources:
+                    raise RegistryError(
+                        f"field group {group.name!r} names {key!r}, "
+                        "which is not a registered source"
+                    )
+                known = _attribute_names(self._sources[key].model)
+                for attr in attrs:
+                    if attr not in known:
+                        raise RegistryError(
+                            f"field group {group.name!r}: source {key!r} has "
+                            f"no attribute {attr!r}"
+                        )
+
     def freeze(self) -> None:
-        """Refuse more registrations; check every person ref names a person source."""
+        """Refuse more registrations; check every person ref names a person source
+        and every field group names registered sources and attributes."""
+        self._check_field_groups()
         for source in self.related_sources():
             for person_key in [*source.person_refs, *source.author_refs]:
                 if not isinstance(self._sources.get(person_key), PersonSource):

@@ -99,5 +99,6 @@ from . import exports  # noqa: E402,F401
 from . import officers  # noqa: E402,F401
 from . import subjects  # noqa: E402,F401
 from . import tenants  # noqa: E402,F401
+from . import visibility  # noqa: E402,F401
 
 __all__ = ["privacy_cli"]

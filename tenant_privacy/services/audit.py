@@ -120,6 +120,7 @@ WRITTEN: tuple[Action, ...] = (
     Action.ERASURE_PREVIEWED,
     Action.ERASURE_EXECUTED,
     Action.ERASURE_RETENTION_FINISHED,
+    Action.VISIBILITY_CHANGED,
     Action.SELF_VIEWED,
     Action.SELF_EXPORTED,
     Action.SELF_DELETED,
@@ -158,6 +159,8 @@ DATA_KEYS: dict[str, type] = {
     "deleted": int,  # how many records an erasure (or a retention run) deleted
     "held": int,  # how many records an erasure kept under a legal reason
     "hold": int,  # a retention hold that ended
+    "exempt_roles": int,  # how many roles a visibility rule exempts
+    "exempt_users": int,  # how many users a visibility rule exempts
 }
 _DATA_INT_MAX = 2**63 - 1
 _ACTION_RE = re.compile(r"^[a-z][a-z0-9_.]{0,63}$")

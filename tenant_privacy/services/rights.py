@@ -367,6 +367,45 @@ class RightsManager:
                 log.exception("policy version: Redis INCR failed for a tenant")
 
 
+class _VersionPublisher:
+    """Publishes a tenant's bumped version to Redis after commit, for a change
+    made without a :class:`RightsManager` (visibility rules)."""
+
+    def __init__(self, redis_url: str) -> None:
+        self.redis_url = redis_url
+
+    def _published(self, tenant: str) -> None:
+        try:
+            # redis is an optional extra: imported only when REDIS_URL is set
+            from redis import Redis
+
+            client = Redis.from_url(
+                self.redis_url, socket_timeout=2, socket_connect_timeout=2
+            )
+            client.incr(REDIS_KEY % tenant)
+        except Exception:
+            log.exception("policy version: Redis INCR failed for a tenant")
+
+
+def bump_version(
+    session: orm.Session, tenant: str, config: t.Mapping[str, t.Any]
+) -> None:
+    """Bump *tenant*'s policy version in the caller's transaction (and in Redis
+    after the commit, when ``TENANT_PRIVACY_REDIS_URL`` is set), for a change of
+    Casbin rules made outside a :class:`RightsManager`: every process then reloads
+    the tenant's enforcer by its next check. Every process's own manager drops
+    its cached enforcer when the version differs."""
+    _increment_version(session, tenant)
+    redis_url = config_value("REDIS_URL", config)
+    real = session() if isinstance(session, orm.scoped_session) else session
+    pending = real.info.setdefault(_PENDING, {})
+    if redis_url and tenant not in pending:
+        pending[tenant] = _VersionPublisher(str(redis_url))
+    if redis_url and not sa.event.contains(real, "after_commit", _after_commit):
+        sa.event.listen(real, "after_commit", _after_commit)
+        sa.event.listen(real, "after_rollback", _after_rollback)
+
+
 def _increment_version(session: orm.Session, tenant: str) -> None:
     table = PolicyVersion.__table__
     dialect = session.get_bind(mapper=PolicyVersion).dialect.name

@@ -174,7 +174,22 @@ def _request_sentence(action: str, event: t.Any) -> str:
         return gettext("deleted their own account and data (request %(id)s)", id=number)
     if action == A.ERASURE_RETENTION_FINISHED:
         return gettext("ended a legal retention period and erased what it kept")
+    if action == A.VISIBILITY_CHANGED:
+        return _visibility_words(event)
     return ""
+
+
+def _visibility_words(event: t.Any) -> str:
+    groups = list(_get(event, "fields") or [])
+    if not groups:
+        return gettext("removed every visibility rule of a person")
+    return gettext(
+        "set who may see a person: restricted %(groups)s; %(roles)s roles and "
+        "%(users)s users exempt",
+        groups=", ".join(str(g) for g in groups),
+        roles=_count(event, "exempt_roles"),
+        users=_count(event, "exempt_users"),
+    )
 
 
 def format_when(value: dt.datetime | None, fmt: str = "medium") -> str:
