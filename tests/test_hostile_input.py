@@ -125,6 +125,10 @@ ROUTE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "tenant_privacy.erasure_retry": ((), ()),
     "tenant_privacy.me": ((), ()),
     "tenant_privacy.me_copy": ((), ("subject",)),
+    "tenant_privacy.me_visibility": (
+        (),
+        ("subject", "level-email", "level-phone", "level-address", "level-balance"),
+    ),
     "tenant_privacy.me_delete": ((), ()),
     "tenant_privacy.me_delete_post": ((), ("subject", "password", "word")),
     # the demo

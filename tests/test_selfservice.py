@@ -326,3 +326,63 @@ def test_deleting_myself_erases_me_everywhere_and_my_login_fails(app, login):
     officer = _staff(app, login, "officer@fjord.test")
     contact = officer.get(f"/contacts/{p['other'][1]}").get_data(as_text=True)
     assert "Deleted user" in contact and "call back" in contact
+
+
+# -- who sees what ---------------------------------------------------------------------
+def _phone_seen_by(app, login, email: str, contact_id: str) -> bool:
+    page = _staff(app, login, email).get(f"/contacts/{contact_id}")
+    assert page.status_code == 200
+    return PHONE in page.get_data(as_text=True)
+
+
+def test_i_choose_who_sees_my_phone(app, login):
+    p = _setup(app)
+    client = _staff(app, login)
+    page = client.get("/privacy/me").get_data(as_text=True)
+    assert 'name="level-phone" value="all" checked' in page
+    own = p["own"][1]
+    assert _phone_seen_by(app, login, "admin@fjord.test", own)
+    resp = client.post(
+        "/privacy/me/visibility",
+        data={"subject": str(p["subject"]), "level-phone": "me"},
+    )
+    assert resp.status_code == 302
+    assert not _phone_seen_by(app, login, "admin@fjord.test", own)
+    assert _phone_seen_by(app, login, "officer@fjord.test", own)
+    assert _phone_seen_by(app, login, STAFF, own)
+    (event,) = _events(app, "visibility.changed")
+    assert event.actor == f"user:{p['user']}" and event.subject_id == p["subject"]
+    assert event.fields == ["phone"]
+    page = client.get("/privacy/me").get_data(as_text=True)
+    assert 'name="level-phone" value="me" checked' in page
+    client.post(
+        "/privacy/me/visibility",
+        data={"subject": str(p["subject"]), "level-phone": "officers"},
+    )
+    assert not _phone_seen_by(app, login, STAFF, own)
+    assert _phone_seen_by(app, login, "officer@fjord.test", own)
+    client.post(
+        "/privacy/me/visibility",
+        data={"subject": str(p["subject"]), "level-phone": "all"},
+    )
+    assert _phone_seen_by(app, login, "admin@fjord.test", own)
+    assert len(_events(app, "visibility.changed")) == 3
+
+
+def test_a_bad_level_or_another_subject_changes_no_rule(app, login):
+    p = _setup(app)
+    with app.app_context():
+        other = scope_of(app, "fjord").subject_of(p["other"]).id
+        db.session.commit()
+    client = _staff(app, login)
+    bad = client.post(
+        "/privacy/me/visibility",
+        data={"subject": str(p["subject"]), "level-phone": "everyone"},
+    )
+    assert bad.status_code == 400
+    tampered = client.post(
+        "/privacy/me/visibility", data={"subject": str(other), "level-phone": "me"}
+    )
+    assert tampered.status_code == 404
+    assert _events(app, "visibility.changed") == []
+    assert _phone_seen_by(app, login, "admin@fjord.test", p["own"][1])

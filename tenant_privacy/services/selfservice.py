@@ -7,6 +7,14 @@ reuses the officer's pipelines: the overview (:mod:`.overview`), the disclosure
 (:mod:`.erasure`). Requests are entered in the register through the channel
 ``self_service`` and audited with the user as actor (``self.*`` actions).
 
+Who sees what: for each declared field group the user picks a level, stored as
+visibility restrictions on their subject (:mod:`.visibility`): ``all`` (all
+colleagues) is no restriction; ``officers`` (privacy officers only) is
+``Restriction(group)``, which hides it on colleagues' pages from the user too;
+``me`` (nobody but me and privacy officers) is ``Restriction(group,
+except_users={me})``. A restriction an officer set (the whole person, exempt
+roles) is kept unless the user changes that group's level.
+
 "About me" for related rows: a row that names one of my records in its
 ``person_refs`` is wholly about me; a row I only *wrote* (``author_refs``, a note
 about a contact) shows me only its ``author_fields``, and my erasure only empties
@@ -28,6 +36,8 @@ from . import disclosure
 from . import erasure
 from . import overview
 from . import requests
+from . import visibility
+from .visibility import Restriction
 
 if t.TYPE_CHECKING:
     from ..host import Actor
@@ -36,7 +46,14 @@ if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
 
 __all__ = [
+    "ALL",
+    "LEVELS",
+    "ME",
+    "OFFICERS",
     "OwnRequestOpen",
+    "level_of",
+    "own_levels",
+    "set_own_levels",
     "compile_own_overview",
     "open_disclosure",
     "own_subject_id",
@@ -181,3 +198,59 @@ def request_own_erasure(
     return erasure.request_erasure(
         scope, audit.actor_ref(actor), subject_id, channel=requests.SELF_SERVICE
     )
+
+
+#: The three levels a user chooses per field group, from most to least visible.
+ALL = "all"
+OFFICERS = "officers"
+ME = "me"
+LEVELS = (ALL, OFFICERS, ME)
+
+
+def level_of(restriction: Restriction | None, user_id: str) -> str:
+    """The level a restriction of the user's own subject stands for."""
+    if restriction is None:
+        return ALL
+    return ME if user_id in restriction.except_users else OFFICERS
+
+
+def own_levels(scope: TenantScope, actor: Actor) -> dict[str, str]:
+    """Declared field group -> the user's current level (reads only; every group
+    is ``all`` while the user has no subject row)."""
+    subject_id = own_subject_id(scope, actor, create=False)
+    rules = visibility.restrictions_of(scope, subject_id) if subject_id else {}
+    return {
+        group.name: level_of(rules.get(group.name), actor.id)
+        for group in scope.registry.field_groups()
+    }
+
+
+def set_own_levels(
+    scope: TenantScope, actor: Actor, levels: t.Mapping[str, str]
+) -> bool:
+    """Store the user's levels (group -> level; groups left out keep theirs) as
+    the restrictions of their subject; audited ``visibility.changed`` with the user
+    as actor. False when nothing changed (nothing written). Flushes.
+
+    :raises InvalidInput: an unknown group or level.
+    """
+    declared = {g.name for g in scope.registry.field_groups()}
+    for group, level in levels.items():
+        if group not in declared or level not in LEVELS:
+            raise InvalidInput(gettext("Choose one of the offered levels."))
+    subject_id = own_subject_id(scope, actor, create=True)
+    assert subject_id is not None
+    current = visibility.restrictions_of(scope, subject_id)
+    wanted = dict(current)
+    for group, level in levels.items():
+        if level == level_of(current.get(group), actor.id):
+            continue  # unchanged: an officer's exemptions stay as they are
+        wanted.pop(group, None)
+        if level == OFFICERS:
+            wanted[group] = Restriction(group)
+        elif level == ME:
+            wanted[group] = Restriction(group, except_users=frozenset({actor.id}))
+    if wanted == current:
+        return False
+    visibility.set_restrictions(scope, actor, subject_id, wanted.values())
+    return True

@@ -102,6 +102,7 @@ def me() -> t.Any:
         if ov.subject_id is not None
         else None
     )
+    levels = selfservice.own_levels(scope, actor)
     scope.session.commit()
     return render(
         "tenant_privacy/me.html",
@@ -111,7 +112,39 @@ def me() -> t.Any:
         currency=tenant_currency(scope.tenant),
         pending=pending,
         can_delete=current_privacy.host.password_checker is not None,
+        groups=scope.registry.field_groups(),
+        levels=levels,
+        level_choices=level_choices(),
     )
+
+
+def level_choices() -> list[tuple[str, str]]:
+    """``(level, words)`` of the three visibility levels, most visible first."""
+    return [
+        (selfservice.ALL, gettext("All colleagues")),
+        (selfservice.OFFICERS, gettext("Privacy officers only")),
+        (selfservice.ME, gettext("Nobody but me and privacy officers")),
+    ]
+
+
+@access(SELF)
+def me_visibility() -> t.Any:
+    """Store who sees which of my field groups (``level-<group>`` fields)."""
+    scope = request_scope()
+    actor = _actor()
+    _own_subject(scope, actor)
+    levels = {
+        group.name: form_text(f"level-{group.name}", 16)
+        for group in scope.registry.field_groups()
+        if f"level-{group.name}" in request.form
+    }
+    changed = selfservice.set_own_levels(scope, actor, levels)
+    scope.session.commit()
+    if changed:
+        flash(gettext("Saved: colleagues see your data as you chose."), "success")
+    else:
+        flash(gettext("Nothing changed."), "info")
+    return redirect(_me_url())
 
 
 @access(SELF)
@@ -277,6 +310,7 @@ def too_many() -> t.Any:
 ROUTES: tuple[Route, ...] = (
     Route("GET", "/me", "me", me),
     Route("POST", "/me/copy", "me_copy", me_copy),
+    Route("POST", "/me/visibility", "me_visibility", me_visibility),
     Route("GET", "/me/delete", "me_delete", me_delete),
     Route("POST", "/me/delete", "me_delete_post", me_delete),
 )
