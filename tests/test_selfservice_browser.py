@@ -116,3 +116,35 @@ def test_a_user_deletes_themselves_and_cannot_log_in_again(live, browser):  # no
     page.wait_for_load_state()
     assert "/login" in page.url, "the deleted user logged in"
     assert not problems, "\n".join(problems)
+
+
+def test_a_user_hides_their_phone_and_a_colleague_no_longer_sees_it(live, browser):  # noqa: F811
+    from tests.test_selfservice import PHONE
+    from tests.test_selfservice import _setup
+
+    base, app, _inbox = live
+    p = _setup(app)
+    contact_url = f"{base}/contacts/{p['own'][1]}"
+    colleague = browser.new_context(locale="en").new_page()
+    colleague.set_default_timeout(20_000)
+    _login(colleague, base, "admin@fjord.test")
+    colleague.goto(contact_url)
+    assert colleague.inner_text("dd.phone") == PHONE
+    page = browser.new_context(locale="en").new_page()
+    page.set_default_timeout(20_000)
+    problems: list[str] = []
+    _login(page, base, STAFF)
+    _my_privacy(page, base, problems)
+    page.get_by_role("group", name="Phone").get_by_label(
+        "Nobody but me and privacy officers"
+    ).check()
+    with page.expect_navigation():
+        page.locator("section.tp-self-visibility button[type=submit]").click()
+    _check(page, "visibility saved", problems)
+    assert page.locator("#tp-level-phone-me").is_checked()
+    colleague.goto(contact_url)
+    assert PHONE not in colleague.inner_text("body")
+    assert colleague.inner_text("dd.phone") == "Hidden"
+    page.goto(contact_url)  # the user still sees their own phone
+    assert page.inner_text("dd.phone") == PHONE
+    assert not problems, "\n".join(problems)
