@@ -118,6 +118,36 @@ def test_my_page_shows_my_records_and_of_my_notes_only_what_is_about_me(app, log
     assert OTHER_LAST not in text and "call back" not in text
     (event,) = _events(app, "self.viewed")
     assert event.actor == f"user:{p['user']}" and event.subject_id == p["subject"]
+    # the officer's overview of the same person holds the same, no more
+    officer = _staff(app, login, "officer@fjord.test")
+    overview = officer.get(f"/privacy/subjects/{p['subject']}").get_data(as_text=True)
+    assert "Notes written by this person" in overview
+    assert OTHER_LAST not in overview and "call back" not in overview
+
+
+def test_an_author_column_must_allow_none():
+    from demo.models import Invoice
+    from tenant_privacy import RegistryError
+    from tenant_privacy import TenantPrivacy
+
+    privacy = TenantPrivacy(db=db)
+    with pytest.raises(RegistryError, match="must allow None"):
+        privacy.related_source(
+            key="invoice",
+            label="Invoices",
+            model=Invoice,
+            person_refs={"contact": "contact_id"},
+            author_refs={"contact": "contact_id"},
+        )
+    with pytest.raises(RegistryError, match="author field"):
+        privacy.related_source(
+            key="note",
+            label="Notes",
+            model=Note,
+            person_refs={"contact": "contact_id"},
+            author_refs={"user": "author_id"},
+            author_fields=["no_such_field"],
+        )
 
 
 def test_a_user_without_a_subject_row_sees_their_record_and_nothing_is_created(
@@ -177,12 +207,16 @@ def test_a_form_naming_another_subject_gives_404_and_changes_nothing(app, login)
     p = _setup(app)
     with app.app_context():
         other = scope_of(app, "fjord").subject_of(p["other"]).id
+        elsewhere = lh.add_contact("nordlys", "Ottilie", "Brakstad-Vinje")
+        abroad = scope_of(app, "nordlys").subject_of(elsewhere).id
         db.session.commit()
     client = _staff(app, login)
     before = _counts(app)
     for url, data in (
         ("/privacy/me/copy", {"subject": str(other)}),
+        ("/privacy/me/copy", {"subject": str(abroad)}),
         ("/privacy/me/copy", {}),
+        ("/privacy/me/visibility", {"subject": str(abroad), "level-phone": "me"}),
         (
             "/privacy/me/delete",
             {"subject": str(other), "password": "demo", "word": "DELETE"},
