@@ -420,3 +420,49 @@ def test_a_bad_level_or_another_subject_changes_no_rule(app, login):
     assert tampered.status_code == 404
     assert _events(app, "visibility.changed") == []
     assert _phone_seen_by(app, login, "admin@fjord.test", p["own"][1])
+
+
+@pytest.mark.postgres
+def test_two_copies_asked_for_at_once_make_one_request(pg_app) -> None:
+    """Two clicks at one moment (PostgreSQL, two transactions): the second waits
+    for the first's lock, then is refused; one request is registered."""
+    import threading
+    import time
+
+    from sqlalchemy import orm
+
+    from demo.privacy_setup import actor_of
+    from tenant_privacy.services import selfservice
+    from tenant_privacy.store.scope import TenantScope
+
+    seed(pg_app)
+    state = pg_app.extensions["tenant_privacy"]
+    with pg_app.app_context():
+        engine = db.engine
+        actor = actor_of(_user(pg_app))
+        scope_of(pg_app, "fjord").subject_of(actor.person_ref)  # exists already
+        db.session.commit()
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def ask() -> None:
+        with pg_app.app_context(), orm.Session(engine) as session:
+            scope = TenantScope(session, "fjord", state.registry)
+            barrier.wait(timeout=10)
+            try:
+                selfservice.request_own_copy(scope, actor)
+                time.sleep(0.3)  # the other one must wait for this commit
+                session.commit()
+                outcomes.append("registered")
+            except selfservice.OwnRequestOpen:
+                session.rollback()
+                outcomes.append("refused")
+
+    threads = [threading.Thread(target=ask) for _ in range(2)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    assert sorted(outcomes) == ["refused", "registered"]
+    with orm.Session(engine) as s:
+        assert s.scalar(sa.select(sa.func.count(PrivacyRequest.id))) == 1
