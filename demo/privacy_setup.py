@@ -244,9 +244,7 @@ def declare_loaders(privacy: TenantPrivacy) -> None:
     @privacy.staff_labels_loader
     def _staff_labels(tenant: str, ids: list[str]) -> dict[str, str]:
         # ids come from URLs and audit rows: only those a user id can be
-        numbers = [
-            int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= 18
-        ]
+        numbers = [int(i) for i in ids if i.isascii() and i.isdigit() and len(i) <= 18]
         rows = db.session.execute(
             sa.select(User.id, User.name).where(
                 User.tenant_key == tenant, User.id.in_(numbers)

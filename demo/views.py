@@ -45,6 +45,7 @@ from .models import tenant_query
 from .visibility import hidden
 from .visibility import money
 from .visibility import page as visible_page
+from .visibility import visible_count
 
 bp = Blueprint("demo", __name__)
 bp.add_app_template_filter(money, "money")
@@ -71,11 +72,16 @@ def current_tenant() -> str:
     return t.cast(str, current_user.tenant_key)
 
 
-def search_contacts(tenant: str, q: str) -> sa.Select[tuple[Contact]]:
+def search_contacts(
+    tenant: str, q: str, *, visible: bool = True
+) -> sa.Select[tuple[Contact]]:
     """Contacts of *tenant* whose name, email, phone or company contains *q*,
     leaving out the people hidden from the current user (and never matching an
-    email or phone they may not see)."""
-    stmt = tenant_query(Contact, tenant).where(hidden("contact"))
+    email or phone they may not see). *visible* False keeps the hidden people in
+    (for :func:`~demo.visibility.visible_count`)."""
+    stmt = tenant_query(Contact, tenant)
+    if visible:
+        stmt = stmt.where(hidden("contact"))
     words = q.split()
     email_seen = hidden("contact", "email") if words else None
     phone_seen = hidden("contact", "phone") if words else None
@@ -150,18 +156,19 @@ def contacts() -> str:
     """The contact list, with search (``q``) and pages (``page``)."""
     q = search_arg()
     page = page_number(request.args.get("page"))
+    size = int(current_app.config.get("DEMO_PAGE_SIZE", PAGE_SIZE))
     stmt = search_contacts(current_tenant(), q)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery()))
-    rows = list(
-        db.session.scalars(stmt.limit(PAGE_SIZE).offset((page - 1) * PAGE_SIZE))
+    total = visible_count(
+        search_contacts(current_tenant(), q, visible=False), "contact"
     )
+    rows = list(db.session.scalars(stmt.limit(size).offset((page - 1) * size)))
     return render_template(
         "contacts.html",
         contacts=rows,
         q=q,
         page=page,
         total=total,
-        pages=max((total + PAGE_SIZE - 1) // PAGE_SIZE, 1),
+        pages=max((total + size - 1) // size, 1),
         balances=balances(current_tenant(), [c.id for c in rows]),
         seen=visible_page(("contact", c.id) for c in rows),
         summary=ngettext("%(num)d contact", "%(num)d contacts", total),

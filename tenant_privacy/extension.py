@@ -266,7 +266,27 @@ class TenantPrivacy:
         viewer, tenant = self._viewer(viewer, tenant)
         if not tenant:
             return sa.true()
-        return visibility.hidden_clause(
+        return visibility.hidden_clause(state.scope(tenant), viewer, source_key, group)
+
+    def hidden_rows_clause(
+        self,
+        source_key: str,
+        viewer: Actor | None = None,
+        tenant: str | None = None,
+        group: str = visibility.PERSON,
+    ) -> t.Any:
+        """The opposite of :meth:`hidden_clause`: true for the rows hidden from
+        *viewer* (officers: ``false``). Count a large list as ``count(all) -
+        count(all AND hidden rows)``: the database looks up the few hidden ids
+        instead of testing every row.
+
+        .. versionadded:: 0.1
+        """
+        state = self._state()
+        viewer, tenant = self._viewer(viewer, tenant)
+        if not tenant:
+            return sa.false()
+        return visibility.hidden_rows_clause(
             state.scope(tenant), viewer, source_key, group
         )
 
@@ -381,7 +401,7 @@ def _visible_filter(
 ) -> t.Any:
     """Jinja ``{{ value|tp_visible(page, ref, "email") }}``: the value, or the
     neutral marker when the viewer may not see that group of the person."""
-    return page.value(tuple(ref), group, value)
+    return page.value(ref, group, value)
 
 
 def _mask_filter(row: t.Any, page: visibility.PageVisibility, ref: t.Any) -> t.Any:

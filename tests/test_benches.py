@@ -134,6 +134,16 @@ def test_search_bench_times_every_kind_of_query() -> None:
     assert all(kinds[k]["mean_hits"] >= 1 for k in ("name", "email", "phone"))
 
 
+def test_visibility_bench_renders_the_page_with_and_without_rules() -> None:
+    (line,) = run_bench(
+        "bench/visibility.py", "--contacts", "3000", "--rules", "300", "--runs", "2"
+    )
+    assert line["bench"] == "visibility" and line["rows_on_page"] == 1000
+    assert line["plain_ms"] > 0 and line["rules_ms"] > 0 and line["ratio"] > 0
+    # the rules were applied: some values on the page are masked
+    assert line["masked_on_page"] > 0
+
+
 def test_export_bench_builds_and_measures_each_size() -> None:
     small, larger = run_bench("bench/export.py", "--sizes", "100", "400")
     assert (small["records"], larger["records"]) == (101, 401)

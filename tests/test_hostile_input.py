@@ -85,6 +85,15 @@ ROUTE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "tenant_privacy.search": (("q",), ()),
     "tenant_privacy.subject": ((), ()),
     "tenant_privacy.subject_unlink": ((), ("source_key", "record_id")),
+    "tenant_privacy.visibility_save": (
+        (),
+        ("hide", "except_roles", "except_users", "keep_users"),
+    ),
+    "tenant_privacy.visibility_clear": ((), ()),
+    "tenant_privacy.record_visibility_save": (
+        (),
+        ("hide", "except_roles", "except_users", "keep_users"),
+    ),
     "tenant_privacy.undo_merge": ((), ()),
     "tenant_privacy.record_subject": ((), ()),
     "tenant_privacy.duplicates": (("page",), ()),

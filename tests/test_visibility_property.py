@@ -48,14 +48,18 @@ user_roles = st.fixed_dictionaries(
 officers = st.frozensets(st.sampled_from(USERS), max_size=2)
 
 
-@pytest.fixture
-def world(make_app):
-    """A bare demo app with a tenant, and SUBJECTS contacts with a subject each."""
+@pytest.fixture(params=["sqlite", "postgresql"])
+def world(request, make_app):
+    """A bare demo app with a tenant, and SUBJECTS contacts with a subject each
+    (on SQLite and on PostgreSQL: the SQL condition runs on both)."""
     from demo.models import Contact
     from demo.models import Tenant
     from demo.models import db
 
-    app = make_app(TENANT_PRIVACY_AUTO_MATCH=False)
+    url = None
+    if request.param == "postgresql":
+        url = request.getfixturevalue("postgres_server").create_database()
+    app = make_app(url, TENANT_PRIVACY_AUTO_MATCH=False)
     with app.app_context():
         db.session.add(Tenant(key=TENANT, name="Fjord"))
         db.session.flush()
@@ -123,9 +127,18 @@ def test_fast_path_equals_casbin(world, rules, roles, officer_ids):
                     )
                 )
             )
+            hidden = set(
+                db.session.scalars(
+                    sa.select(Contact.id).where(
+                        Contact.tenant_key == TENANT,
+                        vis.hidden_rows_clause(scope, viewer, "contact"),
+                    )
+                )
+            )
             for ref, sid in refs:
                 expected = enforcer.enforce(
                     f"u:{user}", f"t:{TENANT}", f"s:{sid}", vis.PERSON
                 )
                 assert (int(ref[1]) in shown) == expected, (user, sid)
+                assert (int(ref[1]) in hidden) != expected, (user, sid)
         db.session.rollback()

@@ -39,6 +39,7 @@ from ..store import locks
 from ..store.locks import tenant_lock
 from ..store.refs import RecordRef
 from . import audit
+from . import visibility
 
 if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
@@ -234,6 +235,9 @@ def link_records(
     scope.session.flush()
     _index_merge(scope, merge)
     _refresh_states(scope, [involved[i] for i in sorted(set(current.values()))])
+    # one person now: the stricter of their visibility rules (the emptied
+    # subjects keep theirs, which an undo gives back)
+    visibility.merge_rules(scope, target_id, sources)
     audit.record(
         scope.session,
         scope.tenant,
@@ -282,6 +286,8 @@ def unlink_record(scope: TenantScope, actor: str, ref: RecordRef) -> MergeRecord
     scope.session.flush()
     _index_merge(scope, merge)
     _refresh_states(scope, [old, new])
+    # the split-off record stays as protected as it was until an officer decides
+    visibility.copy_rules(scope, old_id, new.id)
     audit.record(
         scope.session,
         scope.tenant,

@@ -35,6 +35,7 @@ from . import operator
 from . import person_requests
 from . import selfservice
 from . import subjects
+from . import visibility
 from .context import template_context
 from .guard import OFFICER
 from .guard import access
@@ -64,6 +65,7 @@ VIEW_MODULES: tuple[ModuleType, ...] = (
     disclosure,
     person_requests,
     erasure,
+    visibility,
     selfservice,
 )
 

@@ -37,6 +37,7 @@ from .naming import best_name
 from .naming import record_names
 from .naming import tenant_currency
 from .routing import Route
+from .visibility import overview_context
 
 if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
@@ -115,9 +116,11 @@ def _overview_page(scope: TenantScope, ov: overview_service.Overview) -> str:
     for group in [*ov.registrations, *ov.related]:
         source = scope.registry.get(group.key)
         kinds[group.key] = field_kinds(source, group.labels)
+    rules = overview_context(scope, ov.subject_id)
     scope.session.commit()
     return render(
         "tenant_privacy/subject.html",
+        visibility=rules,
         overview=ov,
         person_name=best_name(names[r] for r in ov.refs),
         names=names,

@@ -46,6 +46,7 @@ from ...store.locks import tenant_lock
 from ...store.scope import ERASING_KEY
 from .. import audit
 from .. import requests
+from .. import visibility
 from ..duplicates import index
 from .plan import KEPT
 from .plan import RecordPlan
@@ -240,6 +241,8 @@ def execute(
                 progress(done, total)
         refs = scope.subject_refs(plan.subject)
         _forget_matching(scope, refs)
+        # an erased person is anonymised: rules about them protect nobody now
+        visibility.remove_subject_rules(scope, plan.subject.id)
         result.files = _clean_requests(scope, plan, redaction)
         plan.subject.state = ERASED
         request.state = requests.DONE

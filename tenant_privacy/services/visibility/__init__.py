@@ -14,6 +14,7 @@ from .decide import MASKED
 from .decide import Masked
 from .decide import PageVisibility
 from .decide import hidden_clause
+from .decide import hidden_rows_clause
 from .decide import is_masked
 from .decide import is_officer
 from .decide import visibility_for
@@ -40,6 +41,7 @@ __all__ = [
     "copy_rules",
     "group_names",
     "hidden_clause",
+    "hidden_rows_clause",
     "is_masked",
     "is_officer",
     "merge_rules",

@@ -98,7 +98,10 @@ def rules_of(
     deny = list(scope.session.execute(sa.select(c.v0, c.v2, c.v3).where(*where)))
     if not deny:
         return {}
-    exempt = sa.select(c.v0, c.v1).where(c.ptype == EXEMPT, c.v2 == dom)
+    # coalesce: see decide._deny_lines (stay on the (ptype, v1) index)
+    exempt = sa.select(c.v0, c.v1).where(
+        c.ptype == EXEMPT, sa.func.coalesce(c.v2, "") == dom
+    )
     if subject_ids is not None:
         exempt = exempt.where(c.v1.in_([row[0] for row in deny]))
     roles: dict[str, set[str]] = defaultdict(set)
@@ -142,7 +145,9 @@ def _delete(scope: TenantScope, subject_ids: t.Iterable[int]) -> int:
     if not names:
         return 0
     scope.session.execute(
-        sa.delete(c).where(c.ptype == EXEMPT, c.v2 == dom, c.v1.in_(names))
+        sa.delete(c).where(
+            c.ptype == EXEMPT, sa.func.coalesce(c.v2, "") == dom, c.v1.in_(names)
+        )
     )
     scope.session.execute(
         sa.delete(c).where(c.ptype == DENY, c.v1 == dom, c.v0.in_(names))
