@@ -11,6 +11,7 @@ import typing as t
 import sqlalchemy as sa
 from flask import url_for
 from flask_login import current_user
+from werkzeug.security import check_password_hash
 
 from tenant_privacy import Actor
 from tenant_privacy import Purpose
@@ -208,6 +209,10 @@ def declare_sources(privacy: TenantPrivacy) -> None:
         model=Note,
         tenant_column="tenant_key",
         person_refs={"contact": "contact_id"},
+        # a note is about its contact; to its author only when and that they wrote
+        # it (erasing the author empties author_id: shown as "Deleted user")
+        author_refs={"user": "author_id"},
+        author_fields=["id", "created_at"],
         export_fields=["id", "body", "created_at"],
         field_labels={
             "body": lazy_gettext("Text"),
@@ -303,10 +308,48 @@ def declare_loaders(privacy: TenantPrivacy) -> None:
         return [actor_of(row) for row in rows], int(total or 0)
 
 
+def declare_self_service(privacy: TenantPrivacy) -> None:
+    """What self-service ("My privacy") asks of the demo: the user's password,
+    the tenant's administrators, and ending a deleted user's sessions."""
+
+    @privacy.password_checker
+    def _password_ok(actor: Actor, password: str) -> bool:
+        user = _user_of(actor)
+        return user is not None and check_password_hash(user.password_hash, password)
+
+    @privacy.tenant_admins_loader
+    def _admins(tenant: str) -> list[str]:
+        rows = db.session.scalars(
+            sa.select(User.id).where(User.tenant_key == tenant, User.role == "admin")
+        )
+        return [str(user_id) for user_id in rows]
+
+    @privacy.self_deleted_handler
+    def _deleted(actor: Actor) -> None:
+        user = _user_of(actor)
+        if user is None:
+            return
+        user.end_sessions()  # every session and remember cookie stops working
+        user.password_hash = DELETED_PASSWORD  # no password ever matches it
+        user.role = "staff"  # a deleted admin no longer counts as one
+
+
+#: What a deleted user's password hash becomes: not a hash, so no password checks.
+DELETED_PASSWORD = "!deleted"
+
+
+def _user_of(actor: Actor) -> User | None:
+    if not actor.id.isdigit() or actor.tenant is None:
+        return None
+    user = db.session.get(User, int(actor.id))
+    return user if user is not None and user.tenant_key == actor.tenant else None
+
+
 def make_privacy() -> TenantPrivacy:
     """A new, fully declared module instance (one per app)."""
     privacy = TenantPrivacy(db=db)
     declare_sources(privacy)
     declare_field_groups(privacy)
     declare_loaders(privacy)
+    declare_self_service(privacy)
     return privacy

@@ -41,6 +41,7 @@ DEFAULTS: dict[str, t.Any] = {
     "REQUEST_LIMIT_IP": "10 per hour",
     "REQUEST_LIMIT_ADDRESS": "3 per day",
     "REQUEST_LIMIT_STORAGE": "memory://",
+    "SELF_DELETE_LIMIT": "5 per 15 minutes",
     "MATCH_THRESHOLD": None,
     "JOB_STALE_MINUTES": 30,
     "AUTO_MATCH": True,

@@ -131,6 +131,37 @@ class TenantPrivacy:
         self.host.staff_page_loader = func
         return func
 
+    def password_checker(self, func: F) -> F:
+        """Register ``func(actor, password) -> bool``: True when *password* is the
+        user's own login password. Self-deletion asks it (rate limited); without
+        it users cannot delete themselves.
+
+        .. versionadded:: 0.1
+        """
+        self.host.password_checker = func
+        return func
+
+    def self_deleted_handler(self, func: F) -> F:
+        """Register ``func(actor) -> None``, called when a user has deleted
+        themselves (their erasure is registered and, inline, done): end every
+        session of the user, revoke the host's tokens and make their login fail.
+        Make changes in the host's session; the module commits after the call.
+
+        .. versionadded:: 0.1
+        """
+        self.host.self_deleted_handler = func
+        return func
+
+    def tenant_admins_loader(self, func: F) -> F:
+        """Register ``func(tenant) -> ids``: the user ids of *tenant*'s
+        administrators (one query), so the last one cannot delete themselves.
+        Without it the module reads the staff list (``staff_loader``).
+
+        .. versionadded:: 0.1
+        """
+        self.host.tenant_admins_loader = func
+        return func
+
     # -- sources ----------------------------------------------------------------------
     def add_strategy(self, name: str, func: Strategy) -> None:
         """Add an anonymisation strategy ``func(value, ctx) -> value`` under *name*,
@@ -159,7 +190,12 @@ class TenantPrivacy:
 
     def related_source(self, **kwargs: t.Any) -> RelatedSource:
         """Declare and register a related source; keyword arguments as RelatedSource."""
-        for name in ("export_fields", "secret_fields_ok", "money_fields"):
+        for name in (
+            "export_fields",
+            "secret_fields_ok",
+            "money_fields",
+            "author_fields",
+        ):
             kwargs[name] = tuple(kwargs.get(name, ()))
         return t.cast(RelatedSource, self.add_source(RelatedSource(**kwargs)))
 

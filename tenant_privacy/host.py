@@ -84,6 +84,14 @@ class HostDirectory:
         self.staff_page_loader: (
             t.Callable[[str, str, int, int], tuple[t.Iterable[Actor], int]] | None
         ) = None
+        #: ``(actor, password) -> bool``: the host checks a user's own password
+        #: before a self-deletion (no checker: users cannot delete themselves).
+        self.password_checker: t.Callable[[Actor, str], bool] | None = None
+        #: ``(actor) -> None``: the user deleted themselves; the host ends their
+        #: sessions, revokes its tokens and refuses their login from now on.
+        self.self_deleted_handler: t.Callable[[Actor], None] | None = None
+        #: ``(tenant) -> ids``: the tenant administrators' user ids.
+        self.tenant_admins_loader: t.Callable[[str], t.Iterable[t.Any]] | None = None
 
     def load_tenant(self) -> str | None:
         """The current tenant key from the host's ``tenant_loader`` (the fixed key
@@ -159,3 +167,27 @@ class HostDirectory:
             or needle in a.email.casefold()
         ]
         return matching[offset : offset + limit], len(matching)
+
+    def check_password(self, actor: Actor, password: str) -> bool:
+        """True when *password* is *actor*'s own, as the host's
+        ``password_checker`` says (False without one, or for an empty password)."""
+        if self.password_checker is None or not password:
+            return False
+        return bool(self.password_checker(actor, password))
+
+    def self_deleted(self, actor: Actor) -> None:
+        """Tell the host that *actor* deleted themselves (its
+        ``self_deleted_handler``), so it ends their sessions and login."""
+        if self.self_deleted_handler is not None:
+            self.self_deleted_handler(actor)
+
+    def is_last_admin(self, actor: Actor) -> bool:
+        """True when *actor* is an administrator of their tenant and no other user
+        is (``tenant_admins_loader``, else the staff list)."""
+        if not actor.is_tenant_admin or actor.tenant is None:
+            return False
+        if self.tenant_admins_loader is not None:
+            ids = {str(i) for i in self.tenant_admins_loader(actor.tenant)}
+        else:
+            ids = {a.id for a in self.staff(actor.tenant) if a.is_tenant_admin}
+        return not (ids - {actor.id})

@@ -206,10 +206,27 @@ class RelatedSource(Source):
     """Rows *about* a person record (invoice, note, login history).
 
     :param person_refs: person source key -> attribute of this model holding that
-        person record's id, e.g. ``{"contact": "contact_id"}``.
+        person record's id, e.g. ``{"contact": "contact_id"}``. A row is wholly
+        about the person it names there.
+    :param author_refs: person source key -> attribute holding the id of the
+        person record that *wrote* the row (a note's ``author_id``). Such a row is
+        about someone else; only its :attr:`author_fields` are about the author:
+        they alone are shown and exported to the author, and erasing the author
+        sets the author attribute to None (the host shows "Deleted user") and
+        touches nothing else of the row. The attribute must allow None.
+    :param author_fields: the fields of a row that are about its author (default:
+        the id column).
+
+    .. versionadded:: 0.1.0 ``author_refs``, ``author_fields``
     """
 
     person_refs: t.Mapping[str, str] = field(default_factory=dict)
+    author_refs: t.Mapping[str, str] = field(default_factory=dict)
+    author_fields: tuple[str, ...] = ()
+
+    def fields_about_author(self) -> list[str]:
+        """The fields shown and exported to the author of a row."""
+        return list(self.author_fields or (self.id_column,))
 
     @property
     def kind(self) -> str:
@@ -407,6 +424,7 @@ class SourceRegistry:
                 )
             for person_key, attr in source.person_refs.items():
                 need(attr, f"person ref for {person_key!r} ->")
+            self._check_authors(source, need)
         else:
             raise RegistryError(f"source {source.key!r}: unknown source kind")
         identity = getattr(source, "identity", {})
@@ -421,6 +439,24 @@ class SourceRegistry:
                 )
         self._sources[source.key] = source
         return source
+
+    def _check_authors(
+        self, source: RelatedSource, need: t.Callable[[str, str], None]
+    ) -> None:
+        for person_key, attr in source.author_refs.items():
+            need(attr, f"author ref for {person_key!r} ->")
+            column = sa.inspect(source.model).columns.get(attr)
+            if column is not None and not column.nullable:
+                raise RegistryError(
+                    f"source {source.key!r}: author ref {attr!r} must allow None "
+                    "(erasing the author empties it)"
+                )
+        for name in source.author_fields:
+            need(name, "author field")
+            if name_says_secret(name):
+                raise RegistryError(
+                    f"source {source.key!r}: author field {name!r} looks like a secret"
+                )
 
     def _check_erasure(
         self, source: Source, need: t.Callable[[str, str], None]
@@ -576,10 +612,11 @@ class SourceRegistry:
         self._check_activity()
         self._check_field_groups()
         for source in self.related_sources():
-            for person_key in source.person_refs:
+            for person_key in [*source.person_refs, *source.author_refs]:
                 if not isinstance(self._sources.get(person_key), PersonSource):
                     raise RegistryError(
-                        f"source {source.key!r}: person_refs names {person_key!r}, "
+                        f"source {source.key!r}: person_refs or author_refs names "
+                        f"{person_key!r}, "
                         "which is not a registered person source"
                     )
         self._frozen = True

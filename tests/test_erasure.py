@@ -274,12 +274,15 @@ def _file_texts(folder: pathlib.Path) -> list[tuple[str, str]]:
     return out
 
 
-def _leaks(texts: list[tuple[str, ...]]) -> list[tuple[str, ...]]:
+def _leaks(
+    texts: list[tuple[str, ...]], former: list[str] = FORMER
+) -> list[tuple[str, ...]]:
+    """The texts holding any of the *former* values (a number in any spelling)."""
     found = []
     for item in texts:
         text = item[-1].lower()
         digits = re.sub(r"\D", "", text)
-        for value in FORMER:
+        for value in former:
             if value.lower() in text or (value.isdigit() and value in digits):
                 found.append((*item[:-1], value))
     return found

@@ -137,6 +137,14 @@ ROUTE_INPUTS: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
     "tenant_privacy.review_start": ((), ()),
     "tenant_privacy.review": ((), ()),
     "tenant_privacy.review_approve": ((), ("keep", "item", "reason")),
+    "tenant_privacy.me": ((), ()),
+    "tenant_privacy.me_copy": ((), ("subject",)),
+    "tenant_privacy.me_visibility": (
+        (),
+        ("subject", "level-email", "level-phone", "level-address", "level-balance"),
+    ),
+    "tenant_privacy.me_delete": ((), ()),
+    "tenant_privacy.me_delete_post": ((), ("subject", "password", "word")),
     # the demo
     "demo.dashboard": ((), ()),
     "demo.contacts": (("q", "page"), ()),

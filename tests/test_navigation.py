@@ -22,8 +22,9 @@ EXPECTED = {
         "/privacy/requests",
         "/privacy/reviews",
         "/privacy/audit",
+        "/privacy/me",
     },
-    "admin@fjord.test": {"/privacy/officers"},
+    "admin@fjord.test": {"/privacy/officers", "/privacy/me"},
     "operator@saas.test": {"/privacy/operator/tenants"},
 }
 
@@ -48,6 +49,27 @@ def test_staff_see_no_module_entry(app, login):
     client = app.test_client()
     login(client, "staff@fjord.test")
     assert 'class="privacy-menu"' not in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("email", ["staff@fjord.test", "officer@fjord.test"])
+def test_user_menu_links_my_privacy_in_both_languages(app, login, email):
+    client = app.test_client()
+    login(client, email)
+    home = client.get("/").get_data(as_text=True)
+    assert '<a class="privacy-self" href="/privacy/me">My privacy</a>' in home
+    page = client.get("/privacy/me")
+    assert page.status_code == 200
+    nav = NAV.search(page.get_data(as_text=True))
+    assert nav and "/privacy/me" in HREF.findall(nav.group(0))
+    client.post("/settings", data={"language": "nb"})
+    home = client.get("/").get_data(as_text=True)
+    assert '<a class="privacy-self" href="/privacy/me">Mitt personvern</a>' in home
+
+
+def test_operator_has_no_my_privacy_link(app, login):
+    client = app.test_client()
+    login(client, "operator@saas.test")
+    assert 'class="privacy-self"' not in client.get("/").get_data(as_text=True)
 
 
 def test_dashboard_shows_what_needs_attention(app, login):

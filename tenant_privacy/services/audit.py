@@ -129,6 +129,9 @@ WRITTEN: tuple[Action, ...] = (
     Action.PURPOSE_REVIEW_APPROVED,
     Action.PURPOSE_SETTINGS_CHANGED,
     Action.VISIBILITY_CHANGED,
+    Action.SELF_VIEWED,
+    Action.SELF_EXPORTED,
+    Action.SELF_DELETED,
 )
 
 

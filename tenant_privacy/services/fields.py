@@ -15,9 +15,10 @@ import typing as t
 from ..core.values import json_safe
 
 if t.TYPE_CHECKING:
+    from ..registry import RelatedSource
     from ..registry import Source
 
-__all__ = ["exported_columns", "exported_fields"]
+__all__ = ["author_fields", "exported_columns", "exported_fields"]
 
 
 def exported_columns(source: Source) -> list[str]:
@@ -36,4 +37,14 @@ def exported_fields(source: Source, row: t.Any) -> dict[str, t.Any]:
     """The exported attributes of one host *row*, as JSON-safe values."""
     return {
         name: json_safe(getattr(row, name, None)) for name in exported_columns(source)
+    }
+
+
+def author_fields(source: RelatedSource, row: t.Any) -> dict[str, t.Any]:
+    """The fields of *row* that are about the person who wrote it (the source's
+    ``author_fields``), as JSON-safe values: never the rest of the row, which is
+    about someone else."""
+    return {
+        name: json_safe(getattr(row, name, None))
+        for name in source.fields_about_author()
     }

@@ -15,19 +15,25 @@ from dataclasses import dataclass
 from dataclasses import field
 
 from ..core.values import json_safe
+from ..i18n import gettext
 from ..labels import column_labels
 from ..labels import display_text
 from ..models import MergeRecord
 from ..models import utcnow
 from . import audit
 from . import linking
+from .fields import author_fields
 from .fields import exported_columns
 from .fields import exported_fields
 
 if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
 
+#: The kind of a group of rows the subject wrote about someone else.
+AUTHORED = "authored"
+
 __all__ = [
+    "AUTHORED",
     "Overview",
     "SourceGroup",
     "compile_overview",
@@ -43,7 +49,8 @@ class SourceGroup:
 
     :param key: the source key.
     :param label: the source's display label.
-    :param kind: ``"person"`` or ``"related"``.
+    :param kind: ``"person"``, ``"related"`` or ``"authored"`` (rows the subject
+        wrote about someone else: only the source's ``author_fields``).
     :param labels: a label for people of each exported field (column -> label).
     :param rows: one JSON-safe dict per row: ``ref`` (``"source:id"``),
         ``record_id``, ``fields`` (exported fields) and, for person rows,
@@ -104,7 +111,10 @@ class Overview:
 
     def counts(self) -> dict[str, int]:
         """Source key -> row count, for every source with rows."""
-        return {g.key: g.count for g in [*self.registrations, *self.related]}
+        counts: dict[str, int] = {}
+        for g in [*self.registrations, *self.related]:
+            counts[g.key] = counts.get(g.key, 0) + g.count
+        return counts
 
     def to_dict(self) -> dict[str, t.Any]:
         """The overview as JSON-safe dicts and lists (the export bundle uses it)."""
@@ -215,7 +225,38 @@ def _groups(
                 }
             )
         related.append(group)
-    return registrations, related
+    return registrations, related + _authored(scope, refs)
+
+
+def _authored(scope: TenantScope, refs: list[tuple[str, str]]) -> list[SourceGroup]:
+    """The rows the subject wrote about others (``author_refs``): only their
+    ``author_fields``, never what the row says about the other person."""
+    groups: list[SourceGroup] = []
+    for rsource in scope.registry.related_sources():
+        rows = scope.authored_rows(rsource, refs)
+        if not rows:
+            continue
+        group = SourceGroup(
+            rsource.key,
+            gettext(
+                "%(source)s written by this person",
+                source=display_text(rsource.label),
+            ),
+            AUTHORED,
+            column_labels(rsource, rsource.fields_about_author()),
+        )
+        for row in rows:
+            rid = str(getattr(row, rsource.id_column))
+            group.rows.append(
+                {
+                    "ref": f"{rsource.key}:{rid}",
+                    "record_id": rid,
+                    "about": [],
+                    "fields": author_fields(rsource, row),
+                }
+            )
+        groups.append(group)
+    return groups
 
 
 def _audit_viewed(scope: TenantScope, actor: str, overview: Overview) -> None:
@@ -286,7 +327,7 @@ def compile_overview(
 
 
 def compile_record_overview(
-    scope: TenantScope, actor: str, ref: tuple[str, str]
+    scope: TenantScope, actor: str, ref: tuple[str, str], *, audit_view: bool = True
 ) -> Overview:
     """The overview of one person record of this tenant, without creating anything.
 
@@ -304,7 +345,7 @@ def compile_record_overview(
     ref = (source.key, str(getattr(row, source.id_column)))  # as the rows spell it
     link = scope.link_of(ref)
     if link is not None:
-        return compile_overview(scope, actor, link.subject_id)
+        return compile_overview(scope, actor, link.subject_id, audit_view=audit_view)
     registrations, related = _groups(scope, [ref])
     overview = Overview(
         tenant=scope.tenant,
@@ -318,7 +359,8 @@ def compile_record_overview(
         merges=[],
         history=[],
     )
-    _audit_viewed(scope, actor, overview)
+    if audit_view:
+        _audit_viewed(scope, actor, overview)
     return overview
 
 

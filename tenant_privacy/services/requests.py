@@ -49,7 +49,9 @@ __all__ = [
 DISCLOSURE = "disclosure"
 ERASURE = "erasure"
 KINDS = (DISCLOSURE, ERASURE)
-CHANNELS = ("officer", "self_service", "person", "purpose")
+#: How a request was received: ``self_service`` is a user's own, from "My privacy".
+SELF_SERVICE = "self_service"
+CHANNELS = ("officer", SELF_SERVICE, "person", "purpose")
 
 RECEIVED = "received"
 BUILDING = "building"

@@ -19,7 +19,7 @@ from ..models import Subject
 if t.TYPE_CHECKING:
     from .scope import TenantScope
 
-__all__ = ["GROUPING", "SCAN_START", "lock_key", "tenant_lock"]
+__all__ = ["GROUPING", "SCAN_START", "SELF_REQUEST", "lock_key", "tenant_lock"]
 
 #: Who owns which record: linking, unlinking, and every change of duplicate
 #: suggestions (a scan saving its pairs, a record matched on save, an officer's
@@ -28,8 +28,10 @@ __all__ = ["GROUPING", "SCAN_START", "lock_key", "tenant_lock"]
 GROUPING = "linking"
 #: Starting a full scan: two officers pressing "scan" at once start one scan.
 SCAN_START = "scan"
+#: A user's own request (self-service): two clicks at once register one.
+SELF_REQUEST = "self_request"
 #: Every lock name; :func:`tenant_lock` refuses others, so names cannot drift.
-NAMES = frozenset({GROUPING, SCAN_START})
+NAMES = frozenset({GROUPING, SCAN_START, SELF_REQUEST})
 
 
 def lock_key(name: str, tenant: str) -> int:

@@ -315,17 +315,39 @@ class TenantScope:
         """``SELECT`` of the rows of a related source about any of the person
         records *refs* (in id order, so it can be streamed); None when none of
         *refs* is of a source it refers to."""
+        return self._rows_naming(source, source.person_refs, refs)
+
+    def authored_rows(
+        self, source: RelatedSource, refs: t.Iterable[RecordRef]
+    ) -> list[t.Any]:
+        """Rows of a related source *written by* any of the person records *refs*
+        (through its ``author_refs``), in id order."""
+        stmt = self.authored_select(source, refs)
+        return [] if stmt is None else list(self.session.scalars(stmt))
+
+    def authored_select(
+        self, source: RelatedSource, refs: t.Iterable[RecordRef]
+    ) -> sa.Select[t.Any] | None:
+        """``SELECT`` of the rows of a related source written by any of *refs*
+        (id order); None when it has no author ref to any of them."""
+        return self._rows_naming(source, source.author_refs, refs)
+
+    def _rows_naming(
+        self,
+        source: RelatedSource,
+        columns: t.Mapping[str, str],
+        refs: t.Iterable[RecordRef],
+    ) -> sa.Select[t.Any] | None:
         by_source: dict[str, list[t.Any]] = defaultdict(list)
         for source_key, record_id in refs:
-            if source_key in source.person_refs:
+            if source_key in columns:
                 person = self.person_source(source_key)
                 try:
                     by_source[source_key].append(coerce_id(person, record_id))
                 except NotFound:
                     continue
         clauses = [
-            source.column(source.person_refs[key]).in_(ids)
-            for key, ids in by_source.items()
+            source.column(columns[key]).in_(ids) for key, ids in by_source.items()
         ]
         if not clauses:
             return None

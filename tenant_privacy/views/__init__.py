@@ -14,6 +14,7 @@ import typing as t
 from flask import Blueprint
 from flask import Flask
 from flask import current_app
+from flask import request
 from werkzeug.exceptions import BadRequest
 from werkzeug.exceptions import NotFound as HTTPNotFound
 
@@ -33,6 +34,7 @@ from . import officers
 from . import operator
 from . import person_requests
 from . import purpose
+from . import selfservice
 from . import subjects
 from . import visibility
 from .context import template_context
@@ -40,6 +42,7 @@ from .guard import OFFICER
 from .guard import access
 from .guard import check_access
 from .guard import menu_items
+from .guard import self_link
 from .routing import ID_CONVERTER
 from .routing import IdConverter
 from .routing import Route
@@ -65,6 +68,7 @@ VIEW_MODULES: tuple[ModuleType, ...] = (
     erasure,
     purpose,
     visibility,
+    selfservice,
 )
 
 
@@ -84,7 +88,7 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     errors.register(bp)
     bp.register_error_handler(NotFound, _not_found)
     bp.register_error_handler(InvalidInput, _invalid_input)
-    bp.register_error_handler(429, person_requests.too_many)
+    bp.register_error_handler(429, _too_many)
     for module in VIEW_MODULES:
         routes: tuple[Route, ...] = module.ROUTES
         for route in routes:
@@ -99,6 +103,13 @@ def create_blueprint(app: Flask, state: PrivacyState) -> Blueprint:
     for name, func in formatting.TEMPLATE_FILTERS.items():
         bp.add_app_template_filter(func, name)
     return bp
+
+
+def _too_many(exc: Exception) -> t.Any:
+    """A rate limit's 429, in the words of the form that hit it."""
+    if str(request.endpoint).endswith(".me_delete_post"):
+        return selfservice.too_many()
+    return person_requests.too_many(exc)
 
 
 def _not_found(exc: NotFound) -> t.Any:
@@ -116,11 +127,13 @@ def _invalid_input(exc: InvalidInput) -> t.Any:
 
 def register_views(app: Flask, state: PrivacyState) -> None:
     """Register the blueprint and the app-wide template helpers
-    ``tenant_privacy_menu``, ``tenant_privacy_record_url`` and
-    ``tenant_privacy_host_url``."""
+    ``tenant_privacy_menu``, ``tenant_privacy_self_link`` (the user menu's "My
+    privacy"), ``tenant_privacy_record_url`` and ``tenant_privacy_host_url``."""
     bp = create_blueprint(app, state)
     app.register_blueprint(bp)
-    person_requests.install_limits(app, f"{bp.name}.person_request_post")
+    limiter = person_requests.install_limits(app, f"{bp.name}.person_request_post")
+    selfservice.install_limits(limiter, app, f"{bp.name}.me_delete_post")
     app.jinja_env.globals["tenant_privacy_menu"] = menu_items
+    app.jinja_env.globals["tenant_privacy_self_link"] = self_link
     app.jinja_env.globals["tenant_privacy_record_url"] = links.record_url
     app.jinja_env.globals["tenant_privacy_host_url"] = links.host_url

@@ -164,6 +164,14 @@ def _request_sentence(action: str, event: t.Any) -> str:
             deleted=_count(event, "deleted"),
             held=_count(event, "held"),
         )
+    if action == A.SELF_VIEWED:
+        return gettext("looked at what the system holds about themselves")
+    if action == A.SELF_EXPORTED:
+        return gettext(
+            "asked for a copy of their own data (request %(id)s)", id=number
+        )
+    if action == A.SELF_DELETED:
+        return gettext("deleted their own account and data (request %(id)s)", id=number)
     if action == A.ERASURE_RETENTION_FINISHED:
         return gettext("ended a legal retention period and erased what it kept")
     if action == A.VISIBILITY_CHANGED:

@@ -161,3 +161,13 @@ def menu_items() -> list[tuple[str, str]]:
         return []
     entry = host_entry()
     return [entry] if entry else []
+
+
+def self_link() -> tuple[str, str] | None:
+    """``(label, url)`` of the user's own page ("My privacy") for the host's user
+    menu, or None where the user may not open it."""
+    from .menu import self_entry  # menu imports this module (may_open): a cycle
+
+    if tables_missing(current_privacy.session):
+        return None
+    return self_entry()

@@ -34,6 +34,10 @@ class NavItem(t.NamedTuple):
     current: bool
 
 
+#: Every user's own page; the host links it from its user menu (see
+#: :func:`self_entry`), so :func:`host_entry` leaves it out.
+SELF_ENTRY = "me"
+
 #: ``(endpoint, label)`` of every area, in menu order. Endpoints are the
 #: blueprint's short names; their guard level decides who sees them.
 NAV: tuple[tuple[str, LazyString], ...] = (
@@ -45,6 +49,7 @@ NAV: tuple[tuple[str, LazyString], ...] = (
     ("audit_log", lazy_gettext("Audit log")),
     ("officers", lazy_gettext("Privacy roles")),
     ("operator_tenants", lazy_gettext("Privacy per tenant")),
+    (SELF_ENTRY, lazy_gettext("My privacy")),
 )
 
 #: Pages that belong to an area of :data:`NAV` without being its entry: the area
@@ -57,6 +62,7 @@ AREA_OF: dict[str, str] = {
     "request": "requests",
     "disclose": "search",
     "review": "reviews",
+    "me_delete": SELF_ENTRY,
 }
 
 
@@ -82,7 +88,8 @@ def host_entry() -> tuple[str, str] | None:
     The first area the user may open: "Privacy" for an officer (the overview);
     otherwise that area's own label ("Privacy roles", "Privacy per tenant").
     """
-    items = nav_items()
+    self_url = url_for(f"{config_value('BLUEPRINT_NAME')}.{SELF_ENTRY}")
+    items = [item for item in nav_items() if item.url != self_url]
     if not items:
         return None
     first = items[0]
@@ -90,3 +97,12 @@ def host_entry() -> tuple[str, str] | None:
     if first.url == url_for(f"{name}.index"):
         return gettext("Privacy"), first.url
     return first.label, first.url
+
+
+def self_entry() -> tuple[str, str] | None:
+    """``(label, url)`` of "My privacy" for the host's user menu, or None where
+    the current user may not open it (not logged in, module off)."""
+    if not may_open(SELF_ENTRY):
+        return None
+    name = config_value("BLUEPRINT_NAME")
+    return gettext("My privacy"), url_for(f"{name}.{SELF_ENTRY}")

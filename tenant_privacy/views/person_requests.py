@@ -133,11 +133,12 @@ def _limit(name: str) -> str:
     return str(config_value(name))
 
 
-def install_limits(app: Flask, endpoint: str) -> None:
+def install_limits(app: Flask, endpoint: str) -> Limiter:
     """Rate-limit posts of the form at *endpoint* per client address and per email
     address (``TENANT_PRIVACY_REQUEST_LIMIT_IP`` and ``..._ADDRESS``); one limiter
     per app, counts in ``TENANT_PRIVACY_REQUEST_LIMIT_STORAGE`` (memory by default:
-    one process; a Redis URL when several serve the form)."""
+    one process; a Redis URL when several serve the form). Returns the limiter,
+    which the module's other limits share."""
     limiter = Limiter(
         get_remote_address,
         app=app,
@@ -155,6 +156,7 @@ def install_limits(app: Flask, endpoint: str) -> None:
             methods=["POST"],
         )(view)
     app.view_functions[endpoint] = view
+    return limiter
 
 
 def too_many(error: Exception) -> t.Any:

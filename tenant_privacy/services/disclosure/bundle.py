@@ -15,14 +15,16 @@ import sqlalchemy as sa
 
 from ...core.export import BundleWriter
 from ...core.export import Section
+from ...core.values import json_safe
 from ...i18n import gettext
 from ...labels import column_labels
 from ...labels import display_text
 from ...models import PrivacyRequest
 from ...models import utcnow
+from ...registry import RelatedSource
 from ...store.refs import RecordRef
 from ..fields import exported_columns
-from ..fields import exported_fields
+from ..overview import AUTHORED
 
 if t.TYPE_CHECKING:
     from ...registry import Source
@@ -80,6 +82,9 @@ def _sections(
     for rsource in scope.registry.related_sources():
         stmt = scope.related_select(rsource, refs)
         out.append((_section(scope, rsource, "related", stmt), rsource, stmt))
+    for rsource in scope.registry.related_sources():
+        stmt = scope.authored_select(rsource, refs)
+        out.append((_section(scope, rsource, AUTHORED, stmt), rsource, stmt))
     return [item for item in out if item[0].count]
 
 
@@ -90,6 +95,9 @@ def _section(
     if stmt is not None:
         counted = sa.select(sa.func.count()).select_from(stmt.order_by(None).subquery())
         count = int(scope.session.scalar(counted) or 0)
+    if kind == AUTHORED:  # rows the subject wrote: only the fields about them
+        label = gettext("%(source)s written by you", source=display_text(source.label))
+        return Section(f"{source.key}-{AUTHORED}", label, kind, count)
     return Section(source.key, display_text(source.label), kind, count)
 
 
@@ -143,7 +151,7 @@ def build_bundle(
             writer.begin_source(section)
             columns = [
                 c
-                for c in exported_columns(source)
+                for c in _columns(source, section.kind)
                 if (source.key, c) not in skip_fields
             ]
             labels = column_labels(source, columns)
@@ -152,11 +160,7 @@ def build_bundle(
                 rid = str(getattr(row, source.id_column))
                 if (source.key, rid) in skip_records:
                     continue
-                fields = {
-                    k: v
-                    for k, v in exported_fields(source, row).items()
-                    if k in columns
-                }
+                fields = {k: json_safe(getattr(row, k, None)) for k in columns}
                 record: dict[str, t.Any] = {"id": rid, "fields": fields}
                 about = _about(source, row, refs)
                 if section.kind == "related":
@@ -179,6 +183,14 @@ def build_bundle(
     except BaseException:
         writer.discard()
         raise
+
+
+def _columns(source: Source, kind: str) -> list[str]:
+    """The fields a section shows: the exported ones, or for rows the subject
+    wrote about someone else only the fields about the author."""
+    if kind == AUTHORED and isinstance(source, RelatedSource):
+        return source.fields_about_author()
+    return exported_columns(source)
 
 
 def _ref_words(scope: TenantScope, ref: str) -> str:

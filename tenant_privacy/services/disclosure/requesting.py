@@ -129,7 +129,9 @@ def request_disclosure(
         scope.session,
         scope.tenant,
         actor,
-        audit.Action.DISCLOSURE_REQUESTED,
+        audit.Action.SELF_EXPORTED
+        if channel == requests.SELF_SERVICE
+        else audit.Action.DISCLOSURE_REQUESTED,
         subject_id=subject.id,
         # what was left out, by ref and field name; the reasons stay on the request
         record_refs=[(e["source"], e["record_id"]) for e in checked if e["record_id"]],

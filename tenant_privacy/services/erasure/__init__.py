@@ -33,6 +33,7 @@ from .purpose import purpose_sources
 from .purpose import set_purpose_settings
 from .replay import erasures_since
 from .replay import replay
+from .plan import plan_refs
 from .retention import due_tenants
 from .retention import finish_due
 from .retention import holds_of
@@ -71,6 +72,7 @@ __all__ = [
     "latest_job",
     "record_preview",
     "plan_erasure",
+    "plan_refs",
     "request_erasure",
     "retry_erasure",
 ]

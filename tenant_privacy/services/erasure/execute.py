@@ -143,7 +143,9 @@ def request_erasure(
         scope.session,
         scope.tenant,
         actor,
-        audit.Action.ERASURE_REQUESTED,
+        audit.Action.SELF_DELETED
+        if channel == requests.SELF_SERVICE
+        else audit.Action.ERASURE_REQUESTED,
         subject_id=subject.id,
         data={"request": request.id, "erasure": job.id},
     )

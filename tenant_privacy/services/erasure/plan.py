@@ -45,6 +45,7 @@ __all__ = [
     "identifiers_of",
     "plan_erasure",
     "plan_record",
+    "plan_refs",
 ]
 
 REMOVED = "removed"
@@ -229,7 +230,22 @@ def plan_erasure(
     :raises NotFound: no such subject in this tenant.
     """
     subject = scope.subject(subject_id)
-    refs = scope.subject_refs(subject)
+    return plan_refs(scope, subject, scope.subject_refs(subject), now, labels=labels)
+
+
+def plan_refs(
+    scope: TenantScope,
+    subject: Subject,
+    refs: list[RecordRef],
+    now: dt.datetime | None = None,
+    *,
+    labels: bool = True,
+) -> SubjectPlan:
+    """The erasure of the person records *refs* of *subject* (for a record that
+    has no subject row yet, a transient one: a preview creates nothing).
+
+    :param labels: label the fields for people (the erasure itself needs none).
+    """
     now = now or utcnow()
     known: dict[str, tuple[list[str], dict[str, str]]] = {}
     records = [
@@ -243,7 +259,35 @@ def plan_erasure(
         )
         for src, rid, row in _rows(scope, refs)
     ]
+    _plan_authored(scope, refs, records)
     return SubjectPlan(subject, records)
+
+
+def _plan_authored(
+    scope: TenantScope, refs: list[RecordRef], records: list[RecordPlan]
+) -> None:
+    """Add what erasing the subject does to the rows it *wrote* (``author_refs``):
+    the author attribute emptied (the host then shows "Deleted user"), nothing
+    else, since the rest of such a row is about someone else."""
+    by_ref = {r.ref: r for r in records}
+    wanted = set(refs)
+    for source in scope.registry.related_sources():
+        for row in scope.authored_rows(source, refs):
+            rid = str(getattr(row, source.id_column))
+            attrs = [
+                attr
+                for key, attr in source.author_refs.items()
+                if (key, str(getattr(row, attr, None))) in wanted
+            ]
+            labels = column_labels(source, attrs)
+            emptied = [FieldPlan(a, labels.get(a, a), REMOVED, "null") for a in attrs]
+            record = by_ref.get((source.key, rid))
+            if record is None:
+                records.append(RecordPlan(source, rid, row, False, emptied))
+            elif not record.delete_now:
+                names = {f.name for f in emptied}
+                record.fields = [f for f in record.fields if f.name not in names]
+                record.fields.extend(emptied)
 
 
 def identifiers_of(plan: SubjectPlan) -> tuple[str, ...]:
