@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import typing as t
 from collections import defaultdict
+from types import SimpleNamespace
+
+import sqlalchemy as sa
 
 from ... import matching
 from ...errors import NotFound
@@ -191,7 +194,9 @@ class _Ledger:
         row = self.by_ref.get(a, {}).get((a, b))
         if row is not None:
             return refresh_pair(row, pair, prints[a], prints[b])
-        row = MatchSuggestion(**new_suggestion(self.scope.tenant, a, b, pair, prints))
+        # a new row stays a plain object until written (one INSERT for all)
+        values = new_suggestion(self.scope.tenant, a, b, pair, prints)
+        row = t.cast(MatchSuggestion, SimpleNamespace(**values, id=None))
         self.created[id(row)] = row
         self._file(row)
         return row
@@ -211,5 +216,8 @@ class _Ledger:
         for s in self.deleted:
             session.delete(s)
         session.flush()
-        session.add_all(self.created.values())
-        session.flush()
+        rows = [vars(row) for row in self.created.values()]
+        for row in rows:
+            del row["id"]
+        if rows:
+            session.execute(sa.insert(MatchSuggestion.__table__), rows)
