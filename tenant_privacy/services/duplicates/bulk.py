@@ -3,12 +3,13 @@
 
 The result is that of :func:`~.incremental.match_record` called for each record
 in turn, in the given order (the tests hold the two paths to it), but the work is
-done per batch: one lock and one settings read, one read of the old index rows,
-one bulk delete and one bulk insert of blocking keys, one query for the records
-filed under the batch's keys, comparisons in memory, and the suggestions written
-in one flush. Matching one by one lets each record see the records matched before
-it under their new keys and those after it under their old ones; the candidates
-are worked out here exactly so.
+done per batch: one settings read and one read of the records before the lock,
+then one lock, one read of the old index rows, one bulk delete and one bulk
+insert of blocking keys, one query for the records filed under the batch's keys,
+comparisons in memory, and the suggestions written in one flush and one insert.
+Matching one by one lets each record see the records matched before it under
+their new keys and those after it under their old ones; the candidates are
+worked out here exactly so.
 """
 
 from __future__ import annotations
@@ -55,13 +56,15 @@ def match_records(scope: TenantScope, refs: t.Iterable[t.Sequence[str]]) -> int:
     wanted = _unique_refs(scope, refs)
     if not wanted:
         return 0
-    tenant_lock(scope, locks.GROUPING)
     region = mi.tenant_region(scope)
     limit, households = threshold(scope), tenant_has_households(scope)
+    # the host's rows are no part of what the lock guards: read them before it,
+    # so the tenant (and, on SQLite, the database) waits a shorter while
+    reads = _by_ref(mi.read_refs(scope, wanted, region))
+    tenant_lock(scope, locks.GROUPING)
     old_keys = mi.keys_of(scope, wanted)
     indexed = mi.indexed_of(scope, wanted)
     mi.forget_many(scope, wanted)
-    reads = _by_ref(mi.read_refs(scope, wanted, region))
     mi.write_index(scope, [reads[ref] for ref in wanted if ref in reads])
     candidates = _candidates(scope, wanted, reads, old_keys)
     others = {c for found in candidates.values() for c in found if c not in reads}
