@@ -24,12 +24,16 @@ horse of their own.
 fork): a little faster per job, but a job that crashes the process stops the
 worker, and memory a job leaves behind stays.
 
+A worker whose environment sets ``TENANT_PRIVACY_APP_FACTORY`` (``"wsgi:create_app"``)
+builds that app when it starts, so its first job does not wait for it either.
+
 This module imports rq; the rest of the package does not need it.
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import typing as t
 
 from rq.worker import SimpleWorker
@@ -63,6 +67,17 @@ def _prepare_app(job: Job) -> None:
         log.exception("building the app for job %s failed", job.id)
 
 
+#: Environment variable naming the app factory a worker builds when it starts.
+FACTORY_ENV = "TENANT_PRIVACY_APP_FACTORY"
+
+
+def preload_app() -> None:
+    """Build the app named by :data:`FACTORY_ENV`, if set (once per process)."""
+    factory = os.environ.get(FACTORY_ENV, "").strip()
+    if factory:
+        worker_app(factory)
+
+
 def _in_process(job: Job) -> bool:
     """True for a job of ours on the records queue (run without a fork)."""
     try:
@@ -77,6 +92,11 @@ def _in_process(job: Job) -> bool:
 class PrivacyWorker(Worker):
     """rq's forking worker, with the app built once before it forks; jobs of the
     records queue run in the worker itself."""
+
+    def work(self, *args: t.Any, **kwargs: t.Any) -> bool:
+        """Build the app of :data:`FACTORY_ENV` (if set), then take jobs."""
+        preload_app()
+        return super().work(*args, **kwargs)
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         """Build the job's app here (once), then run a records job here, or fork
@@ -95,6 +115,11 @@ class PrivacyWorker(Worker):
 
 class PrivacySimpleWorker(SimpleWorker):
     """rq's non-forking worker; the app is built once, in the worker."""
+
+    def work(self, *args: t.Any, **kwargs: t.Any) -> bool:
+        """Build the app of :data:`FACTORY_ENV` (if set), then take jobs."""
+        preload_app()
+        return super().work(*args, **kwargs)
 
     def execute_job(self, job: Job, queue: Queue) -> None:
         """Build the job's app (once) and run the job in this process."""
