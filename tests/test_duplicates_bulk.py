@@ -168,3 +168,42 @@ def test_the_job_matches_its_batch_at_once_and_commits(quiet_app, monkeypatch):
         leads = {str(lead.id) for lead in _leads()}
     suggested = {r.b_id for r in h.suggestions(app, TENANT) if r.b_source == "lead"}
     assert suggested & leads
+
+
+def _indexed() -> set[tuple[str, str]]:
+    stmt = sa.select(MatchRecord.source_key, MatchRecord.record_id).where(
+        MatchRecord.tenant_key == TENANT
+    )
+    return {(source, record) for source, record in db.session.execute(stmt)}
+
+
+def test_a_failing_batch_is_matched_again_record_by_record(quiet_app, monkeypatch):
+    """One bad record does not cost the others their matching."""
+    app = quiet_app
+    refs = _prepare(app)
+    with app.app_context():
+        before = _indexed()
+    new = [
+        ref
+        for ref in refs
+        if ref[0] == "lead" and ref[1].isdigit() and tuple(ref) not in before
+    ]
+    bad = new[0]
+    one = duplicates.match_record
+
+    def batch(*args: t.Any) -> int:
+        raise RuntimeError("the batch fails")
+
+    def record(scope: t.Any, source_key: str, record_id: str) -> t.Any:
+        if [source_key, record_id] == bad:
+            raise RuntimeError("this record fails")
+        return one(scope, source_key, record_id)
+
+    monkeypatch.setattr(duplicates, "match_records", batch)
+    monkeypatch.setattr(duplicates, "match_record", record)
+    with app.app_context(), pytest.raises(RuntimeError, match="this record fails"):
+        match_records_job(TENANT, refs)
+    with app.app_context():
+        after = _indexed()
+    assert tuple(bad) not in after
+    assert all(tuple(ref) in after for ref in new[1:])

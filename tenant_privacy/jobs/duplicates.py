@@ -67,9 +67,9 @@ def match_records_job(tenant: str, refs: t.Sequence[t.Sequence[str]]) -> int:
 
     The batch is matched at once
     (:func:`~tenant_privacy.services.duplicates.match_records`, the same result as
-    one record after the other). When it fails, it is rolled
-    back and matched again one record (and commit) at a time, so the others are
-    kept; the first error is then re-raised (its records' ids are logged).
+    one record after the other). When that fails, the batch is rolled back and
+    matched again one record (and commit) at a time, so the others are kept; the
+    first error is then re-raised (its records' ids are logged).
     """
     session = current_privacy.session
     if not is_enabled(session, tenant):
