@@ -80,6 +80,10 @@ class TenantSettings(Base):
     )
 
 
+#: :attr:`Subject.state` of a person whose erasure ran.
+SUBJECT_ERASED = "erased"
+
+
 class Subject(Base):
     """A data subject: one human in one tenant, owning one or more person records."""
 

@@ -307,7 +307,19 @@ def test_a_match_of_the_person_first_then_the_erasure_wins(pg, monkeypatch):
     assert _contact_email(pg, p["mine"]) != EMAIL
 
 
-def test_an_erasure_first_then_a_match_of_the_person_stores_nothing(pg, monkeypatch):
+def _one_by_one(scope, refs) -> None:
+    for source_key, record_id in refs:
+        duplicates.match_record(scope, source_key, record_id)
+
+
+@pytest.mark.parametrize(
+    "match_batch",
+    [_one_by_one, duplicates.match_records],
+    ids=["record_by_record", "bulk_as_the_job_does"],
+)
+def test_an_erasure_first_then_a_match_of_the_person_stores_nothing(
+    pg, monkeypatch, match_batch
+):
     p = _zelmira(pg)
     job_id = _queue_erasure(pg, p["subject"])
     started = _slow_erasure(monkeypatch)
@@ -319,8 +331,7 @@ def test_an_erasure_first_then_a_match_of_the_person_stores_nothing(pg, monkeypa
         with pg.app_context(), orm.Session(_engine(pg)) as session:
             scope = TenantScope(session, "fjord", state.registry)
             try:
-                for ref in (p["mine"], p["twin"]):
-                    duplicates.match_record(scope, "contact", ref[1])
+                match_batch(scope, [p["mine"], p["twin"]])
                 session.commit()
             except BaseException as exc:  # noqa: BLE001 - reported below
                 errors.append(exc)

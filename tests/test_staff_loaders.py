@@ -81,3 +81,20 @@ def test_narrow_loaders_cannot_hand_out_another_tenants_user(wrong_tenant) -> No
     assert host.find_staff("a", "cid@b.test") is None
     assert host.staff_page("a", "", 0, 10)[0] == []
     assert host.labels("a", ["3"]) == {"3": "Cid"}  # keys not asked for are dropped
+
+
+def test_demo_staff_page_counts_every_page_right(app) -> None:
+    """The demo's loader counts only when the page is full (issue 18: the roles
+    search at 100,000 users); every page still reports the same total."""
+    host = app.extensions["tenant_privacy"].host
+    with app.app_context():
+        everyone, total = host.staff_page("fjord", "", 0, 1000)
+        assert total == len(everyone) >= 3
+        ids = [a.id for a in everyone]
+        for offset, limit in ((0, 1), (1, 2), (total - 1, 5), (total, 5), (99, 5)):
+            page, counted = host.staff_page("fjord", "", offset, limit)
+            assert counted == total
+            assert [a.id for a in page] == ids[offset : offset + limit]
+        found, counted = host.staff_page("fjord", "STAFF@Fjord", 0, 50)
+        assert counted == 1 and [a.email for a in found] == ["staff@fjord.test"]
+        assert host.staff_page("fjord", "50%", 0, 50) == ([], 0)

@@ -30,6 +30,7 @@ import sqlalchemy as sa
 
 from ..errors import InvalidInput
 from ..errors import MergeConflict
+from ..models import SUBJECT_ERASED
 from ..models import MergeRecord
 from ..models import MergeSubject
 from ..models import Subject
@@ -65,7 +66,7 @@ ACTIVE = "active"
 #: State of a subject left without records by a link (kept for undo).
 MERGED = "merged"
 #: State of an erased subject (``services.erasure``): never linked again.
-ERASED = "erased"
+ERASED = SUBJECT_ERASED
 #: ``MergeRecord.kind`` of a merge record written by :func:`unlink_record`.
 UNLINK = "unlink"
 

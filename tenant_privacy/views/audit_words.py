@@ -167,9 +167,7 @@ def _request_sentence(action: str, event: t.Any) -> str:
     if action == A.SELF_VIEWED:
         return gettext("looked at what the system holds about themselves")
     if action == A.SELF_EXPORTED:
-        return gettext(
-            "asked for a copy of their own data (request %(id)s)", id=number
-        )
+        return gettext("asked for a copy of their own data (request %(id)s)", id=number)
     if action == A.SELF_DELETED:
         return gettext("deleted their own account and data (request %(id)s)", id=number)
     if action == A.ERASURE_RETENTION_FINISHED:

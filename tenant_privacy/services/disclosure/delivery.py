@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from ...i18n import gettext
 from ...mail import plain_message
+from ...models import SUBJECT_ERASED
 from ...models import ExportJob
 from ...models import JobStatus
 from ...models import PrivacyRequest
@@ -72,7 +73,7 @@ def still_wanted(
         return True
     subject = scope.subject(request.subject_id)
     scope.session.refresh(subject)
-    return subject.state != "erased"
+    return subject.state != SUBJECT_ERASED
 
 
 def issue_link(export: ExportJob, ttl_hours: int, max_downloads: int) -> str:

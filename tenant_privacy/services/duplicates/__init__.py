@@ -6,6 +6,7 @@ incremental matching.
 - :mod:`.review`: accept, reject, accept all above a score;
 - :mod:`.accept_runs`: "accept all above" as a job row;
 - :mod:`.incremental`: match one new or changed record without a rescan;
+- :mod:`.bulk`: match a batch of them at once (what the job runs);
 - :mod:`.calibration`: the threshold, household rate and matcher version in force;
 - :mod:`.preview`: what accepting would join, and where records clearly differ;
 - :mod:`.index`: the hashed blocking keys and fingerprints a scan stores.
@@ -21,6 +22,7 @@ from .accept_runs import CHANGED_MEANWHILE
 from .accept_runs import latest_accept_run
 from .accept_runs import run_accept
 from .accept_runs import start_accept
+from .bulk import match_records
 from .calibration import index_outdated
 from .calibration import last_finished_scan
 from .calibration import tenant_has_households
@@ -71,6 +73,7 @@ __all__ = [
     "latest_scan",
     "link_preview",
     "match_record",
+    "match_records",
     "name_block_limits",
     "next_pending",
     "pending",

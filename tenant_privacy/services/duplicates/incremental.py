@@ -11,6 +11,7 @@ from ... import matching
 from ...errors import NotFound
 from ...matching.blocking import MAX_BLOCK
 from ...matching.blocking import block_limit
+from ...models import SUBJECT_ERASED
 from ...models import MatchSuggestion
 from ...store import locks
 from ...store.locks import tenant_lock
@@ -27,7 +28,12 @@ from .suggestions import store_pair
 if t.TYPE_CHECKING:
     from ...store.scope import TenantScope
 
-__all__ = ["best_per_subject", "match_record", "name_block_limits"]
+__all__ = [
+    "best_per_person",
+    "best_per_subject",
+    "match_record",
+    "name_block_limits",
+]
 
 
 def match_record(
@@ -58,7 +64,7 @@ def match_record(
     # what is left of an erased person is never matched again (the erasure won)
     row = (
         None
-        if link is not None and link.subject.state == "erased"
+        if link is not None and link.subject.state == SUBJECT_ERASED
         else mi.fetch(scope, ref)
     )
     # a record never indexed has no suggestions yet: skip the look-up
@@ -113,17 +119,32 @@ def best_per_subject(
     one suggestion against that person, not three (the review page shows what
     else linking joins). Pairs within *ref*'s own subject are dropped."""
     own = scope.link_of(ref)
+
+    def subject_of(other: RecordRef) -> int | None:
+        link = scope.link_of(other)
+        return None if link is None else link.subject_id
+
+    return best_per_person(None if own is None else own.subject_id, pairs, subject_of)
+
+
+def best_per_person(
+    own: int | None,
+    pairs: t.Iterable[matching.MatchPair],
+    subject_of: t.Callable[[RecordRef], int | None],
+) -> list[matching.MatchPair]:
+    """:func:`best_per_subject` given the subject id *own* of the record and
+    *subject_of* (a record's subject id, None for a record without one)."""
     seen: set[t.Any] = set()
     best: list[matching.MatchPair] = []
     for pair in sorted(pairs, key=lambda p: (-p.score, p.b)):
         other = parse_ref(pair.b)
-        link = scope.link_of(other)
-        if link is None:
+        subject = subject_of(other)
+        if subject is None:
             group: t.Any = other  # a record with no subject yet is its own person
-        elif own is not None and link.subject_id == own.subject_id:
+        elif own is not None and subject == own:
             continue
         else:
-            group = link.subject_id
+            group = subject
         if group not in seen:
             seen.add(group)
             best.append(pair)

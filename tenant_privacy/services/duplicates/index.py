@@ -264,6 +264,16 @@ def candidate_refs(
     for key, source_key, record_id in scope.session.execute(stmt):
         if (source_key, record_id) != ref:
             members[key].append((source_key, record_id))
+    return rank_candidates(members, limits)
+
+
+def rank_candidates(
+    members: t.Mapping[str, t.Sequence[RecordRef]],
+    limits: t.Mapping[str, int] | None = None,
+) -> list[RecordRef]:
+    """The records filed under the key hashes of one record (*members*: hash →
+    the other records under it), most shared keys first, at most
+    :data:`MAX_CANDIDATES`; a block fuller than its limit in *limits* adds none."""
     shared: dict[RecordRef, int] = defaultdict(int)
     for key, refs in members.items():
         limit = limits.get(key) if limits else None
@@ -273,3 +283,75 @@ def candidate_refs(
             shared[other] += 1
     ranked = sorted(shared.items(), key=lambda item: (-item[1], item[0]))
     return [item[0] for item in ranked[:MAX_CANDIDATES]]
+
+
+# -- many records at once (the bulk path of incremental matching) -------------------
+def by_source(refs: t.Iterable[RecordRef]) -> dict[str, list[str]]:
+    """The distinct record ids of *refs* per source key, sorted."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for source_key, record_id in refs:
+        out[source_key].add(record_id)
+    return {key: sorted(ids) for key, ids in out.items()}
+
+
+def ref_rows(
+    scope: TenantScope, model: t.Any, refs: t.Sequence[RecordRef], *columns: t.Any
+) -> t.Iterator[t.Any]:
+    """Rows (``source_key, record_id, *columns``) of *model* of this tenant for
+    *refs*: one query per source and :data:`MAX_IN` ids, on the table's index."""
+    for source_key, ids in by_source(refs).items():
+        for part in chunks(ids):
+            stmt = sa.select(model.source_key, model.record_id, *columns).where(
+                model.tenant_key == scope.tenant,
+                model.source_key == source_key,
+                model.record_id.in_(part),
+            )
+            yield from scope.session.execute(stmt)
+
+
+def keys_of(
+    scope: TenantScope, refs: t.Sequence[RecordRef]
+) -> dict[RecordRef, set[str]]:
+    """The stored key hashes of each of *refs* (none: left out)."""
+    out: dict[RecordRef, set[str]] = defaultdict(set)
+    for source_key, record_id, key in ref_rows(
+        scope, BlockingKey, refs, BlockingKey.key_hash
+    ):
+        out[(source_key, record_id)].add(key)
+    return dict(out)
+
+
+def indexed_of(scope: TenantScope, refs: t.Sequence[RecordRef]) -> set[RecordRef]:
+    """Those of *refs* that have a stored fingerprint (were indexed)."""
+    return {(row[0], row[1]) for row in ref_rows(scope, MatchRecord, refs)}
+
+
+def forget_many(scope: TenantScope, refs: t.Sequence[RecordRef]) -> None:
+    """:func:`forget` each of *refs*, in one statement per table and source."""
+    for source_key, ids in by_source(refs).items():
+        for part in chunks(ids):
+            for model in (BlockingKey, MatchRecord):
+                scope.session.execute(
+                    sa.delete(model).where(
+                        model.tenant_key == scope.tenant,
+                        model.source_key == source_key,
+                        model.record_id.in_(part),
+                    )
+                )
+
+
+def members_of(
+    scope: TenantScope, hashes: t.Iterable[str]
+) -> dict[str, list[RecordRef]]:
+    """The records stored under each of *hashes* (key hash → refs)."""
+    out: dict[str, list[RecordRef]] = defaultdict(list)
+    for part in chunks(sorted(set(hashes))):
+        stmt = sa.select(
+            BlockingKey.key_hash, BlockingKey.source_key, BlockingKey.record_id
+        ).where(
+            BlockingKey.tenant_key == scope.tenant,
+            BlockingKey.key_hash.in_(part),
+        )
+        for key, source_key, record_id in scope.session.execute(stmt):
+            out[key].append((source_key, record_id))
+    return dict(out)

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from ... import matching
 from ...errors import ScanInProgress
+from ...models import SUBJECT_ERASED
 from ...models import BlockingKey
 from ...models import JobStatus
 from ...models import MatchRecord
@@ -141,7 +142,9 @@ def _live_refs(scope: TenantScope) -> set[RecordRef]:
     erased = scope.session.execute(
         sa.select(SubjectRecord.source_key, SubjectRecord.record_id)
         .join(Subject, Subject.id == SubjectRecord.subject_id)
-        .where(SubjectRecord.tenant_key == scope.tenant, Subject.state == "erased")
+        .where(
+            SubjectRecord.tenant_key == scope.tenant, Subject.state == SUBJECT_ERASED
+        )
     )
     return refs - {(key, rid) for key, rid in erased}
 

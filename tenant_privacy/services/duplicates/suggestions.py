@@ -36,6 +36,7 @@ __all__ = [
     "count_pending",
     "next_pending",
     "pending",
+    "refresh_pair",
     "refs_of",
     "same_subject",
     "store_pair",
@@ -88,13 +89,20 @@ def store_pair(
     longer in one subject (the link was undone).
     """
     a, b, _ = ordered(parse_ref(pair.a), parse_ref(pair.b))
-    fp_a, fp_b = prints[a], prints[b]
     row = existing.get((a, b))
     if row is None:
         row = MatchSuggestion(**new_suggestion(scope.tenant, a, b, pair, prints))
         scope.session.add(row)
         existing[(a, b)] = row
         return row
+    return refresh_pair(row, pair, prints[a], prints[b])
+
+
+def refresh_pair(
+    row: MatchSuggestion, pair: matching.MatchPair, fp_a: str, fp_b: str
+) -> MatchSuggestion | None:
+    """:func:`store_pair` of a pair already stored as *row* (*fp_a*, *fp_b*: the
+    fingerprints of its ordered refs now); None if it stays decided."""
     if row.status == REJECTED and (row.a_fingerprint, row.b_fingerprint) == (
         fp_a,
         fp_b,

@@ -26,6 +26,7 @@ from .plan import FieldPlan
 from .plan import RecordPlan
 from .plan import SubjectPlan
 from .plan import plan_erasure
+from .plan import plan_refs
 from .purpose import auto_approves
 from .purpose import past_subjects
 from .purpose import periods
@@ -33,7 +34,6 @@ from .purpose import purpose_sources
 from .purpose import set_purpose_settings
 from .replay import erasures_since
 from .replay import replay
-from .plan import plan_refs
 from .retention import due_tenants
 from .retention import finish_due
 from .retention import holds_of

@@ -33,6 +33,7 @@ from ...errors import AlreadyErased
 from ...errors import InvalidInput
 from ...i18n import gettext
 from ...matching.normalize import normalize_email
+from ...models import SUBJECT_ERASED
 from ...models import ErasureJob
 from ...models import ExportJob
 from ...models import JobStatus
@@ -71,7 +72,7 @@ __all__ = [
     "retry_erasure",
 ]
 
-ERASED = "erased"
+ERASED = SUBJECT_ERASED
 
 ProgressFn = t.Callable[[int, int], None]
 

@@ -20,6 +20,7 @@ from ...core.strategies import KEEP
 from ...core.strategies import ROW
 from ...core.strategies import is_fake
 from ...labels import column_labels
+from ...models import SUBJECT_ERASED
 from ...models import as_utc
 from ...models import utcnow
 from ...registry import PersonSource
@@ -121,7 +122,7 @@ class SubjectPlan:
 
     @property
     def erased(self) -> bool:
-        return self.subject.state == "erased"
+        return self.subject.state == SUBJECT_ERASED
 
     def count(self, action: str) -> int:
         return sum(1 for r in self.records if r.action == action)

@@ -18,6 +18,7 @@ import sqlalchemy as sa
 
 from ...errors import InvalidInput
 from ...i18n import gettext
+from ...models import SUBJECT_ERASED
 from ...models import as_utc
 from ...models import utcnow
 from ...registry import PersonSource
@@ -208,7 +209,7 @@ def past_subjects(
     kept: set[int] = set()
     for link in scope.subject_links(wanted):
         entry = past.get(link.ref)
-        if entry is None or link.subject.state == "erased":
+        if entry is None or link.subject.state == SUBJECT_ERASED:
             kept.add(link.subject_id)
         else:
             out.setdefault(link.subject_id, []).append(entry)
