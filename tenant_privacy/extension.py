@@ -270,7 +270,10 @@ class TenantPrivacy:
         viewer, tenant = self._viewer(viewer, tenant)
         if not tenant:
             return sa.true()
-        return visibility.hidden_clause(state.scope(tenant), viewer, source_key, group)
+        scope = state.scope(tenant)
+        return visibility.hidden_clause(
+            scope, viewer, source_key, group, officer=_officer(scope, viewer)
+        )
 
     def hidden_rows_clause(
         self,

@@ -10,6 +10,8 @@ import pathlib
 import typing as t
 
 import flask_babel
+from flask import g
+from flask import has_request_context
 from flask_babel import Domain
 from flask_babel import LazyString
 
@@ -26,6 +28,18 @@ def gettext(string: str, **variables: t.Any) -> str:
     if translated == string:
         translated = flask_babel.gettext(string)
     return translated % variables if variables else translated
+
+
+def gettext_once(string: str) -> str:
+    """:func:`gettext` of *string*, looked up once per request and locale (for a
+    word a page prints many times, such as the marker of a hidden value)."""
+    if not has_request_context():
+        return gettext(string)
+    memo: dict[tuple[str, str], str] = g.setdefault("_tenant_privacy_gettext", {})
+    key = (str(flask_babel.get_locale()), string)
+    if key not in memo:
+        memo[key] = gettext(string)
+    return memo[key]
 
 
 def ngettext(singular: str, plural: str, num: int, **variables: t.Any) -> str:

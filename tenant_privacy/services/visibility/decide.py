@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from markupsafe import Markup
 from markupsafe import escape
 
-from ...i18n import gettext
+from ...i18n import gettext_once
 from ...models import CasbinRule
 from ...models import SubjectRecord
 from ...registry import PersonSource
@@ -50,7 +50,7 @@ class Masked:
     __slots__ = ()
 
     def __str__(self) -> str:
-        return gettext("Hidden")
+        return gettext_once("Hidden")
 
     def __html__(self) -> Markup:
         return Markup('<span class="tp-hidden">%s</span>') % escape(str(self))
@@ -159,7 +159,13 @@ class PageVisibility:
     ) -> t.Any:
         """*value* when the viewer may see *group* of *ref*, else :data:`MASKED`
         (what the Jinja filter ``tp_visible`` does)."""
-        return MASKED if group in self._groups(ref) else value
+        hidden = self.hidden
+        if not hidden:
+            return value
+        found = hidden.get(ref) if type(ref) is tuple else None
+        if found is None:
+            found = self._groups(ref)
+        return MASKED if group in found else value
 
 
 def _subjects_of(
@@ -172,7 +178,7 @@ def _subjects_of(
         wanted[str(ref[0])].add(str(ref[1]))
     owners: dict[int, list[tuple[str, str]]] = defaultdict(list)
     for source_key, ids in wanted.items():
-        for part in _chunks(sorted(ids)):
+        for part in _chunks(list(ids)):
             rows = scope.session.execute(
                 sa.select(SubjectRecord.record_id, SubjectRecord.subject_id).where(
                     SubjectRecord.tenant_key == scope.tenant,
@@ -190,11 +196,16 @@ def _chunks(items: list[str], size: int = 1000) -> t.Iterator[list[str]]:
         yield items[start : start + size]
 
 
+#: The rules table as deny lines and as exemption lines (built once: an alias
+#: sets up its column collection when first used, on every page otherwise).
+_VP = CasbinRule.__table__.alias("vp")
+_VG = CasbinRule.__table__.alias("vg")
+
+
 def _deny_lines(members: list[str], dom: str) -> tuple[t.Any, t.Any]:
     """The deny-line table (aliased) and, as a column over it, whether the viewer
     (one of *members*) is in the line's exemption group."""
-    vp = CasbinRule.__table__.alias("vp")
-    vg = CasbinRule.__table__.alias("vg")
+    vp, vg = _VP, _VG
     exempt = (
         sa.select(vg.c.id)
         .where(
