@@ -94,6 +94,15 @@ def is_officer(tenant: str, actor_id: str) -> bool:
     return cache[key]
 
 
+def _enabled(tenant: str) -> bool:
+    """Whether the module is on for *tenant*, asked once per request (a page's
+    menu asks :func:`refusal` for each of its links)."""
+    known: dict[str, bool] = g.setdefault("_tenant_privacy_enabled", {})
+    if tenant not in known:
+        known[tenant] = tenants.is_enabled(current_privacy.session, tenant)
+    return known[tenant]
+
+
 def refusal(level: str) -> int | None:
     """The HTTP status the current user gets for a view of *level*, or None.
 
@@ -111,7 +120,7 @@ def refusal(level: str) -> int | None:
     tenant = get_tenant()
     if not tenant or actor.tenant != tenant:
         return 404
-    if not tenants.is_enabled(current_privacy.session, tenant):
+    if not _enabled(tenant):
         return 404
     if level == OFFICER and not is_officer(tenant, actor.id):
         return 403
