@@ -266,14 +266,7 @@ class TenantPrivacy:
 
         .. versionadded:: 0.1
         """
-        state = self._state()
-        viewer, tenant = self._viewer(viewer, tenant)
-        if not tenant:
-            return sa.true()
-        scope = state.scope(tenant)
-        return visibility.hidden_clause(
-            scope, viewer, source_key, group, officer=_officer(scope, viewer)
-        )
+        return self._clause(source_key, viewer, tenant, group, hidden=False)
 
     def hidden_rows_clause(
         self,
@@ -289,14 +282,25 @@ class TenantPrivacy:
 
         .. versionadded:: 0.1
         """
+        return self._clause(source_key, viewer, tenant, group, hidden=True)
+
+    def _clause(
+        self,
+        source_key: str,
+        viewer: Actor | None,
+        tenant: str | None,
+        group: str,
+        *,
+        hidden: bool,
+    ) -> t.Any:
+        """:meth:`hidden_clause` (*hidden* False) or :meth:`hidden_rows_clause`."""
         state = self._state()
         viewer, tenant = self._viewer(viewer, tenant)
         if not tenant:
-            return sa.false()
+            return sa.false() if hidden else sa.true()
         scope = state.scope(tenant)
-        return visibility.hidden_rows_clause(
-            scope, viewer, source_key, group, officer=_officer(scope, viewer)
-        )
+        build = visibility.hidden_rows_clause if hidden else visibility.hidden_clause
+        return build(scope, viewer, source_key, group, officer=_officer(scope, viewer))
 
     # -- wiring -----------------------------------------------------------------------
     def init_app(self, app: Flask) -> None:
