@@ -139,6 +139,9 @@ def test_approval_erases_all_but_the_excluded_one_request_each(app):
         ).one()
         assert event.data["excluded"] == 1 and event.data["batch"] == batch.id
         assert "Ongoing" not in str(event.detail or "")
+        # what is left of the erased persons is never proposed again; the one
+        # kept back is, with the next review
+        assert set(erasure.past_subjects(scope)) == {ids["quiet"]}
 
 
 def test_a_person_active_again_since_the_review_is_kept_whole(app):

@@ -21,9 +21,7 @@ TABLE = "tenant_privacy_casbin_rule"
 
 
 def upgrade():
-    op.create_index(
-        "ix_tp_casbin_rule_line", TABLE, ["ptype", "v1", "v3", "v2", "v0"]
-    )
+    op.create_index("ix_tp_casbin_rule_line", TABLE, ["ptype", "v1", "v3", "v2", "v0"])
     op.drop_index("ix_tp_casbin_rule_p", table_name=TABLE)
 
 
