@@ -288,17 +288,11 @@ class TenantScope:
     def records(self, source: Source, ids: t.Iterable[str]) -> dict[str, t.Any]:
         """Host rows of *source* in this tenant by canonical string id (missing
         ids, and ids that cannot name a row, absent)."""
-        wanted = set()
-        for record_id in ids:
-            try:
-                wanted.add(coerce_id(source, record_id))
-            except NotFound:
-                continue
+        wanted = self._id_filter(source, ids)
         if not wanted:
             return {}
-        id_col = source.column(source.id_column)
         rows = self.session.scalars(
-            self.source_select(source).where(id_col.in_(wanted))
+            sa.select(source.model).where(self._rows_in(source, wanted))
         )
         return {str(getattr(r, source.id_column)): r for r in rows}
 
