@@ -102,7 +102,7 @@ def test_compiling_writes_a_subject_viewed_event(app, person) -> None:
         )
         assert len(event.record_refs) == 3
         overview.compile_overview(
-            scope_of(app, "fjord"), "user:4", person["subject"], audit_view=False
+            scope_of(app, "fjord"), "user:4", person["subject"], audit_as=None
         )
         count = db.session.scalar(
             sa.select(sa.func.count()).where(AuditEvent.action == "subject.viewed")

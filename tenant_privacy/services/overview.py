@@ -259,12 +259,14 @@ def _authored(scope: TenantScope, refs: list[tuple[str, str]]) -> list[SourceGro
     return groups
 
 
-def _audit_viewed(scope: TenantScope, actor: str, overview: Overview) -> None:
+def _audit_viewed(
+    scope: TenantScope, actor: str, overview: Overview, action: audit.Action
+) -> None:
     audit.record(
         scope.session,
         scope.tenant,
         actor,
-        audit.Action.SUBJECT_VIEWED,
+        action,
         subject_id=overview.subject_id,
         record_refs=overview.refs,
         data={
@@ -275,7 +277,11 @@ def _audit_viewed(scope: TenantScope, actor: str, overview: Overview) -> None:
 
 
 def compile_overview(
-    scope: TenantScope, actor: str, subject_id: int | str, *, audit_view: bool = True
+    scope: TenantScope,
+    actor: str,
+    subject_id: int | str,
+    *,
+    audit_as: audit.Action | None = audit.Action.SUBJECT_VIEWED,
 ) -> Overview:
     """Compile the total overview of one data subject of this tenant.
 
@@ -285,8 +291,9 @@ def compile_overview(
     100 events). Writes a ``subject.viewed`` audit event (flushed, not committed).
 
     :param actor: audit ref of who looks.
-    :param audit_view: write the ``subject.viewed`` event (a caller that audits the
-        compilation under another action, such as a disclosure, passes False).
+    :param audit_as: the action of that event (``self.viewed`` for a user's own
+        overview); None writes none (a caller that audits the compilation under
+        another action, such as a disclosure).
     :raises NotFound: the subject does not exist in this tenant.
     """
     subject = scope.subject(subject_id)
@@ -321,13 +328,17 @@ def compile_overview(
         merge_records=merges,
         events=history,
     )
-    if audit_view:
-        _audit_viewed(scope, actor, overview)
+    if audit_as is not None:
+        _audit_viewed(scope, actor, overview, audit_as)
     return overview
 
 
 def compile_record_overview(
-    scope: TenantScope, actor: str, ref: tuple[str, str], *, audit_view: bool = True
+    scope: TenantScope,
+    actor: str,
+    ref: tuple[str, str],
+    *,
+    audit_as: audit.Action | None = audit.Action.SUBJECT_VIEWED,
 ) -> Overview:
     """The overview of one person record of this tenant, without creating anything.
 
@@ -338,6 +349,7 @@ def compile_record_overview(
     naming the record (flushed, not committed).
 
     :param actor: audit ref of who looks.
+    :param audit_as: as for :func:`compile_overview`.
     :raises NotFound: the source or the record does not exist in this tenant.
     """
     source = scope.person_source(ref[0])
@@ -345,7 +357,7 @@ def compile_record_overview(
     ref = (source.key, str(getattr(row, source.id_column)))  # as the rows spell it
     link = scope.link_of(ref)
     if link is not None:
-        return compile_overview(scope, actor, link.subject_id, audit_view=audit_view)
+        return compile_overview(scope, actor, link.subject_id, audit_as=audit_as)
     registrations, related = _groups(scope, [ref])
     overview = Overview(
         tenant=scope.tenant,
@@ -359,8 +371,8 @@ def compile_record_overview(
         merges=[],
         history=[],
     )
-    if audit_view:
-        _audit_viewed(scope, actor, overview)
+    if audit_as is not None:
+        _audit_viewed(scope, actor, overview, audit_as)
     return overview
 
 

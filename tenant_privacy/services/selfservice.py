@@ -103,23 +103,12 @@ def compile_own_overview(scope: TenantScope, actor: Actor) -> overview.Overview:
 
     :raises NotFound: the user has no person record in this tenant.
     """
-    ref = _ref(scope, actor)
-    link = scope.link_of(ref)
-    who = audit.actor_ref(actor)
-    if link is None:
-        ov = overview.compile_record_overview(scope, who, ref, audit_view=False)
-    else:
-        ov = overview.compile_overview(scope, who, link.subject_id, audit_view=False)
-    audit.record(
-        scope.session,
-        scope.tenant,
-        who,
-        audit.Action.SELF_VIEWED,
-        subject_id=ov.subject_id,
-        record_refs=ov.refs,
-        data={"registrations": ov.registration_count, "related": ov.related_count},
+    return overview.compile_record_overview(
+        scope,
+        audit.actor_ref(actor),
+        _ref(scope, actor),
+        audit_as=audit.Action.SELF_VIEWED,
     )
-    return ov
 
 
 def preview_own_erasure(scope: TenantScope, actor: Actor) -> erasure.SubjectPlan:

@@ -120,9 +120,7 @@ def disclose(subject_id: int) -> t.Any:
     scope = request_scope()
     if request.method == "POST":
         return _disclose_post(subject_id)
-    ov = overview_service.compile_overview(
-        scope, request_actor(), subject_id, audit_view=True
-    )
+    ov = overview_service.compile_overview(scope, request_actor(), subject_id)
     choices = disclosure.recipient_choices(scope, subject_id)
     scope.session.commit()
     return render(
