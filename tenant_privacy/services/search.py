@@ -132,10 +132,6 @@ def _rows(
     return rows
 
 
-def _dialect(scope: TenantScope) -> str:
-    return scope.session.get_bind().dialect.name
-
-
 def _ref(source: PersonSource, row: t.Any) -> RecordRef:
     return (source.key, str(getattr(row, source.id_column)))
 
@@ -196,7 +192,7 @@ def _by_phone(
     else:
         wanted, tail = "", digits
     tail = tail[-8:]
-    where = _contains(digits_sql(source.column(attr), _dialect(scope)), tail)
+    where = _contains(digits_sql(source.column(attr), scope.dialect), tail)
     found = []
     for row in _rows(scope, source, where, set()):
         raw = getattr(row, attr)
@@ -224,7 +220,7 @@ def _by_name(scope: TenantScope, source: PersonSource, query: str) -> list[_Foun
     joined: t.Any = sa.func.coalesce(source.column(attrs[0]), "")
     for attr in attrs[1:]:
         joined = joined + " " + sa.func.coalesce(source.column(attr), "")
-    haystack = fold_sql(joined, _dialect(scope))
+    haystack = fold_sql(joined, scope.dialect)
     prefixes = [tok[:3] for tok in tokens]
     # one pass reads the rows holding every token's start, those holding every
     # whole token first; a second, only when that finds few, any token's start
