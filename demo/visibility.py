@@ -66,7 +66,7 @@ def page(refs: t.Iterable[tuple[str, t.Any]]) -> PageVisibility:
     """What the current user may see of the people *refs* of one page."""
     if not _applied():
         return PageVisibility({}, {})
-    return privacy().visibility_for([(key, str(rid)) for key, rid in refs])
+    return privacy().visibility_for(refs)
 
 
 def money(value: t.Any) -> str:

@@ -142,6 +142,17 @@ def test_visibility_bench_renders_the_page_with_and_without_rules() -> None:
     assert line["plain_ms"] > 0 and line["rules_ms"] > 0 and line["ratio"] > 0
     # the rules were applied: some values on the page are masked
     assert line["masked_on_page"] > 0
+    assert line["contacts_with_subject"] == 300
+
+
+def test_visibility_bench_links_every_contact_when_asked() -> None:
+    (line,) = run_bench(
+        "bench/visibility.py",
+        *("--contacts", "3000", "--rules", "300", "--runs", "1", "--linked"),
+    )
+    # the demo seed's own contacts may have subjects too, so at least all of ours
+    assert line["contacts_with_subject"] >= 3000
+    assert line["masked_on_page"] > 0 and line["rows_on_page"] == 1000
 
 
 def test_export_bench_builds_and_measures_each_size() -> None:

@@ -40,9 +40,23 @@ EXEMPT = "vg"
 MAX_NAME = 200
 
 
+#: The prefix of a data subject's Casbin object.
+OBJECT_PREFIX = "s:"
+
+
 def casbin_object(subject_id: int) -> str:
     """The Casbin object of a data subject (``s:<id>``)."""
-    return f"s:{int(subject_id)}"
+    return f"{OBJECT_PREFIX}{int(subject_id)}"
+
+
+def object_sql(subject_id: t.Any) -> sa.ColumnElement[str]:
+    """:func:`casbin_object` in SQL, of an integer column or expression."""
+    return sa.literal(OBJECT_PREFIX, sa.String) + sa.cast(subject_id, sa.String)
+
+
+def subject_sql(obj: t.Any) -> sa.ColumnElement[int]:
+    """:func:`subject_of_object` in SQL, of a column holding objects."""
+    return sa.cast(sa.func.substr(obj, len(OBJECT_PREFIX) + 1), sa.Integer)
 
 
 def exemption_group(subject_id: int, group: str) -> str:
@@ -62,7 +76,7 @@ def viewer_members(user_id: str, roles: t.Iterable[str]) -> list[str]:
 
 def subject_of_object(obj: str) -> int:
     """The subject id of a Casbin object ``s:<id>``."""
-    return int(obj.removeprefix("s:"))
+    return int(obj.removeprefix(OBJECT_PREFIX))
 
 
 Row = tuple[str, list[str]]

@@ -98,7 +98,9 @@ def rules_of(
     deny = list(scope.session.execute(sa.select(c.v0, c.v2, c.v3).where(*where)))
     if not deny:
         return {}
-    # coalesce: see decide._deny_lines (stay on the (ptype, v1) index)
+    # coalesce keeps the planner on the (ptype, v1, ...) index, by line name:
+    # without statistics SQLite may take the (ptype, v2, ...) one, which holds
+    # every exemption of the tenant (measured: 500 ms instead of 2 ms)
     exempt = sa.select(c.v0, c.v1).where(
         c.ptype == EXEMPT, sa.func.coalesce(c.v2, "") == dom
     )
@@ -145,7 +147,7 @@ def _delete(scope: TenantScope, subject_ids: t.Iterable[int]) -> int:
     if not names:
         return 0
     scope.session.execute(
-        sa.delete(c).where(
+        sa.delete(c).where(  # coalesce: by line name, as in rules_of
             c.ptype == EXEMPT, sa.func.coalesce(c.v2, "") == dom, c.v1.in_(names)
         )
     )
