@@ -56,7 +56,6 @@ def _fill(contacts: int, rules: int, linked: bool = False) -> None:
     from demo.seed import seed_demo
     from tenant_privacy.models import CasbinRule
     from tenant_privacy.models import Subject
-    from tenant_privacy.models import SubjectRecord
 
     db.create_all()
     current_app.extensions["tenant_privacy"].extension.create_all()
@@ -94,25 +93,7 @@ def _fill(contacts: int, rules: int, linked: bool = False) -> None:
         db.session.execute(sa.insert(Invoice.__table__), invoices)
     ids = rng.sample(range(first + 1, first + contacts + 1), rules)
     first_subject = (db.session.scalar(sa.select(sa.func.max(Subject.id))) or 0) + 1
-    db.session.execute(
-        sa.insert(Subject.__table__),
-        [
-            {"id": first_subject + i, "tenant_key": TENANT, "state": "active"}
-            for i in range(rules)
-        ],
-    )
-    db.session.execute(
-        sa.insert(SubjectRecord.__table__),
-        [
-            {
-                "tenant_key": TENANT,
-                "source_key": "contact",
-                "record_id": str(cid),
-                "subject_id": first_subject + i,
-            }
-            for i, cid in enumerate(ids)
-        ],
-    )
+    _give_subjects(ids, first_subject)
     lines = []
     for i in range(rules):
         sid = first_subject + i
@@ -141,24 +122,26 @@ def _fill(contacts: int, rules: int, linked: bool = False) -> None:
             )
     db.session.execute(sa.insert(CasbinRule.__table__), lines)
     if linked:
-        _link_the_rest(first + 1, first + contacts, set(ids), first_subject + rules)
+        chosen = set(ids)
+        rest = [c for c in range(first + 1, first + contacts + 1) if c not in chosen]
+        _give_subjects(rest, first_subject + rules)
     db.session.commit()
 
 
-def _link_the_rest(low: int, high: int, done: set[int], first_subject: int) -> None:
-    """A data subject of its own for each bench contact *low*..*high* not in *done*."""
+def _give_subjects(contact_ids: list[int], first_subject: int) -> None:
+    """A data subject of its own for each of *contact_ids*, numbered from
+    *first_subject*."""
     import sqlalchemy as sa
 
     from demo.models import db
     from tenant_privacy.models import Subject
     from tenant_privacy.models import SubjectRecord
 
-    rest = [cid for cid in range(low, high + 1) if cid not in done]
     db.session.execute(
         sa.insert(Subject.__table__),
         [
             {"id": first_subject + i, "tenant_key": TENANT, "state": "active"}
-            for i in range(len(rest))
+            for i in range(len(contact_ids))
         ],
     )
     db.session.execute(
@@ -170,7 +153,7 @@ def _link_the_rest(low: int, high: int, done: set[int], first_subject: int) -> N
                 "record_id": str(cid),
                 "subject_id": first_subject + i,
             }
-            for i, cid in enumerate(rest)
+            for i, cid in enumerate(contact_ids)
         ],
     )
 
