@@ -413,10 +413,14 @@ def _officer(scope: t.Any, viewer: Actor | None) -> bool | None:
     request (kept on ``g``); None outside an app context (the service asks)."""
     if viewer is None or not has_app_context():
         return None
+    if viewer.tenant != scope.tenant:
+        return False
     cache = g.setdefault("_tenant_privacy_officer", {})
     key = (scope.tenant, viewer.id)
     if key not in cache:
-        cache[key] = visibility.is_officer(scope, viewer)
+        cache[key] = rights.holds_officer_role(
+            scope.session, scope.tenant, str(viewer.id)
+        )
     return bool(cache[key])
 
 

@@ -262,3 +262,48 @@ def test_cli_officer_commands(app, runner) -> None:
         assert _user_id("staff@fjord.test") not in _rights(app).officers(
             db.session, "fjord"
         )
+
+
+_PEOPLE = [
+    f"{who}@{tenant}.test"
+    for tenant in ("fjord", "nordlys")
+    for who in ("admin", "officer", "staff")
+]
+
+
+def _answers(app) -> dict[tuple[str, str], bool]:
+    """For every seeded user in both tenants: the enforcer's answer (the guard's)
+    and :func:`holds_officer_role`'s must agree; returns the agreed answers."""
+    rights = _rights(app)
+    agreed: dict[tuple[str, str], bool] = {}
+    for tenant in ("fjord", "nordlys"):
+        for email in _PEOPLE:
+            user_id = _user_id(email)
+            by_enforcer = rights.is_officer(db.session, tenant, user_id)
+            by_query = rights_mod.holds_officer_role(db.session, tenant, user_id)
+            assert by_enforcer == by_query, (tenant, email)
+            agreed[(tenant, email)] = by_query
+    return agreed
+
+
+def _holders(app) -> set[tuple[str, str]]:
+    return {key for key, yes in _answers(app).items() if yes}
+
+
+def test_holds_officer_role_agrees_with_the_enforcer(app, app_ctx) -> None:
+    rights = _rights(app)
+    seeded = {("fjord", "officer@fjord.test"), ("nordlys", "officer@nordlys.test")}
+    # granted, never granted, and members of the other tenant (each officer is
+    # asked about the other tenant too)
+    assert _holders(app) == seeded
+    staff = _user_id("staff@fjord.test")
+    assert rights.grant(db.session, "fjord", "operator", staff)
+    # this transaction's own grant, before the commit
+    assert _holders(app) == seeded | {("fjord", "staff@fjord.test")}
+    db.session.commit()
+    assert _holders(app) == seeded | {("fjord", "staff@fjord.test")}
+    # revoked in this process, whose enforcer of fjord is cached: the policy
+    # version makes it reload, and both answers drop the user together
+    assert rights.revoke(db.session, "fjord", "operator", staff)
+    db.session.commit()
+    assert _holders(app) == seeded

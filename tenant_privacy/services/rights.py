@@ -17,6 +17,12 @@ cost would grow with the number of tenants loaded. Here a reload builds a fresh
 enforcer off to the side and swaps it in; each enforcer is used under its own
 ``threading.Lock`` (concurrent ``enforce()`` raises ``SystemError`` on CPython 3.11).
 
+Whether a user holds the role is answered in one place, :func:`holds_officer_role`
+(one indexed query on the grouping line), for every reader that does not go
+through an enforcer (the visibility hot path, a grant's "already there?");
+the guard asks :meth:`RightsManager.is_officer`, whose enforcer reads the same
+lines (``tests/test_rights.py`` checks that both answers agree).
+
 Every change bumps the tenant's policy version: the ``PolicyVersion`` row in the same
 transaction, and, when ``TENANT_PRIVACY_REDIS_URL`` is set, the Redis key
 ``tenant_privacy:policy_version:<tenant>`` right after the commit. Each check
@@ -80,6 +86,28 @@ def casbin_subject(user_id: str) -> str:
 def casbin_domain(tenant: str) -> str:
     """The Casbin domain of a tenant key (``t:<key>``)."""
     return f"t:{tenant}"
+
+
+def holds_officer_role(session: orm.Session, tenant: str, user_id: str) -> bool:
+    """True when *user_id* has the grouping line of the privacy-officer role in
+    *tenant*'s domain, as *session* sees it (its own uncommitted changes too).
+
+    One indexed query (``g``, subject, role, domain), no enforcer: for readers
+    without a :class:`RightsManager`. It agrees with
+    :meth:`RightsManager.is_officer` (the guard's check through Casbin).
+    """
+    c = CasbinRule
+    found = session.scalar(
+        sa.select(c.id)
+        .where(
+            c.ptype == "g",
+            c.v0 == casbin_subject(str(user_id)),
+            c.v1 == ROLE,
+            c.v2 == casbin_domain(tenant),
+        )
+        .limit(1)
+    )
+    return found is not None
 
 
 Row = tuple[str, list[str]]
@@ -203,7 +231,7 @@ class RightsManager:
             raise UnknownTenant(f"unknown tenant {tenant!r}")
         if not self.host.is_staff(tenant, user_id):
             raise NotFound(f"no staff user {user_id!r} in this tenant")
-        if self._has_rule(session, tenant, user_id):
+        if holds_officer_role(session, tenant, user_id):
             return False
         self._ensure_global_policy(session)
         session.add(
@@ -277,22 +305,6 @@ class RightsManager:
         return f"d{value or 0}"
 
     # -- internals ------------------------------------------------------------------
-    def _has_rule(self, session: orm.Session, tenant: str, user_id: str) -> bool:
-        c = CasbinRule
-        return (
-            session.scalar(
-                sa.select(c.id)
-                .where(
-                    c.ptype == "g",
-                    c.v0 == casbin_subject(user_id),
-                    c.v1 == ROLE,
-                    c.v2 == casbin_domain(tenant),
-                )
-                .limit(1)
-            )
-            is not None
-        )
-
     def _ensure_global_policy(self, session: orm.Session) -> None:
         c = CasbinRule
         found = session.scalar(

@@ -16,7 +16,6 @@ from .decide import PageVisibility
 from .decide import hidden_clause
 from .decide import hidden_rows_clause
 from .decide import is_masked
-from .decide import is_officer
 from .decide import visibility_for
 from .policy import PERSON
 from .rules import Restriction
@@ -43,7 +42,6 @@ __all__ = [
     "hidden_clause",
     "hidden_rows_clause",
     "is_masked",
-    "is_officer",
     "merge_rules",
     "remove_subject_rules",
     "restrictions_of",

@@ -29,9 +29,8 @@ from ...models import SubjectRecord
 from ...registry import PersonSource
 from ...registry import RelatedSource
 from ...store.scope import one_of
-from ..rights import ROLE
 from ..rights import casbin_domain
-from ..rights import casbin_subject
+from ..rights import holds_officer_role
 from .policy import DENY
 from .policy import EXEMPT
 from .policy import PERSON
@@ -202,29 +201,12 @@ def _deny_lines(members: tuple[str, ...], dom: str) -> tuple[t.Any, t.Any]:
     return vp, vp.c.v0.in_(exempting)
 
 
-def is_officer(scope: TenantScope, viewer: Actor) -> bool:
-    """True when *viewer* holds the privacy-officer role in the scope's tenant
-    (the rights module's grouping line; one indexed query)."""
-    if viewer.tenant != scope.tenant:
-        return False
-    c = CasbinRule
-    found = scope.session.scalar(
-        sa.select(c.id)
-        .where(
-            c.ptype == "g",
-            c.v0 == casbin_subject(str(viewer.id)),
-            c.v1 == ROLE,
-            c.v2 == casbin_domain(scope.tenant),
-        )
-        .limit(1)
-    )
-    return found is not None
-
-
 def _officer(scope: TenantScope, viewer: Actor | None, known: bool | None) -> bool:
     if viewer is None or viewer.tenant != scope.tenant:
         return False
-    return is_officer(scope, viewer) if known is None else known
+    if known is not None:
+        return known
+    return holds_officer_role(scope.session, scope.tenant, str(viewer.id))
 
 
 def _members(scope: TenantScope, viewer: Actor | None) -> tuple[str, ...]:
@@ -247,7 +229,8 @@ def visibility_for(
     Records of another tenant, or without a subject yet, have no rules.
 
     :param officer: whether *viewer* is a privacy officer, when the caller knows
-        it already (this request asked :func:`is_officer`); None asks.
+        it already (this request asked
+        :func:`~tenant_privacy.services.rights.holds_officer_role`); None asks.
     """
     groups = {g.name: g.fields for g in scope.registry.field_groups()}
     denied = _denied(scope, _members(scope, viewer), refs)
