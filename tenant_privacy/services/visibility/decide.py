@@ -303,7 +303,12 @@ def _hidden_records(
     hidden from *viewer* (uncorrelated: a database runs it once per statement),
     as *id_type* (a record id is a string; integer keys compare as integers)."""
     return _hidden_records_of(
-        scope.tenant, _members(scope, viewer), source_key, group, id_type
+        scope.tenant,
+        _members(scope, viewer),
+        source_key,
+        group,
+        id_type,
+        scope.dialect == "postgresql",
     )
 
 
@@ -314,9 +319,16 @@ def _hidden_records_of(
     source_key: str,
     group: str,
     id_type: t.Any,
+    postgresql: bool,
 ) -> sa.Select[tuple[t.Any]]:
     """:func:`_hidden_records`, built once per viewer, source and group and kept
-    (the statement reads the rules when it runs; it holds none)."""
+    (the statement reads the rules when it runs; it holds none).
+
+    On PostgreSQL the subjects are one array, computed once (``= ANY(ARRAY(...))``):
+    as ``IN (subquery)`` a plan made without statistics, or a generic plan of a
+    prepared statement, compared every link with every deny line (1.5 s instead of
+    3 ms at 5,000 rules).
+    """
     dom = casbin_domain(tenant)
     vp, exempt = _deny_lines(members, dom)
     subject_ids = sa.select(subject_sql(vp.c.v2)).where(
@@ -328,10 +340,15 @@ def _hidden_records_of(
     record_id: t.Any = SubjectRecord.record_id
     if id_type is not None:
         record_id = sa.cast(record_id, id_type)
+    subject_id: t.Any = SubjectRecord.subject_id
     return sa.select(record_id).where(
         SubjectRecord.tenant_key == tenant,
         SubjectRecord.source_key == source_key,
-        SubjectRecord.subject_id.in_(subject_ids),
+        (
+            subject_id == sa.any_(sa.func.array(subject_ids.scalar_subquery()))
+            if postgresql
+            else subject_id.in_(subject_ids)
+        ),
     )
 
 
