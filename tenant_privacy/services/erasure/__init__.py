@@ -15,6 +15,7 @@ from .execute import ERASED
 from .execute import ErasureResult
 from .execute import execute
 from .execute import latest_job
+from .execute import record_failure
 from .execute import record_preview
 from .execute import request_erasure
 from .execute import retry_erasure
@@ -70,6 +71,7 @@ __all__ = [
     "finish_due",
     "holds_of",
     "latest_job",
+    "record_failure",
     "record_preview",
     "plan_erasure",
     "plan_refs",
