@@ -27,6 +27,7 @@ from .plan import FieldPlan
 from .plan import RecordPlan
 from .plan import SubjectPlan
 from .plan import plan_erasure
+from .plan import plan_owner
 from .plan import plan_refs
 from .purpose import auto_approves
 from .purpose import past_subjects
@@ -74,6 +75,7 @@ __all__ = [
     "record_failure",
     "record_preview",
     "plan_erasure",
+    "plan_owner",
     "plan_refs",
     "request_erasure",
     "retry_erasure",
