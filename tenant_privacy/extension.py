@@ -143,9 +143,12 @@ class TenantPrivacy:
 
     def self_deleted_handler(self, func: F) -> F:
         """Register ``func(actor) -> None``, called when a user has deleted
-        themselves (their erasure is registered and, inline, done): end every
-        session of the user, revoke the host's tokens and make their login fail.
-        Make changes in the host's session; the module commits after the call.
+        themselves, as soon as their erasure is registered (inline jobs have run
+        it by then; an rq worker runs it later), whether or not the erasure then
+        succeeds: end every session of the user, revoke the host's tokens and make
+        their login fail. An erasure that fails waits, failed, in the request
+        register for an officer to start again. Make changes in the host's
+        session; the module commits after the call.
 
         .. versionadded:: 0.1
         """

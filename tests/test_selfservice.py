@@ -336,6 +336,7 @@ def test_deleting_myself_erases_me_everywhere_and_my_login_fails(app, login):
     resp = _delete(client, p["subject"])
     assert resp.status_code == 200
     assert "Your account was deleted" in resp.get_data(as_text=True)
+    assert 'data-erasure="done"' in resp.get_data(as_text=True)
     # my session ended, and my login fails
     assert client.get("/privacy/me").status_code == 302
     again = app.test_client()
@@ -360,6 +361,50 @@ def test_deleting_myself_erases_me_everywhere_and_my_login_fails(app, login):
     officer = _staff(app, login, "officer@fjord.test")
     contact = officer.get(f"/contacts/{p['other'][1]}").get_data(as_text=True)
     assert "Deleted user" in contact and "call back" in contact
+
+
+def test_an_erasure_that_fails_still_ends_my_access_and_waits_for_an_officer(
+    app, login
+):
+    """Inline as on a worker (tests/test_erasure_rq.py): the request stands once
+    registered, so the host is told whatever the erasure does; a failed one is in
+    the register, and the officer's retry erases me."""
+    p = _setup(app)
+    with app.app_context():  # the host's database refuses writes of user names
+        db.session.execute(
+            sa.text(
+                "CREATE TRIGGER users_frozen BEFORE UPDATE OF name ON user "
+                "BEGIN SELECT RAISE(ABORT, 'directory sync running'); END"
+            )
+        )
+        db.session.commit()
+    client = _staff(app, login)
+    resp = _delete(client, p["subject"])
+    assert resp.status_code == 200
+    page = resp.get_data(as_text=True)
+    assert 'data-erasure="failed"' in page
+    assert "Erasing the personal data about you did not finish" in page
+    assert client.get("/privacy/me").status_code == 302
+    assert login(app.test_client(), STAFF).status_code == 401
+    with app.app_context():
+        assert _user(app).name == NAME  # nothing of the erasure happened
+        (req,) = db.session.scalars(
+            sa.select(PrivacyRequest).where(PrivacyRequest.kind == "erasure")
+        ).all()
+        assert req.state == "failed"
+        request_id = req.id
+    (failed,) = _events(app, "erasure.failed")
+    assert failed.actor == "system" and failed.subject_id == p["subject"]
+    assert failed.data["request"] == request_id
+    with app.app_context():
+        db.session.execute(sa.text("DROP TRIGGER users_frozen"))
+        db.session.commit()
+    officer = _staff(app, login, "officer@fjord.test")
+    done = officer.post(
+        f"/privacy/requests/{request_id}/erasure-retry", follow_redirects=True
+    )
+    assert 'data-state="done"' in done.get_data(as_text=True)
+    assert _leaks(_text_values(app), FORMER) == []
 
 
 # -- who sees what ---------------------------------------------------------------------

@@ -1,4 +1,5 @@
-"""``privacy subject show|link|undo``: output, exit codes, audit, tenants."""
+"""``privacy subject show|link|undo``: output, exit codes, audit, tenants; finding
+the people of an ``--email`` writes nothing until a command acts on them."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ import sqlalchemy as sa
 
 from tenant_privacy.models import AuditEvent
 from tenant_privacy.models import MergeRecord
+from tenant_privacy.models import Subject
+from tenant_privacy.models import SubjectRecord
 from tests.linking_helpers import add_contact
 from tests.linking_helpers import add_invoice
 from tests.linking_helpers import add_lead
@@ -94,7 +97,11 @@ def test_link_show_undo(app, runner, people) -> None:
     with app.app_context():
         from demo.models import db
 
-        assert grouping(db.session, "fjord") == before
+        after = grouping(db.session, "fjord")
+    # as before the link: each record a person of its own (the show made no rows)
+    assert before == {}
+    assert after.keys() == {people["contact"], people["lead"]}
+    assert len(set(after.values())) == 2
     result = runner.invoke(
         args=["privacy", "subject", "undo", "--tenant", "fjord", str(merge_id), "--yes"]
     )
@@ -193,3 +200,114 @@ def test_link_without_yes_asks_and_changes_nothing(app, runner, people) -> None:
         from demo.models import db
 
         assert db.session.scalar(sa.select(sa.func.count(MergeRecord.id))) == 0
+
+
+# -- reading creates no subject --------------------------------------------------
+def _subject_rows(app) -> tuple[int, int]:
+    from demo.models import db
+
+    with app.app_context():
+        return (
+            db.session.scalar(sa.select(sa.func.count()).select_from(Subject)),
+            db.session.scalar(sa.select(sa.func.count()).select_from(SubjectRecord)),
+        )
+
+
+def _show(runner, tenant: str, email: str, *extra: str):
+    return runner.invoke(
+        args=[
+            "privacy",
+            "subject",
+            "show",
+            "--tenant",
+            tenant,
+            "--email",
+            email,
+            *extra,
+        ]
+    )
+
+
+def test_show_of_records_without_a_subject_writes_no_subject_and_says_the_same(
+    app, runner, people
+) -> None:
+    before = _subject_rows(app)
+    alone = _show(runner, "nordlys", EMAIL)
+    family = _show(runner, "fjord", "berg.family@example.no", "--all")
+    as_json = _show(runner, "nordlys", EMAIL, "--json")
+    ambiguous = _show(runner, "fjord", EMAIL)
+    assert [r.exit_code for r in (alone, family, as_json)] == [0, 0, 0]
+    assert ambiguous.exit_code == 3
+    assert _subject_rows(app) == before  # no subject, no link row
+    elsewhere = _ref(people["elsewhere"])
+    head, *details = alone.output.splitlines()
+    assert head == f"record {elsewhere}, no data subject yet (active) in tenant nordlys"
+    assert f"  {_ref(people['mum'])} (no data subject yet)" in family.output
+    assert f"{_ref(people['contact'])} (no data subject yet)" in ambiguous.output
+    assert json.loads(as_json.output)["subject_id"] is None
+    with app.app_context():  # each read was audited, naming the record
+        from demo.models import db
+
+        viewed = db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "subject.viewed")
+        ).all()
+        assert len(viewed) == 4 and viewed[0].record_refs == [list(people["elsewhere"])]
+    # once the records have subjects (a link, an erasure...), show says the same
+    with app.app_context():
+        from demo.models import db
+        from tests.conftest import scope_of
+
+        scope = scope_of(app, "nordlys")
+        sid = scope.subject_of(people["elsewhere"]).id
+        for ref in (people["mum"], people["kid"]):
+            scope_of(app, "fjord").subject_of(ref)
+        db.session.commit()
+    linked = _show(runner, "nordlys", EMAIL)
+    assert linked.output.splitlines() == [
+        f"subject {sid} (active) in tenant nordlys",
+        *details,
+    ]
+    again = _show(runner, "fjord", "berg.family@example.no", "--all")
+    assert _bodies(again.output) == _bodies(family.output)
+    now = json.loads(_show(runner, "nordlys", EMAIL, "--json").output)
+    then = json.loads(as_json.output)
+    assert then["history"] == []  # as a subject made for the read had none
+    for changed in ("subject_id", "created_at", "compiled_at", "history"):
+        now.pop(changed), then.pop(changed)  # the text show above is in history
+    assert now == then
+
+
+def _bodies(output: str) -> list[str]:
+    """The lines of ``show`` output but the ones naming a subject or a record."""
+    return [
+        line
+        for line in output.splitlines()
+        if not line.startswith(("subject ", "record ", "  subject ", "  contact:"))
+    ]
+
+
+#: Commands given the fjord address of two people without subjects, that do not
+#: act: ambiguous, a dry run, answered "no", or nothing to do.
+NOT_ACTING = [
+    (["erase", "--email", EMAIL, "--dry-run"], None, 3),
+    (["erase", "--email", EMAIL, "--all", "--dry-run"], None, 0),
+    (["erase", "--email", EMAIL, "--all"], "n\n", 1),
+    (["visibility", "set", "--email", EMAIL, "--all", "--hide", "phone"], "n\n", 1),
+    (["visibility", "clear", "--email", EMAIL, "--all", "--yes"], None, 0),
+    (["export", "request", "--email", EMAIL, "--all"], "n\n", 1),
+]
+
+
+@pytest.mark.parametrize("args, answer, code", NOT_ACTING)
+def test_an_email_command_that_does_not_act_writes_no_subject(
+    app, runner, people, args, answer, code
+) -> None:
+    before = _subject_rows(app)
+    command = args[:2] if args[0] in ("visibility", "export") else args[:1]
+    result = runner.invoke(
+        args=["privacy", *command, "--tenant", "fjord", *args[len(command) :]],
+        input=answer,
+    )
+    assert result.exit_code == code, result.output
+    assert "Traceback" not in result.output
+    assert _subject_rows(app) == before

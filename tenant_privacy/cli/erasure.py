@@ -29,7 +29,9 @@ from .common import require_tenant
 from .common import tenant_option
 from .common import yes_option
 from .subjects import ACTOR
-from .subjects import resolve_email
+from .subjects import owner_line
+from .subjects import resolve_owners
+from .subjects import subject_ids
 
 
 class DateType(click.ParamType):
@@ -56,9 +58,10 @@ def _when(value: object) -> str:
     return value.date().isoformat() if hasattr(value, "date") else ""
 
 
-def print_plan(plan: erasure.SubjectPlan) -> None:
-    """The preview of one subject's erasure, a line per record and per field."""
-    click.echo(gettext("subject %(id)s:", id=plan.subject.id))
+def print_plan(plan: erasure.SubjectPlan, owner: str | None = None) -> None:
+    """The preview of one subject's erasure, a line per record and per field
+    (headed by *owner*, a record with no subject yet, if given)."""
+    click.echo(owner or gettext("subject %(id)s:", id=plan.subject.id))
     for record in plan.records:
         ref = f"{record.source.key}:{record.record_id}"
         if record.action == erasure.REMOVED:
@@ -112,22 +115,23 @@ def erase(
         raise click.UsageError("erase needs --tenant and --email", ctx)
     require_tenant(tenant)
     scope = current_privacy.scope(tenant)
-    subject_ids = resolve_email(scope, email, all_)
-    plans = [erasure.plan_erasure(scope, sid) for sid in subject_ids]
+    owners = resolve_owners(scope, email, all_)
+    plans = [erasure.plan_owner(scope, owner.refs[0]) for owner in owners]
     if dry_run or not yes:
-        for plan in plans:
+        for owner, plan in zip(owners, plans, strict=True):
             if plan.erased:
                 click.echo(
                     gettext("subject %(id)s: erased already", id=plan.subject.id)
                 )
+            elif owner.subject_id is None:
+                print_plan(plan, owner_line(owner).strip() + ":")
             else:
                 print_plan(plan)
+    scope.session.rollback()  # nothing written: no transaction open while asking
     if dry_run:
-        scope.session.rollback()
         click.echo(gettext("dry run: nothing changed"))
         return
-    todo = [plan.subject.id for plan in plans if not plan.erased]
-    scope.session.commit()  # subjects made for records that had none
+    todo = [o for o, plan in zip(owners, plans, strict=True) if not plan.erased]
     if not todo:
         click.echo(gettext("nothing to do: erased already"))
         return
@@ -139,8 +143,10 @@ def erase(
             tenant=tenant,
         ),
     )
+    ids = subject_ids(scope, todo)
+    scope.session.commit()  # the subjects of records that had none: erased next
     failed = False
-    for sid in todo:
+    for sid in ids:
         failed = _erase_one(scope, sid) or failed
     if failed:
         raise SystemExit(1)

@@ -21,7 +21,8 @@ from .common import require_tenant
 from .common import tenant_option
 from .common import yes_option
 from .subjects import ACTOR
-from .subjects import resolve_email
+from .subjects import resolve_owners
+from .subjects import subject_ids
 
 
 @privacy_cli.group("export")
@@ -44,20 +45,20 @@ def request_export(
     print the request id (one a line)."""
     require_tenant(tenant)
     scope = current_privacy.scope(tenant)
-    subject_ids = resolve_email(scope, email, all_)
+    owners = resolve_owners(scope, email, all_)
     to = recipient or email
     confirm(
         yes,
         gettext(
             "Send %(count)s person(s) in %(tenant)s a copy of their data at %(to)s?",
-            count=len(subject_ids),
+            count=len(owners),
             tenant=tenant,
             to=to,
         ),
     )
     made = []
     try:
-        for sid in subject_ids:
+        for sid in subject_ids(scope, owners):
             made.append(disclosure.request_disclosure(scope, ACTOR, sid, to))
     except InvalidInput as exc:
         scope.session.rollback()

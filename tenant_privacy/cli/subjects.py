@@ -2,7 +2,9 @@
 
 ``show --email ADDRESS`` acts on the data subject of every registration carrying the
 address (DESIGN.md section 4): exit 2 when none has it, exit 3 when they belong to
-more than one subject unless ``--all`` is given.
+more than one subject unless ``--all`` is given. Finding them reads only
+(:func:`resolve_owners`); a command that acts makes the subject rows it needs
+after its confirmation (:func:`subject_ids`).
 """
 
 from __future__ import annotations
@@ -41,20 +43,19 @@ if t.TYPE_CHECKING:
 ACTOR = audit.OPERATOR
 
 
-def resolve_email(scope: TenantScope, email: str, all_: bool) -> list[int]:
-    """The subject ids for ``--email`` (and ``--all``), or exit 2 / 3 as designed.
-
-    Other commands taking ``--email`` reuse this. It may create subject rows for
-    records that had none (flushed; the caller commits or rolls back).
-    """
+def resolve_owners(
+    scope: TenantScope, email: str, all_: bool
+) -> list[search.EmailOwner]:
+    """The owners of the registrations with ``--email`` (and ``--all``), or exit
+    2 / 3 as designed. Reads only: a registration with no subject yet is an owner
+    of its own, and no subject row is made (see :func:`subject_ids`)."""
     if normalize_email(email) is None:
         fail(gettext("%(email)s is not an email address", email=repr(email)), 1)
     try:
-        found = search.subjects_by_email(scope, email)
+        found = search.owners_by_email(scope, email)
     except InvalidInput as exc:
         fail(str(exc), 1)
     if not found:
-        scope.session.rollback()
         fail(
             gettext(
                 "no registration in tenant %(tenant)s has that email address",
@@ -63,16 +64,8 @@ def resolve_email(scope: TenantScope, email: str, all_: bool) -> list[int]:
             EXIT_NOT_FOUND,
         )
     if len(found) > 1:
-        lines = [
-            gettext(
-                "  subject %(id)s: %(refs)s",
-                id=sid,
-                refs=", ".join(f"{s}:{r}" for s, r in refs),
-            )
-            for sid, refs in found.items()
-        ]
+        lines = [owner_line(owner) for owner in found]
         if not all_:
-            scope.session.commit()  # keep the subjects just created; ids stay stable
             click.echo(
                 gettext(
                     "The address belongs to %(count)s data subjects:",
@@ -92,7 +85,27 @@ def resolve_email(scope: TenantScope, email: str, all_: bool) -> list[int]:
             )
         )
         click.echo("\n".join(lines))
-    return list(found)
+    return found
+
+
+def owner_line(owner: search.EmailOwner) -> str:
+    """One line naming an owner: its subject id and refs, or its one record."""
+    refs = ", ".join(f"{s}:{r}" for s, r in owner.refs)
+    if owner.subject_id is None:
+        return gettext("  %(ref)s (no data subject yet)", ref=refs)
+    return gettext("  subject %(id)s: %(refs)s", id=owner.subject_id, refs=refs)
+
+
+def subject_ids(scope: TenantScope, owners: t.Sequence[search.EmailOwner]) -> list[int]:
+    """The subject ids of *owners*, making the subject row of each registration
+    that has none (flushed; the caller commits). Call it once the command is
+    confirmed: only acting on a person needs their subject row."""
+    return [
+        owner.subject_id
+        if owner.subject_id is not None
+        else scope.subject_of(owner.refs[0]).id
+        for owner in owners
+    ]
 
 
 @privacy_cli.group("subject")
@@ -101,14 +114,21 @@ def subject_group() -> None:
 
 
 def _print_overview(ov: overview_service.Overview) -> None:
-    click.echo(
-        gettext(
+    if ov.subject_id is None:
+        header = gettext(
+            "record %(ref)s, no data subject yet (%(state)s) in tenant %(tenant)s",
+            ref=", ".join(f"{s}:{r}" for s, r in ov.refs),
+            state=ov.state,
+            tenant=ov.tenant,
+        )
+    else:
+        header = gettext(
             "subject %(id)s (%(state)s) in tenant %(tenant)s",
             id=ov.subject_id,
             state=ov.state,
             tenant=ov.tenant,
         )
-    )
+    click.echo(header)
     if ov.merged_into:
         click.echo(gettext("  merged into subject %(id)s", id=ov.merged_into))
     click.echo(gettext("  registrations: %(count)s", count=ov.registration_count))
@@ -159,14 +179,17 @@ def _print_overview(ov: overview_service.Overview) -> None:
     "--json", "as_json", is_flag=True, help="Print the full overview as JSON."
 )
 def show(tenant: str, email: str, all_: bool, as_json: bool) -> None:
-    """Print the total overview of the person with an email address."""
+    """Print the total overview of the person with an email address (creates
+    nothing: a registration with no subject yet is shown as itself)."""
     require_tenant(tenant)
     scope = current_privacy.scope(tenant)
-    subject_ids = resolve_email(scope, email, all_)
     overviews = [
-        overview_service.compile_overview(scope, ACTOR, sid) for sid in subject_ids
+        overview_service.compile_overview(scope, ACTOR, owner.subject_id)
+        if owner.subject_id is not None
+        else overview_service.compile_record_overview(scope, ACTOR, owner.refs[0])
+        for owner in resolve_owners(scope, email, all_)
     ]
-    scope.session.commit()
+    scope.session.commit()  # the subject.viewed events
     if as_json:
         data = [ov.to_dict() for ov in overviews]
         click.echo(json.dumps(data if len(data) > 1 else data[0], indent=2))

@@ -21,7 +21,9 @@ from .common import require_tenant
 from .common import tenant_option
 from .common import yes_option
 from .subjects import ACTOR
-from .subjects import resolve_email
+from .subjects import owner_line
+from .subjects import resolve_owners
+from .subjects import subject_ids
 
 if t.TYPE_CHECKING:
     from ..store.scope import TenantScope
@@ -126,25 +128,26 @@ def set_rules(
     scope = current_privacy.scope(tenant)
     groups = _parse_groups(scope, hide, hide_person)
     exempt_users = _user_ids(tenant, users)
-    subject_ids = resolve_email(scope, email, all_)
-    scope.session.commit()  # subjects made for records that had none
+    owners = resolve_owners(scope, email, all_)
+    scope.session.rollback()  # nothing written: no transaction open while asking
     confirm(
         yes,
         gettext(
             "Replace the visibility rules of %(count)s person(s) in %(tenant)s?",
-            count=len(subject_ids),
+            count=len(owners),
             tenant=tenant,
         ),
     )
     rules = [visibility.Restriction(g, frozenset(roles), exempt_users) for g in groups]
     try:
-        for sid in subject_ids:
+        ids = subject_ids(scope, owners)  # rules belong to a subject: made here
+        for sid in ids:
             visibility.set_restrictions(scope, ACTOR, sid, rules)
     except (InvalidInput, NotFound) as exc:
         scope.session.rollback()
         fail(str(exc))
     scope.session.commit()
-    for sid in subject_ids:
+    for sid in ids:
         _print(scope, sid)
 
 
@@ -157,22 +160,29 @@ def clear_rules(tenant: str, email: str, all_: bool, yes: bool) -> None:
     """Remove every visibility rule of the person with an email address."""
     require_tenant(tenant)
     scope = current_privacy.scope(tenant)
-    subject_ids = resolve_email(scope, email, all_)
-    scope.session.commit()
+    owners = resolve_owners(scope, email, all_)
+    scope.session.rollback()  # nothing written: no transaction open while asking
     confirm(
         yes,
         gettext(
             "Remove the visibility rules of %(count)s person(s) in %(tenant)s?",
-            count=len(subject_ids),
+            count=len(owners),
             tenant=tenant,
         ),
     )
+    # a registration without a subject has no rules: nothing to make or clear
+    linked = [o.subject_id for o in owners if o.subject_id is not None]
     cleared = [
-        sid for sid in subject_ids if visibility.clear_restrictions(scope, ACTOR, sid)
+        sid for sid in linked if visibility.clear_restrictions(scope, ACTOR, sid)
     ]
     scope.session.commit()
-    for sid in subject_ids:
-        if sid in cleared:
+    for owner in owners:
+        sid = owner.subject_id
+        if sid is None:
+            click.echo(
+                gettext("%(record)s: had no rules", record=owner_line(owner).strip())
+            )
+        elif sid in cleared:
             click.echo(gettext("subject %(id)s: rules removed", id=sid))
         else:
             click.echo(gettext("subject %(id)s: had no rules", id=sid))

@@ -3,7 +3,8 @@ transaction per subject); finish due retention holds.
 
 The erasure runs through :func:`~.lifecycle.run_tracked` as one transaction: all
 of it commits, or a failure rolls all of it back, marks the job failed and the
-request failed (it can be started again once the fault is fixed). Export files
+request failed, audited ``erasure.failed`` (it can be started again once the
+fault is fixed). Export files
 and outbox mails of the person are deleted only after the commit.
 """
 
@@ -19,11 +20,9 @@ from ..core.strategies import new_salt
 from ..i18n import gettext
 from ..models import ErasureBatch
 from ..models import ErasureJob
-from ..models import PrivacyRequest
 from ..proxies import current_privacy
 from ..services import audit
 from ..services import erasure
-from ..services import requests
 from ..services.tenants import enabled_tenants
 from ..services.tenants import settings_of
 from .lifecycle import Progress
@@ -76,9 +75,7 @@ def _erase(
             scope, ErasureJob, erasure_id, work, commit_start=not in_batch
         )
     except Exception:
-        job = scope.get(ErasureJob, id=int(erasure_id))
-        request = scope.get(PrivacyRequest, id=job.request_id)
-        request.state = requests.FAILED
+        erasure.record_failure(scope, erasure_id)
         scope.session.commit()
         raise
     if result is None:

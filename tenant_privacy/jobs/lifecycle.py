@@ -135,6 +135,8 @@ def failure_reason(row: JobRow) -> str:
         "SMTPException": gettext(
             "The mail server refused the mail. Start it again later."
         ),
+        "IntegrityError": _refused(row),
+        "InternalError": _refused(row),
         "OperationalError": gettext(
             "The database was busy or unreachable. Start it again later."
         ),
@@ -145,4 +147,15 @@ def failure_reason(row: JobRow) -> str:
             "An unexpected error stopped it. The server log names job %(id)s.",
             id=row.id,
         ),
+    )
+
+
+def _refused(row: JobRow) -> str:
+    """Why a job failed whose write the database refused (a constraint, or a
+    trigger of the host's tables raising)."""
+    return gettext(
+        "The database refused one of its changes (a rule or trigger of the "
+        "tables); nothing was changed. Start it again once that is fixed; the "
+        "server log names job %(id)s.",
+        id=row.id,
     )

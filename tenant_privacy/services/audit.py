@@ -79,6 +79,7 @@ class Action(enum.StrEnum):
     ERASURE_REQUESTED = "erasure.requested"
     ERASURE_PREVIEWED = "erasure.previewed"
     ERASURE_EXECUTED = "erasure.executed"
+    ERASURE_FAILED = "erasure.failed"
     ERASURE_RETENTION_FINISHED = "erasure.retention_finished"
     ERASURE_REPLAYED = "erasure.replayed"
     PURPOSE_REVIEW_PROPOSED = "purpose.review_proposed"
@@ -123,6 +124,7 @@ WRITTEN: tuple[Action, ...] = (
     Action.ERASURE_REQUESTED,
     Action.ERASURE_PREVIEWED,
     Action.ERASURE_EXECUTED,
+    Action.ERASURE_FAILED,
     Action.ERASURE_RETENTION_FINISHED,
     Action.ERASURE_REPLAYED,
     Action.PURPOSE_REVIEW_PROPOSED,
@@ -824,6 +826,7 @@ def _labels() -> dict[str, t.Any]:
         Action.ERASURE_REQUESTED: lazy_gettext("Erasure requested"),
         Action.ERASURE_PREVIEWED: lazy_gettext("Erasure previewed"),
         Action.ERASURE_EXECUTED: lazy_gettext("Erasure executed"),
+        Action.ERASURE_FAILED: lazy_gettext("Erasure failed"),
         Action.ERASURE_RETENTION_FINISHED: lazy_gettext("Retention finished"),
         Action.ERASURE_REPLAYED: lazy_gettext("Erasure replayed"),
         Action.PURPOSE_REVIEW_PROPOSED: lazy_gettext("Purpose review proposed"),

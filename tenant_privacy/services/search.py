@@ -40,8 +40,10 @@ if t.TYPE_CHECKING:
 
 __all__ = [
     "MIN_QUERY",
+    "EmailOwner",
     "SearchHit",
     "SearchResult",
+    "owners_by_email",
     "refs_by_email",
     "search_people",
     "subjects_by_email",
@@ -369,6 +371,37 @@ def refs_by_email(scope: TenantScope, address: str) -> list[RecordRef]:
     return sorted(refs)
 
 
+@dataclass(frozen=True)
+class EmailOwner:
+    """Who owns registrations carrying an address: a subject, or a registration
+    with no subject row yet, which is a subject of its own (``subject_id`` None,
+    its one ref in ``refs``)."""
+
+    subject_id: int | None
+    refs: tuple[RecordRef, ...]
+
+
+def owners_by_email(scope: TenantScope, address: str) -> list[EmailOwner]:
+    """The owners of every registration carrying *address*, reading only: the
+    linked subjects by id, then each registration without a subject in ref order.
+    Empty if no registration has the address.
+
+    :raises InvalidInput: if *address* is not an email address.
+    """
+    refs = refs_by_email(scope, address)
+    links = scope.links_of(refs)
+    linked: dict[int, list[RecordRef]] = {}
+    alone: list[EmailOwner] = []
+    for ref in refs:
+        link = links.get(ref)
+        if link is None:
+            alone.append(EmailOwner(None, (ref,)))
+        else:
+            linked.setdefault(link.subject_id, []).append(ref)
+    owners = [EmailOwner(sid, tuple(found)) for sid, found in sorted(linked.items())]
+    return owners + alone
+
+
 def subjects_by_email(scope: TenantScope, address: str) -> dict[int, list[RecordRef]]:
     """The data subjects of every registration carrying *address*, with those refs.
 
@@ -377,10 +410,10 @@ def subjects_by_email(scope: TenantScope, address: str) -> dict[int, list[Record
 
     :raises InvalidInput: if *address* is not an email address.
     """
-    refs = refs_by_email(scope, address)
-    links = scope.links_of(refs)
     out: dict[int, list[RecordRef]] = {}
-    for ref in refs:
-        link = links.get(ref) or scope._create_subject_for(ref)
-        out.setdefault(link.subject_id, []).append(ref)
+    for owner in owners_by_email(scope, address):
+        sid = owner.subject_id
+        if sid is None:
+            sid = scope._create_subject_for(owner.refs[0]).subject_id
+        out[sid] = list(owner.refs)
     return dict(sorted(out.items()))

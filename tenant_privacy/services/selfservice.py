@@ -29,7 +29,6 @@ from ..errors import InvalidInput
 from ..errors import NotFound
 from ..i18n import gettext
 from ..models import PrivacyRequest
-from ..models import Subject
 from ..store import locks
 from . import audit
 from . import disclosure
@@ -117,12 +116,7 @@ def preview_own_erasure(scope: TenantScope, actor: Actor) -> erasure.SubjectPlan
 
     :raises NotFound: the user has no person record in this tenant.
     """
-    ref = _ref(scope, actor)
-    link = scope.link_of(ref)
-    if link is not None:
-        return erasure.plan_erasure(scope, link.subject_id)
-    transient = Subject(tenant_key=scope.tenant, state="active")
-    return erasure.plan_refs(scope, transient, [ref])
+    return erasure.plan_owner(scope, _ref(scope, actor))
 
 
 def open_disclosure(scope: TenantScope, subject_id: int) -> PrivacyRequest | None:

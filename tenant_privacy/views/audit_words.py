@@ -164,6 +164,12 @@ def _request_sentence(action: str, event: t.Any) -> str:
             deleted=_count(event, "deleted"),
             held=_count(event, "held"),
         )
+    if action == A.ERASURE_FAILED:
+        return gettext(
+            "could not finish the erasure of request %(id)s; nothing was erased, "
+            "it waits in the register to be started again",
+            id=number,
+        )
     if action == A.SELF_VIEWED:
         return gettext("looked at what the system holds about themselves")
     if action == A.SELF_EXPORTED:

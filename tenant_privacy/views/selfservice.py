@@ -30,6 +30,7 @@ from ..errors import AlreadyErased
 from ..errors import InvalidInput
 from ..errors import NotFound
 from ..i18n import gettext
+from ..models import ErasureJob
 from ..proxies import current_privacy
 from ..proxies import get_actor
 from ..services import erasure
@@ -236,22 +237,28 @@ def _delete_post() -> t.Any:
         message = gettext("That is not your password. Nothing was changed.")
         return _refuse(scope, actor, message, WRONG_PASSWORD)
     try:
-        _req, job = selfservice.request_own_erasure(scope, actor)
+        req, job = selfservice.request_own_erasure(scope, actor)
     except AlreadyErased:
         scope.session.rollback()
         flash(gettext("Your data was erased already; nothing changed."), "info")
         return redirect(_me_url())
     scope.session.commit()
-    if not start_job(
+    job_id, due = job.id, req.due_at
+    # the request stands whatever its job does: the user's access ends now, and
+    # an erasure that fails waits in the register for an officer (docs: self-service)
+    start_job(
         "erase",
-        gettext("Your account could not be deleted; nothing was changed."),
+        gettext(
+            "Erasing the data about you did not finish. Our privacy officers see "
+            "this in their register and will finish it."
+        ),
         tenant=scope.tenant,
-        erasure_id=job.id,
-    ):
-        return redirect(_me_url())
+        erasure_id=job_id,
+    )
     host.self_deleted(actor)
     scope.session.commit()
-    return render("tenant_privacy/me_deleted.html")
+    status = scope.get(ErasureJob, id=job_id).status
+    return render("tenant_privacy/me_deleted.html", status=status, due=due)
 
 
 def _account_key() -> str:

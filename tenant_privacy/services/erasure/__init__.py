@@ -15,6 +15,7 @@ from .execute import ERASED
 from .execute import ErasureResult
 from .execute import execute
 from .execute import latest_job
+from .execute import record_failure
 from .execute import record_preview
 from .execute import request_erasure
 from .execute import retry_erasure
@@ -26,6 +27,7 @@ from .plan import FieldPlan
 from .plan import RecordPlan
 from .plan import SubjectPlan
 from .plan import plan_erasure
+from .plan import plan_owner
 from .plan import plan_refs
 from .purpose import auto_approves
 from .purpose import past_subjects
@@ -70,8 +72,10 @@ __all__ = [
     "finish_due",
     "holds_of",
     "latest_job",
+    "record_failure",
     "record_preview",
     "plan_erasure",
+    "plan_owner",
     "plan_refs",
     "request_erasure",
     "retry_erasure",

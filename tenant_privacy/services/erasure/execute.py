@@ -67,6 +67,7 @@ __all__ = [
     "values_of",
     "execute",
     "latest_job",
+    "record_failure",
     "record_preview",
     "request_erasure",
     "retry_erasure",
@@ -182,6 +183,26 @@ def retry_erasure(scope: TenantScope, actor: str, request_id: int | str) -> Eras
         raise InvalidInput(gettext("Only a failed erasure can be started again."))
     request.state = requests.RECEIVED
     return _new_job(scope, request, actor)
+
+
+def record_failure(scope: TenantScope, erasure_id: int) -> PrivacyRequest:
+    """After the erasure *erasure_id* failed and its work was rolled back: its
+    request ``failed`` (an officer starts it again from the register), audited
+    ``erasure.failed`` by the system with ids and the error's class name only.
+    Flushes; the caller commits. Returns the request."""
+    job = scope.get(ErasureJob, id=int(erasure_id))
+    request = scope.get(PrivacyRequest, id=job.request_id)
+    request.state = requests.FAILED
+    audit.record(
+        scope.session,
+        scope.tenant,
+        audit.SYSTEM,
+        audit.Action.ERASURE_FAILED,
+        subject_id=job.subject_id,
+        data={"request": request.id, "erasure": job.id},
+        detail=f"error={job.error}" if job.error else "",
+    )
+    return request
 
 
 def _new_job(scope: TenantScope, request: PrivacyRequest, actor: str) -> ErasureJob:

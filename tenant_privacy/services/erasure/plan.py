@@ -21,6 +21,7 @@ from ...core.strategies import ROW
 from ...core.strategies import is_fake
 from ...labels import column_labels
 from ...models import SUBJECT_ERASED
+from ...models import Subject
 from ...models import as_utc
 from ...models import utcnow
 from ...registry import PersonSource
@@ -29,7 +30,6 @@ from ..fields import exported_columns
 from ..requests import add_months
 
 if t.TYPE_CHECKING:
-    from ...models import Subject
     from ...registry import Retention
     from ...registry import Source
     from ...store.refs import RecordRef
@@ -45,6 +45,7 @@ __all__ = [
     "UNCHANGED",
     "identifiers_of",
     "plan_erasure",
+    "plan_owner",
     "plan_record",
     "plan_refs",
 ]
@@ -232,6 +233,22 @@ def plan_erasure(
     """
     subject = scope.subject(subject_id)
     return plan_refs(scope, subject, scope.subject_refs(subject), now, labels=labels)
+
+
+def plan_owner(scope: TenantScope, ref: RecordRef) -> SubjectPlan:
+    """The erasure of whoever owns the person record *ref*: its subject's, or, for
+    a record with no subject row yet, the record's alone under a transient
+    subject. Creates nothing (a preview, or a command not yet confirmed).
+
+    :raises NotFound: no such record in this tenant.
+    """
+    ref = scope.ref(*ref)
+    link = scope.link_of(ref)
+    if link is not None:
+        return plan_erasure(scope, link.subject_id)
+    scope.record(*ref)
+    transient = Subject(tenant_key=scope.tenant, state="active")
+    return plan_refs(scope, transient, [ref])
 
 
 def plan_refs(
