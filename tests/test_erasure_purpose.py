@@ -337,3 +337,168 @@ def test_officer_starts_a_review_keeps_one_with_a_reason_and_approves(app, login
         assert db.session.get(Subject, ids["quiet"]).state == "active"
     again = officer.post(f"/privacy/reviews/{review.id}/approve", data=form)
     assert again.status_code == 400
+
+
+# -- privacy retention approve: the review page's approval from the command line --
+
+
+def _approve(app, *args: str, input: str | None = None):
+    return app.test_cli_runner().invoke(
+        args=["privacy", "retention", "approve", *args], input=input
+    )
+
+
+def _approvals(app) -> list[AuditEvent]:
+    with app.app_context():
+        return db.session.scalars(
+            sa.select(AuditEvent).where(AuditEvent.action == "purpose.review_approved")
+        ).all()
+
+
+def _nothing_approved(app, review_id: int, ids: dict) -> None:
+    with app.app_context():
+        assert db.session.get(PurposeReview, review_id).state == "proposed"
+        assert not db.session.scalars(sa.select(PrivacyRequest)).first()
+        assert {db.session.get(Subject, s).state for s in ids.values()} == {"active"}
+    assert _approvals(app) == []
+
+
+def test_cli_approve_erases_the_newest_pending_review_audited_as_the_page(app):
+    ids = _people(app)
+    review_id, items = _proposed(app)
+    out = _approve(app, "--tenant", "fjord", "--yes")
+    assert out.exit_code == 0, out.output
+    assert f"review {review_id}:" in out.output
+    assert f"subject {ids['lone']}:" in out.output and "no activity since" in out.output
+    n = len(items)
+    assert f"approved review {review_id}: {n} to erase, 0 kept" in out.output
+    assert f"{n} erased, 0 failed" in out.output
+    # opaque labels only: no name or address of the persons erased
+    for value in ("Ottar", "Gammelsen", "ottar@x.no", "Stille", "stille@x.no"):
+        assert value not in out.output
+    with app.app_context():
+        review = db.session.get(PurposeReview, review_id)
+        assert (review.state, review.decided_by) == ("approved", "operator")
+        for name in ("lone", "quiet"):
+            assert db.session.get(Subject, ids[name]).state == "erased"
+        assert db.session.get(Subject, ids["linked"]).state == "active"
+        requests = db.session.scalars(sa.select(PrivacyRequest)).all()
+        assert {(r.subject_id, r.channel) for r in requests} == {
+            (s, "purpose") for s in items
+        }
+    (event,) = _approvals(app)
+    assert event.actor == "operator"
+    assert event.data == {
+        "review": review_id,
+        "persons": n,
+        "excluded": 0,
+        "batch": review.batch_id,
+    }
+
+
+def test_cli_approve_keeps_the_person_excluded_by_email_with_the_reason(app):
+    ids = _people(app)
+    review_id, items = _proposed(app)
+    args = ("--tenant", "fjord", "--review", str(review_id))
+    no_reason = _approve(app, *args, "--exclude-email", "stille@x.no", "--yes")
+    assert no_reason.exit_code == 2 and "--reason" in no_reason.output
+    nobody = _approve(
+        app, *args, "--exclude-email", "nobody@x.no", "--reason", "x", "--yes"
+    )
+    assert nobody.exit_code == 2
+    not_in_review = _approve(
+        app, *args, "--exclude-email", "frode@x.no", "--reason", "x", "--yes"
+    )
+    assert not_in_review.exit_code == 2, not_in_review.output
+    assert "not part of review" in not_in_review.output
+    _nothing_approved(app, review_id, ids)
+    out = _approve(
+        app,
+        *args,
+        "--exclude-email",
+        "STILLE@x.no",
+        "--reason",
+        "Ongoing dispute",
+        "--yes",
+    )
+    assert out.exit_code == 0, out.output
+    assert f"subject {ids['quiet']} (kept):" in out.output
+    n = len(items) - 1
+    assert f"approved review {review_id}: {n} to erase, 1 kept" in out.output
+    with app.app_context():
+        assert db.session.get(Subject, ids["lone"]).state == "erased"
+        assert db.session.get(Subject, ids["quiet"]).state == "active"
+        item = next(
+            i
+            for i in erasure.review_items(scope_of(app, "fjord"), review_id)
+            if i.subject_id == ids["quiet"]
+        )
+        assert (item.excluded, item.exclusion_reason, item.request_id) == (
+            True,
+            "Ongoing dispute",
+            None,
+        )
+    (event,) = _approvals(app)
+    assert (event.data["persons"], event.data["excluded"]) == (n, 1)
+    assert "Ongoing" not in str(event.data) + str(event.detail or "")
+
+
+def test_cli_approve_refuses_a_review_of_another_tenant(app):
+    ids = _people(app)
+    review_id, _ = _proposed(app)
+    for args in (
+        ("--tenant", "nordlys", "--review", str(review_id), "--yes"),
+        ("--tenant", "fjord", "--review", "999999", "--yes"),
+        ("--tenant", "nope", "--yes"),
+    ):
+        out = _approve(app, *args)
+        assert out.exit_code == 2, (args, out.output)
+    assert (
+        "no review"
+        in _approve(
+            app, "--tenant", "nordlys", "--review", str(review_id), "--yes"
+        ).output
+    )
+    # nordlys has no pending review of its own: nothing to do
+    none = _approve(app, "--tenant", "nordlys", "--yes")
+    assert none.exit_code == 0 and "nothing changed" in none.output
+    _nothing_approved(app, review_id, ids)
+
+
+def test_cli_approving_twice_is_refused(app):
+    _people(app)
+    review_id, _ = _proposed(app)
+    args = ("--tenant", "fjord", "--review", str(review_id), "--yes")
+    assert _approve(app, *args).exit_code == 0
+    with app.app_context():
+        requests = db.session.scalar(sa.select(sa.func.count(PrivacyRequest.id)))
+    again = _approve(app, *args)
+    assert again.exit_code == 1 and "decided already" in again.output
+    pending = _approve(app, "--tenant", "fjord", "--yes")
+    assert pending.exit_code == 0 and "waiting for approval" in pending.output
+    assert len(_approvals(app)) == 1
+    with app.app_context():
+        assert (
+            db.session.scalar(sa.select(sa.func.count(PrivacyRequest.id))) == requests
+        )
+
+
+def test_cli_approve_declined_changes_nothing(app):
+    ids = _people(app)
+    review_id, items = _proposed(app)
+    out = _approve(
+        app,
+        "--tenant",
+        "fjord",
+        "--exclude-email",
+        "stille@x.no",
+        "--reason",
+        "Ongoing dispute",
+        input="n\n",
+    )
+    assert out.exit_code == 1 and "aborted" in out.output
+    assert f"Erase {len(items) - 1} person(s) of review" in out.output
+    _nothing_approved(app, review_id, ids)
+    with app.app_context():
+        items = erasure.review_items(scope_of(app, "fjord"), review_id)
+        assert not any(i.excluded or i.exclusion_reason for i in items)

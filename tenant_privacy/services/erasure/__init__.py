@@ -41,6 +41,7 @@ from .retention import finish_due
 from .retention import holds_of
 from .review import approve_review
 from .review import open_reviews
+from .review import pending_review
 from .review import propose_review
 from .review import review_items
 
@@ -58,6 +59,7 @@ __all__ = [
     "replay",
     "open_reviews",
     "past_subjects",
+    "pending_review",
     "periods",
     "propose_review",
     "purpose_sources",

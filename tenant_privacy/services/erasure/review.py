@@ -36,6 +36,7 @@ __all__ = [
     "PROPOSED",
     "approve_review",
     "open_reviews",
+    "pending_review",
     "propose_review",
     "review_items",
 ]
@@ -123,6 +124,17 @@ def open_reviews(scope: TenantScope, limit: int = 50) -> list[PurposeReview]:
         .limit(limit)
     )
     return list(scope.session.scalars(stmt))
+
+
+def pending_review(scope: TenantScope) -> PurposeReview | None:
+    """The tenant's newest review still waiting for approval, or None."""
+    stmt = (
+        scope.select(PurposeReview)
+        .where(PurposeReview.state == PROPOSED)
+        .order_by(PurposeReview.id.desc())
+        .limit(1)
+    )
+    return scope.session.scalars(stmt).first()
 
 
 def approve_review(
