@@ -186,3 +186,11 @@ def test_erasure_bench_erases_one_large_subject_and_a_bulk_batch() -> None:
     for line in (large, bulk):
         assert line["seconds_per_subject"] > 0 and line["subjects_per_s"] > 0
         assert line["peak_mb"] > 0
+
+
+def test_purpose_bench_proposes_every_contact_past_its_purpose() -> None:
+    (line,) = run_bench("bench/purpose.py", "--contacts", "300")
+    assert line["bench"] == "purpose-review" and line["contacts"] == 300
+    # none had a subject: the review made one for each, and proposed them all
+    assert line["proposed"] == line["subject_links"] == 300
+    assert line["seconds"] > 0 and line["statements"] > 0 and line["peak_mb"] > 0

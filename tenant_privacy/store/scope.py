@@ -16,10 +16,13 @@ from collections import defaultdict
 import sqlalchemy as sa
 from sqlalchemy import orm
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import sqlite
 
+from ..errors import MergeConflict
 from ..errors import NotFound
 from ..models import Subject
 from ..models import SubjectRecord
+from ..models import utcnow
 from ..registry import PersonSource
 from .refs import RecordRef
 from .refs import canonical_id
@@ -59,6 +62,16 @@ def chunks(items: t.Sequence[T], size: int | None = None) -> t.Iterator[t.Sequen
     size = size or MAX_IN
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def _insert_new(model: type[t.Any], dialect: str) -> t.Any:
+    """``INSERT INTO model`` that skips a row whose key exists (PostgreSQL,
+    SQLite); a plain insert elsewhere."""
+    if dialect == "postgresql":
+        return postgresql.insert(model).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        return sqlite.insert(model).on_conflict_do_nothing()
+    return sa.insert(model)
 
 
 def one_of(
@@ -410,44 +423,89 @@ class TenantScope:
         return self._create_subject_for(ref).subject
 
     def _create_subject_for(self, ref: RecordRef) -> SubjectRecord:
-        """Insert a new subject with the link row of *ref*; race-safe.
-
-        On databases with row-level concurrency (PostgreSQL) two transactions may
-        create the first link of the same record at once: the insert runs in a
-        savepoint, and the loser re-reads the winner's row. (SQLite has one writer,
-        so no race is possible there and no savepoint is used.)
+        """Insert a new subject with the link row of *ref*; race-safe (see
+        :meth:`_create_subjects_for`).
 
         :raises NotFound: if *ref* is no ref of a person record (its id is stored
             in canonical form, whatever spelling the caller holds).
         """
         ref = self.ref(*ref)
+        return self._create_subjects_for([ref])[ref]
 
-        def insert() -> SubjectRecord:
-            subject = Subject(tenant_key=self.tenant, state="active")
-            self.session.add(subject)
-            self.session.flush()
-            link = SubjectRecord(
-                tenant_key=self.tenant,
-                source_key=ref[0],
-                record_id=ref[1],
-                subject_id=subject.id,
-            )
-            self.session.add(link)
-            self.session.flush()
-            return link
+    def links_or_new(
+        self, refs: t.Iterable[RecordRef]
+    ) -> dict[RecordRef, SubjectRecord]:
+        """The link row of every person record of *refs*, keyed by canonical ref,
+        creating a subject for each that has none (get-or-create in bulk: a
+        constant number of statements per :data:`MAX_IN` refs). The records must
+        exist in this tenant (the caller read them from their source). Flushes.
 
-        if self.session.get_bind().dialect.name == "sqlite":
-            return insert()
-        try:
-            with self.session.begin_nested():
-                return insert()
-        except sa.exc.IntegrityError:
-            link = self.session.get(
-                SubjectRecord, (self.tenant, *ref), populate_existing=True
+        :raises NotFound: if a ref is no ref of a person record.
+        """
+        wanted = {self.ref(*ref) for ref in refs}
+        links = self.links_of(wanted)
+        links.update(self._create_subjects_for(wanted - set(links)))
+        return links
+
+    def _create_subjects_for(
+        self, refs: t.Iterable[RecordRef]
+    ) -> dict[RecordRef, SubjectRecord]:
+        """Insert a new subject and its link row for each of *refs* (records that
+        had none when the caller looked); returns the link row of each. Per
+        :data:`MAX_IN` refs: one insert of subjects, one of links, one read of
+        the links (and one delete, after a race).
+
+        Race-safe on databases with row-level concurrency (PostgreSQL), where two
+        transactions may create the first link of the same record at once: the
+        links are inserted in ref order, skipping a conflict (``ON CONFLICT DO
+        NOTHING``), so the loser waits for the winner, then reads the winner's row
+        and deletes the subject it made for that record. (SQLite has one writer;
+        the same statement serves.)
+
+        :raises NotFound: if a ref is no ref of a person record.
+        """
+        wanted = sorted({self.ref(*ref) for ref in refs})
+        out: dict[RecordRef, SubjectRecord] = {}
+        for part in chunks(wanted):
+            out.update(self._insert_links(part))
+        return out
+
+    def _insert_links(
+        self, refs: t.Sequence[RecordRef]
+    ) -> dict[RecordRef, SubjectRecord]:
+        """:meth:`_create_subjects_for` of at most :data:`MAX_IN` sorted refs."""
+        now = utcnow()
+        new = [{"tenant_key": self.tenant, "state": "active", "created_at": now}]
+        made = list(
+            self.session.scalars(
+                sa.insert(Subject).returning(Subject.id), new * len(refs)
             )
-            if link is None:
-                raise
-            return link
+        )
+        rows = [
+            {
+                "tenant_key": self.tenant,
+                "source_key": source_key,
+                "record_id": record_id,
+                "subject_id": subject_id,
+                "linked_at": now,
+            }
+            for (source_key, record_id), subject_id in zip(refs, made, strict=True)
+        ]
+        self.session.execute(
+            _insert_new(SubjectRecord, self.dialect).returning(SubjectRecord.record_id),
+            rows,  # RETURNING: one multi-row INSERT, not an executemany
+        )
+        links = self.links_of(refs, fresh=True)
+        if len(links) < len(refs):  # a winner this transaction cannot see yet
+            raise MergeConflict("a record was linked at the same time; try again")
+        lost = [
+            sid
+            for ref, sid in zip(refs, made, strict=True)
+            if links[ref].subject_id != sid
+        ]
+        if lost:  # another transaction linked those records first
+            self.session.execute(sa.delete(Subject).where(Subject.id.in_(lost)))
+        return {ref: links[ref] for ref in refs}
 
     def links_of(
         self, refs: t.Iterable[RecordRef], *, fresh: bool = False

@@ -214,14 +214,10 @@ def past_subjects(
 ) -> dict[int, list[Past]]:
     """Subject id -> its registrations, for every subject (not erased) whose
     every registration is past its purpose at *now*; only those of *among* when
-    given. A record with no subject yet gets one (get-or-create). Flushes."""
+    given. Records with no subject yet get one (get-or-create, in bulk).
+    Flushes."""
     past = past_records(scope, now)
-    links = scope.links_of(past)
-    owner: dict[RecordRef, int] = {}
-    for ref in past:
-        link = links.get(ref)
-        owner[ref] = link.subject_id if link else scope.subject_of(ref).id
-    wanted = set(owner.values())
+    wanted = {link.subject_id for link in scope.links_or_new(past).values()}
     if among is not None:
         wanted &= {int(i) for i in among}
     out: dict[int, list[Past]] = {}
