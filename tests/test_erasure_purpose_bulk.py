@@ -98,8 +98,9 @@ def _duplicates_and_orphans(session: orm.Session) -> tuple[int, int]:
 
 
 def test_bulk_subjects_give_the_proposal_made_one_record_at_a_time(
-    app, monkeypatch
+    any_db_app, monkeypatch
 ) -> None:
+    app = any_db_app
     existing = _mixed_tenant(app)
     monkeypatch.setattr(scope_module, "MAX_IN", 7)  # several chunks of records
     with app.app_context():
@@ -123,6 +124,19 @@ def test_bulk_subjects_give_the_proposal_made_one_record_at_a_time(
         assert _duplicates_and_orphans(db.session) == (0, 0)
         links = db.session.scalar(sa.select(sa.func.count()).select_from(SubjectRecord))
         assert _proposal(scope, existing) == after
+        review, _ = erasure.propose_review(scope, "user:1")
+        db.session.commit()
+        items = erasure.review_items(scope, review.id)
+        assert (
+            sorted(
+                (
+                    tuple(map(tuple, i.reasons)),
+                    i.subject_id if i.subject_id in existing else None,
+                )
+                for i in items
+            )
+            == after
+        )
         assert (
             db.session.scalar(sa.select(sa.func.count()).select_from(SubjectRecord))
             == links
@@ -174,11 +188,11 @@ def test_a_record_linked_meanwhile_keeps_the_winners_subject(any_db_app) -> None
         assert scope.subject_of(refs[0]).id == first[refs[0]]
 
 
-def _waiting_for_a_lock(engine: sa.Engine, done: threading.Event) -> None:
-    """Return once a session of *engine* waits for a row lock (or *done*)."""
-    for _ in range(400):
+def _waiting_for_a_lock(engine: sa.Engine, done: threading.Event) -> bool:
+    """True once a session of *engine* waits for a lock; False if *done* first."""
+    for _ in range(1200):
         if done.is_set():
-            return
+            return False
         with engine.connect() as conn:
             waiting = conn.scalar(
                 sa.text(
@@ -187,8 +201,9 @@ def _waiting_for_a_lock(engine: sa.Engine, done: threading.Event) -> None:
                 )
             )
         if waiting:
-            return
+            return True
         time.sleep(0.05)
+    return False
 
 
 @pytest.mark.postgres
@@ -222,10 +237,11 @@ def test_two_reviews_creating_the_same_subjects_at_once_on_postgresql(
         results["a"] = {r: link.subject_id for r, link in links.items()}
         thread = threading.Thread(target=second)
         thread.start()
-        _waiting_for_a_lock(engine, done)
+        waited = _waiting_for_a_lock(engine, done)
         session.commit()
     thread.join(timeout=60)
     assert not errors
+    assert waited  # the second waited for the first's uncommitted links
     a, b = results["a"], results["b"]
     assert all(b[r] == a[r] for r in refs[4:8])  # the first transaction won
     with orm.Session(engine) as session:

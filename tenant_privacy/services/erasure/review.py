@@ -83,16 +83,19 @@ def propose_review(
     review = PurposeReview(tenant_key=scope.tenant, state=PROPOSED, created_at=utcnow())
     scope.session.add(review)
     scope.session.flush()
-    for subject_id in sorted(found):
-        scope.session.add(
-            PurposeReviewItem(
-                tenant_key=scope.tenant,
-                review_id=review.id,
-                subject_id=subject_id,
-                reasons=[p.as_reason() for p in found[subject_id]],
-                excluded=False,
-            )
-        )
+    scope.session.execute(  # one executemany: a review may hold 100,000
+        sa.insert(PurposeReviewItem),
+        [
+            {
+                "tenant_key": scope.tenant,
+                "review_id": review.id,
+                "subject_id": subject_id,
+                "reasons": [p.as_reason() for p in found[subject_id]],
+                "excluded": False,
+            }
+            for subject_id in sorted(found)
+        ],
+    )
     audit.record(
         scope.session,
         scope.tenant,
