@@ -27,12 +27,12 @@ from ..core.strategies import new_salt
 from ..i18n import gettext
 from ..models import ErasureBatch
 from ..models import ErasureJob
+from ..models import utcnow
 from ..proxies import current_privacy
 from ..services import audit
 from ..services import erasure
 from ..services.tenants import enabled_tenants
 from ..services.tenants import settings_of
-from ..store import jobs as job_rows
 from .lifecycle import Progress
 from .lifecycle import run_tracked
 
@@ -121,18 +121,21 @@ def erase_batch_job(tenant: str, batch_id: int) -> dict[str, int] | None:
     def work(batch: ErasureBatch, progress: Progress) -> dict[str, int]:
         ids = erasure.batch_jobs(scope, batch.id)
         erased = failed = 0
+        beat = utcnow()  # the last heartbeat of the batch committed
         for done, erasure_id in enumerate(ids, 1):
             try:
-                _erase(scope, erasure_id, redaction, batch=batch)
+                if _erase(scope, erasure_id, redaction, batch=batch) is not None:
+                    beat = utcnow()  # the erasure's commit carried one
                 erased += 1
             except Exception:  # noqa: BLE001 - its request says failed and why
                 log.exception("erasure %s of batch %s failed", erasure_id, batch_id)
                 failed += 1
             _let_go(scope, batch)
-            quiet = job_rows.age(batch.heartbeat_at or batch.created_at) > BATCH_BEAT
+            quiet = utcnow() - beat > BATCH_BEAT
             if done % BATCH_PROGRESS_EVERY == 0 or done == len(ids) or quiet:
                 batch.erased, batch.failed = erased, failed
                 progress(done, len(ids))
+                beat = utcnow()
         return {"erased": erased, "failed": failed}
 
     return run_tracked(scope, ErasureBatch, batch_id, work, commit_progress=True)

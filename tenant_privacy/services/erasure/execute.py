@@ -20,6 +20,7 @@ Erasing an erased subject changes nothing (:class:`AlreadyErased`).
 
 from __future__ import annotations
 
+import time
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
@@ -312,13 +313,25 @@ class _Writes:
             scope.session.execute(sa.insert(RetentionHold), self.holds)
 
 
-#: Progress is reported after this many records planned (and at the end), at the
-#: start, and after each source written: each report is a heartbeat.
+#: Progress is reported at the start and at the end of the records, and in
+#: between every this many records planned and after each source written, but
+#: then at most every :data:`BEAT_SECONDS`: each report is a heartbeat.
 PROGRESS_EVERY = 500
+BEAT_SECONDS = 5.0
 
 
-def _no_progress(done: int, total: int) -> None:
-    """The progress reporter of an erasure run without a job runner."""
+class _Beat:
+    """An erasure's progress reports (see :data:`PROGRESS_EVERY`)."""
+
+    def __init__(self, progress: ProgressFn | None) -> None:
+        self.progress = progress
+        self.last = -BEAT_SECONDS
+
+    def __call__(self, done: int, total: int, *, always: bool = False) -> None:
+        now = time.monotonic()
+        if self.progress is not None and (always or now - self.last >= BEAT_SECONDS):
+            self.last = now
+            self.progress(done, total)
 
 
 def execute(
@@ -337,10 +350,11 @@ def execute(
     :param progress: the job's reporter, called at once (its first report holds
         the job's row, which shows the job alive while it waits for the lock and
         works: see :func:`tenant_privacy.store.jobs.mark_stale`), every
-        :data:`PROGRESS_EVERY` records and after each source is written.
+        :data:`PROGRESS_EVERY` records and after each source is written (those
+        at most every :data:`BEAT_SECONDS`), and when every record is planned.
     """
-    beat = progress or _no_progress
-    beat(0, 0)
+    beat = _Beat(progress)
+    beat(0, 0, always=True)
     # who owns which record must not change while the person is erased: a link or a
     # match of their records waits for this transaction (the erasure wins)
     tenant_lock(scope, locks.GROUPING)
@@ -368,7 +382,7 @@ def execute(
                 scope, job, record, result, writes, salt, redaction, identifiers
             )
             if done % PROGRESS_EVERY == 0 or done == total:
-                beat(done, total)
+                beat(done, total, always=done == total)
         writes.flush(scope, lambda: beat(total, total))
         refs = scope.subject_refs(plan.subject)
         forget_matching(scope, refs)
