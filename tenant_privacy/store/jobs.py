@@ -132,18 +132,18 @@ def mark_stale(scope: TenantScope, row: JobRow) -> bool:
     """
     model = type(row)
     session = scope.session
+    status, seen, now = row.status, row.heartbeat_at, utcnow()  # as judged
     mine = sa.and_(model.id == row.id, model.tenant_key == scope.tenant)
     free = session.execute(
         sa.select(model.id).where(mine).with_for_update(skip_locked=True)
     ).first()
-    seen, now = row.heartbeat_at, utcnow()
     marked = False
     if free is not None:
         result = session.execute(
             sa.update(model)
             .where(
                 mine,
-                model.status == row.status,
+                model.status == status,
                 model.status.in_(ACTIVE_JOB_STATUSES),
                 model.heartbeat_at.is_(None)
                 if seen is None
