@@ -44,6 +44,7 @@ DEFAULTS: dict[str, t.Any] = {
     "SELF_DELETE_LIMIT": "5 per 15 minutes",
     "MATCH_THRESHOLD": None,
     "JOB_STALE_MINUTES": 30,
+    "ERASURE_STALE_MINUTES": 60,
     "AUTO_MATCH": True,
     "DEFAULT_PHONE_REGION": "NO",
     "DEFAULT_LANGUAGE": "en",
@@ -95,3 +96,5 @@ def validate(config: t.Mapping[str, t.Any]) -> None:
         )
     if int(config.get(PREFIX + "EXPORT_TTL_HOURS", 1)) <= 0:
         raise ConfigError("TENANT_PRIVACY_EXPORT_TTL_HOURS must be positive")
+    if float(config.get(PREFIX + "ERASURE_STALE_MINUTES", 1)) <= 0:
+        raise ConfigError("TENANT_PRIVACY_ERASURE_STALE_MINUTES must be positive")

@@ -12,6 +12,8 @@ from ..jobs.lifecycle import failure_reason
 from ..models import PrivacyRequest
 from ..proxies import current_privacy
 from ..services import disclosure
+from ..services import erasure
+from ..services import request_jobs
 from ..services import requests as register
 from . import privacy_cli
 from .common import EXIT_NOT_FOUND
@@ -92,8 +94,8 @@ def status(tenant: str, request_id: int) -> None:
     row = scope.session.get(PrivacyRequest, request_id)
     if row is None or row.tenant_key != tenant:
         fail(gettext("no request %(id)s in this tenant", id=request_id), EXIT_NOT_FOUND)
-    disclosure.refresh(scope, row)
-    export = disclosure.latest_export(scope, row)
+    request_jobs.refresh(scope, row)
+    job = disclosure.latest_export(scope, row) or erasure.latest_job(scope, row.id)
     scope.session.commit()
     click.echo(
         gettext(
@@ -105,8 +107,8 @@ def status(tenant: str, request_id: int) -> None:
             due=row.due_at.date().isoformat(),
         )
     )
-    if export is not None and export.error:
-        click.echo(failure_reason(export))
+    if job is not None and job.error:
+        click.echo(failure_reason(job))
 
 
 @privacy_cli.group("exports")
@@ -133,15 +135,20 @@ def list_requests(tenant: str, overdue: bool) -> None:
     """List the tenant's requests: id, kind, state, received, due (tab-separated)."""
     require_tenant(tenant)
     scope = current_privacy.scope(tenant)
-    for row in register.list_requests(scope, overdue=overdue):
-        click.echo(
-            "\t".join(
-                [
-                    str(row.id),
-                    row.kind,
-                    row.state,
-                    row.received_at.date().isoformat(),
-                    row.due_at.date().isoformat(),
-                ]
-            )
+    rows = register.list_requests(scope, overdue=overdue)
+    request_jobs.refresh_all(scope, rows)  # as the register page shows them
+    lines = [
+        "\t".join(
+            [
+                str(row.id),
+                row.kind,
+                row.state,
+                row.received_at.date().isoformat(),
+                row.due_at.date().isoformat(),
+            ]
         )
+        for row in rows
+    ]
+    scope.session.commit()
+    for line in lines:
+        click.echo(line)

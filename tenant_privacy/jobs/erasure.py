@@ -6,10 +6,17 @@ of it commits, or a failure rolls all of it back, marks the job failed and the
 request failed, audited ``erasure.failed`` (it can be started again once the
 fault is fixed). Export files
 and outbox mails of the person are deleted only after the commit.
+
+A worker killed mid-erasure (out of memory, a deploy) leaves its job row running;
+pages and commands that read it mark it failed once stale (no sign of life for
+``ERASURE_STALE_MINUTES``), and its request failed, through
+:func:`tenant_privacy.services.erasure.refresh_all`. The erasure's reports keep it
+alive meanwhile (and, in a batch, the batch too).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import pathlib
 import typing as t
@@ -20,6 +27,7 @@ from ..core.strategies import new_salt
 from ..i18n import gettext
 from ..models import ErasureBatch
 from ..models import ErasureJob
+from ..models import utcnow
 from ..proxies import current_privacy
 from ..services import audit
 from ..services import erasure
@@ -33,8 +41,11 @@ if t.TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-#: A batch reports its progress (and commits its counts) after this many persons.
+#: A batch reports its progress (and commits its counts) after this many persons,
+#: or after a person when its last committed sign of life is older than
+#: :data:`BATCH_BEAT` (a person whose erasure failed late rolled it back).
 BATCH_PROGRESS_EVERY = 20
+BATCH_BEAT = dt.timedelta(minutes=1)
 
 __all__ = [
     "erase_batch_job",
@@ -60,10 +71,15 @@ def erase_job(tenant: str, erasure_id: int) -> dict[str, int] | None:
 
 
 def _erase(
-    scope: TenantScope, erasure_id: int, redaction: str, *, in_batch: bool = False
+    scope: TenantScope,
+    erasure_id: int,
+    redaction: str,
+    *,
+    batch: ErasureBatch | None = None,
 ) -> dict[str, int] | None:
     """One erasure in its own transaction; a failure marks its request failed
-    and is raised. In a batch its start commits with its work."""
+    and is raised. In a *batch* its start commits with its work, and its reports
+    are the batch's heartbeat too."""
 
     def work(job: ErasureJob, progress: Progress) -> erasure.ErasureResult:
         return erasure.execute(
@@ -72,7 +88,12 @@ def _erase(
 
     try:
         result = run_tracked(
-            scope, ErasureJob, erasure_id, work, commit_start=not in_batch
+            scope,
+            ErasureJob,
+            erasure_id,
+            work,
+            commit_start=batch is None,
+            parent=batch,
         )
     except Exception:
         erasure.record_failure(scope, erasure_id)
@@ -100,17 +121,21 @@ def erase_batch_job(tenant: str, batch_id: int) -> dict[str, int] | None:
     def work(batch: ErasureBatch, progress: Progress) -> dict[str, int]:
         ids = erasure.batch_jobs(scope, batch.id)
         erased = failed = 0
+        beat = utcnow()  # the last heartbeat of the batch committed
         for done, erasure_id in enumerate(ids, 1):
             try:
-                _erase(scope, erasure_id, redaction, in_batch=True)
+                if _erase(scope, erasure_id, redaction, batch=batch) is not None:
+                    beat = utcnow()  # the erasure's commit carried one
                 erased += 1
             except Exception:  # noqa: BLE001 - its request says failed and why
                 log.exception("erasure %s of batch %s failed", erasure_id, batch_id)
                 failed += 1
             _let_go(scope, batch)
-            if done % BATCH_PROGRESS_EVERY == 0 or done == len(ids):
+            quiet = utcnow() - beat > BATCH_BEAT
+            if done % BATCH_PROGRESS_EVERY == 0 or done == len(ids) or quiet:
                 batch.erased, batch.failed = erased, failed
                 progress(done, len(ids))
+                beat = utcnow()
         return {"erased": erased, "failed": failed}
 
     return run_tracked(scope, ErasureBatch, batch_id, work, commit_progress=True)

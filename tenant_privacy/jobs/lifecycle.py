@@ -7,6 +7,11 @@ an error rolls the work back, marks the row failed with the error's class name a
 re-raises. A row that is not queued is left alone, so running a job twice is
 harmless. Staleness (no sign of life for too long) is read by
 :func:`tenant_privacy.store.jobs.is_stale`.
+
+A job of one transaction (an erasure) reports too: its reports commit with its
+work, but the first one locks its row, which is what shows it alive meanwhile
+(:func:`tenant_privacy.store.jobs.mark_stale`); a step of a batch job passes the
+batch's row as ``parent``, so that its reports keep the batch alive as well.
 """
 
 from __future__ import annotations
@@ -38,6 +43,8 @@ class Progress:
         batch, like a scan); else flush only (a job of one transaction, whose
         progress shows when it ends).
     :param report: also tell this callable (a CLI progress bar).
+    :param parent: the row of the batch job this job is a step of: each report
+        is its heartbeat too.
     """
 
     def __init__(
@@ -47,16 +54,20 @@ class Progress:
         *,
         commit: bool,
         report: ReportFn | None = None,
+        parent: JobRow | None = None,
     ) -> None:
         self.scope = scope
         self.row = row
         self.commit = commit
         self.report = report
+        self.parent = parent
 
     def __call__(self, done: int, total: int) -> None:
         """Record that *done* of *total* units are done."""
         self.row.progress, self.row.total = done, total
         self.row.heartbeat_at = utcnow()
+        if self.parent is not None:
+            self.parent.heartbeat_at = self.row.heartbeat_at
         if self.commit:
             self.scope.session.commit()
         else:
@@ -74,6 +85,7 @@ def run_tracked(
     commit_progress: bool = False,
     report: ReportFn | None = None,
     commit_start: bool = True,
+    parent: JobRow | None = None,
 ) -> R | None:
     """Run *work* for the queued job row *row_id* of *model* through its lifecycle;
     commit. Returns what *work* returned, or None when the row was not queued.
@@ -84,6 +96,7 @@ def run_tracked(
     :param commit_start: commit the ``running`` state before the work (a page
         shows it); False for a job run as one step of a batch job, whose own row
         carries the heartbeat: its start commits with its work.
+    :param parent: that batch job's row, kept alive by this job's reports.
     """
     session = scope.session
     row = scope.get(model, id=int(row_id))
@@ -93,7 +106,9 @@ def run_tracked(
     row.heartbeat_at = utcnow()
     if commit_start:
         session.commit()
-    progress = Progress(scope, row, commit=commit_progress, report=report)
+    progress = Progress(
+        scope, row, commit=commit_progress, report=report, parent=parent
+    )
     try:
         result = work(row, progress)
         row.status = JobStatus.DONE

@@ -80,9 +80,13 @@ class ExportJob(JobRow, Base):
 
 class ErasureJob(JobRow, Base):
     """One execution of an erasure request: every record of the subject anonymised,
-    deleted or held under a legal reason, in one transaction (or nothing)."""
+    deleted or held under a legal reason, in one transaction (or nothing).
+
+    One of a batch (``batch_id``) waits queued while the batch goes through the
+    persons before it, so it is alive as long as its batch is."""
 
     __tablename__ = "tenant_privacy_erasure_job"
+    stale_after = ("ERASURE_STALE_MINUTES", 60)
 
     request_id: orm.Mapped[int] = orm.mapped_column(sa.Integer, index=True)
     subject_id: orm.Mapped[int] = orm.mapped_column(sa.Integer)
@@ -99,7 +103,7 @@ class ErasureBatch(JobRow, Base):
     :class:`ErasureJob`) per person, each its own transaction."""
 
     __tablename__ = "tenant_privacy_erasure_batch"
-    stale_after = ("JOB_STALE_MINUTES", 60)
+    stale_after = ("ERASURE_STALE_MINUTES", 60)
 
     #: persons erased, and those whose erasure failed (nothing changed for them)
     erased: orm.Mapped[int] = orm.mapped_column(sa.Integer, default=0)

@@ -6,6 +6,15 @@ runner that moves a row through its lifecycle is
 :func:`tenant_privacy.jobs.lifecycle.run_tracked`; pages and services read rows
 through the functions here.
 
+A stale job (no sign of life for its kind's limit) is marked failed by
+:func:`mark_stale`, which never takes a live job for dead: a job that works in one
+long transaction shows its heartbeats to nobody before it commits, but its first
+progress report locks its row, and a row a live transaction holds is skipped
+(PostgreSQL ``FOR UPDATE SKIP LOCKED``; a killed worker's transaction ends with
+its connection, lock and all). The mark itself is conditional on the status and
+heartbeat it read, so a job that finished or beat meanwhile keeps its state
+(SQLite, one writer at a time, gets there by waiting for the job's commit).
+
 A failed job keeps only the class name of its error: the message of a database or
 matching error may quote personal data, and job rows and logs hold ids only.
 """
@@ -15,6 +24,9 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import typing as t
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..config import config_value
 from ..models import ACTIVE_JOB_STATUSES
@@ -30,7 +42,18 @@ log = logging.getLogger(__name__)
 
 J = t.TypeVar("J", bound=JobRow)
 
-__all__ = ["STALE", "age", "is_stale", "latest", "mark_failed", "queue", "reap_stale"]
+__all__ = [
+    "STALE",
+    "age",
+    "is_stale",
+    "latest",
+    "mark_failed",
+    "mark_stale",
+    "queue",
+    "reap",
+    "reap_stale",
+    "stale_limit",
+]
 
 #: The error of a job marked failed because it gave no sign of life.
 STALE = "stale"
@@ -86,16 +109,61 @@ def reap_stale(scope: TenantScope, model: type[J]) -> J | None:
         .order_by(model.id.desc())
     )
     active: J | None = None
-    for row in scope.session.scalars(stmt):
-        if is_stale(row, scope.config):
-            _finish_failed(row, STALE)
-            log.warning(
-                "%s %s of tenant %s was stale", model.__name__, row.id, scope.tenant
-            )
-        elif active is None:
+    for row in scope.session.scalars(stmt).all():
+        if not reap(scope, row) and row.active and active is None:
             active = row
     scope.session.flush()
     return active
+
+
+def reap(scope: TenantScope, row: JobRow) -> bool:
+    """Mark *row* failed with :data:`STALE` if it is stale (:func:`is_stale`),
+    through :func:`mark_stale`. True when it was marked; the caller commits."""
+    return is_stale(row, scope.config) and mark_stale(scope, row)
+
+
+def mark_stale(scope: TenantScope, row: JobRow) -> bool:
+    """Mark the active job *row* failed with :data:`STALE`, its worker being gone
+    (it is stale, or the batch it belongs to is), and log that by ids; flush.
+
+    Nothing changes when a live transaction holds the row (the job is at work) or
+    the row changed since it was read (finished, failed, or beat): then *row* is
+    refreshed and False returned. True when it was marked; the caller commits.
+    """
+    model = type(row)
+    session = scope.session
+    status, seen, now = row.status, row.heartbeat_at, utcnow()  # as judged
+    mine = sa.and_(model.id == row.id, model.tenant_key == scope.tenant)
+    free = session.execute(
+        sa.select(model.id).where(mine).with_for_update(skip_locked=True)
+    ).first()
+    marked = False
+    if free is not None:
+        result = session.execute(
+            sa.update(model)
+            .where(
+                mine,
+                model.status == status,
+                model.status.in_(ACTIVE_JOB_STATUSES),
+                model.heartbeat_at.is_(None)
+                if seen is None
+                else model.heartbeat_at == seen,
+            )
+            .values(status=JobStatus.FAILED.value, error=STALE, finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        marked = t.cast("sa.CursorResult[t.Any]", result).rowcount == 1
+    if not marked:
+        session.refresh(row)
+        return False
+    for name, value in (
+        ("status", JobStatus.FAILED.value),
+        ("error", STALE),
+        ("finished_at", now),
+    ):
+        set_committed_value(row, name, value)
+    log.warning("%s %s of tenant %s was stale", model.__name__, row.id, scope.tenant)
+    return True
 
 
 def mark_failed(

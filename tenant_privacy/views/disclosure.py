@@ -22,6 +22,7 @@ from ..proxies import current_privacy
 from ..proxies import get_tenant
 from ..services import disclosure
 from ..services import overview as overview_service
+from ..services import request_jobs
 from ..services import requests as register
 from ..services.disclosure.requesting import REASON_MAX
 from ..store import jobs as job_rows
@@ -55,7 +56,7 @@ def requests_list() -> str:
     rows = register.list_requests(
         scope, state=state, kind=kind, limit=per_page, offset=(page - 1) * per_page
     )
-    disclosure.refresh_all(scope, rows)
+    request_jobs.refresh_all(scope, rows)
     scope.session.commit()
     args = {name: value for name, value in (("state", state), ("kind", kind)) if value}
     return render(
@@ -78,7 +79,7 @@ def request_page(request_id: int) -> str:
     """One request: its state, due date, build progress; retry and extend."""
     scope = request_scope()
     row = scope.by_id(PrivacyRequest, request_id, "request")
-    disclosure.refresh(scope, row)
+    request_jobs.refresh(scope, row)
     export = disclosure.latest_export(scope, row)
     scope.session.commit()
     return render(

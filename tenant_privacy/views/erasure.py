@@ -1,7 +1,8 @@
 """Erasure pages: "Erase this person" on the person overview leads to the preview
 (every record and field with what will happen), whose confirmation registers the
 request and runs the erasure job; a failed erasure is started again from its
-request's page."""
+request's page (the preview links an erasure of the person already started,
+after marking one whose worker went away failed)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,8 @@ from ..i18n import gettext
 from ..jobs.lifecycle import failure_reason
 from ..models import PrivacyRequest
 from ..services import erasure
+from ..services import request_jobs
+from ..services import requests as register
 from .context import render
 from .context import request_actor
 from .context import request_scope
@@ -35,8 +38,13 @@ def erase(subject_id: int) -> t.Any:
     scope = request_scope()
     plan = erasure.plan_erasure(scope, subject_id)
     erasure.record_preview(scope, request_actor(), plan)
+    started = erasure.open_requests(scope, plan.subject.id)
+    request_jobs.refresh_all(scope, started)
+    started = [r for r in started if r.state in (register.ERASING, register.FAILED)]
     scope.session.commit()
-    return render("tenant_privacy/erase.html", plan=plan, erasure=erasure)
+    return render(
+        "tenant_privacy/erase.html", plan=plan, erasure=erasure, started=started
+    )
 
 
 def _erase_post(subject_id: int) -> t.Any:

@@ -6,6 +6,8 @@
 - :mod:`.purpose` and :mod:`.review`: persons kept past their purpose, proposed
   as one batch and erased once approved;
 - :mod:`.replay`: erasures applied again after a restore from a backup;
+- :mod:`.stale`: erasures whose worker went away, failed when their requests
+  are read;
 - :mod:`.retention`: fields kept under a legal reason, finished when due.
 """
 
@@ -15,6 +17,7 @@ from .execute import ERASED
 from .execute import ErasureResult
 from .execute import execute
 from .execute import latest_job
+from .execute import open_requests
 from .execute import record_failure
 from .execute import record_preview
 from .execute import request_erasure
@@ -44,6 +47,8 @@ from .review import open_reviews
 from .review import pending_review
 from .review import propose_review
 from .review import review_items
+from .stale import refresh
+from .stale import refresh_all
 
 __all__ = [
     "ANONYMISED",
@@ -74,8 +79,11 @@ __all__ = [
     "finish_due",
     "holds_of",
     "latest_job",
+    "open_requests",
     "record_failure",
     "record_preview",
+    "refresh",
+    "refresh_all",
     "plan_erasure",
     "plan_owner",
     "plan_refs",

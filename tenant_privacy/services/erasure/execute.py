@@ -20,6 +20,7 @@ Erasing an erased subject changes nothing (:class:`AlreadyErased`).
 
 from __future__ import annotations
 
+import time
 import typing as t
 from dataclasses import dataclass
 from dataclasses import field
@@ -67,6 +68,7 @@ __all__ = [
     "values_of",
     "execute",
     "latest_job",
+    "open_requests",
     "record_failure",
     "record_preview",
     "request_erasure",
@@ -114,6 +116,23 @@ def latest_job(scope: TenantScope, request_id: int) -> ErasureJob | None:
         .limit(1)
     )
     return scope.session.scalars(stmt).first()
+
+
+def open_requests(scope: TenantScope, subject_id: int) -> list[PrivacyRequest]:
+    """The subject's erasure requests not done: received, erasing or failed,
+    oldest first."""
+    stmt = (
+        scope.select(PrivacyRequest)
+        .where(
+            PrivacyRequest.kind == requests.ERASURE,
+            PrivacyRequest.subject_id == subject_id,
+            PrivacyRequest.state.in_(
+                (requests.RECEIVED, requests.ERASING, requests.FAILED)
+            ),
+        )
+        .order_by(PrivacyRequest.id)
+    )
+    return list(scope.session.scalars(stmt))
 
 
 def request_erasure(
@@ -283,18 +302,36 @@ class _Writes:
     holds: list[dict[str, t.Any]] = field(default_factory=list)
     sources: dict[str, Source] = field(default_factory=dict)
 
-    def flush(self, scope: TenantScope) -> None:
+    def flush(self, scope: TenantScope, beat: t.Callable[[], None]) -> None:
         for key, source in self.sources.items():
             if self.deletes.get(key):
                 scope.delete_rows(source, self.deletes[key])
             if self.updates.get(key):
                 scope.update_each(source, self.updates[key])
+            beat()
         if self.holds:
             scope.session.execute(sa.insert(RetentionHold), self.holds)
 
 
-#: Progress is reported after this many records (and at the end).
+#: Progress is reported at the start and at the end of the records, and in
+#: between every this many records planned and after each source written, but
+#: then at most every :data:`BEAT_SECONDS`: each report is a heartbeat.
 PROGRESS_EVERY = 500
+BEAT_SECONDS = 5.0
+
+
+class _Beat:
+    """An erasure's progress reports (see :data:`PROGRESS_EVERY`)."""
+
+    def __init__(self, progress: ProgressFn | None) -> None:
+        self.progress = progress
+        self.last = -BEAT_SECONDS
+
+    def __call__(self, done: int, total: int, *, always: bool = False) -> None:
+        now = time.monotonic()
+        if self.progress is not None and (always or now - self.last >= BEAT_SECONDS):
+            self.last = now
+            self.progress(done, total)
 
 
 def execute(
@@ -310,7 +347,14 @@ def execute(
 
     :param salt: random for this erasure (``core.strategies.new_salt``).
     :param redaction: the text ``redact`` writes, in the tenant's language.
+    :param progress: the job's reporter, called at once (its first report holds
+        the job's row, which shows the job alive while it waits for the lock and
+        works: see :func:`tenant_privacy.store.jobs.mark_stale`), every
+        :data:`PROGRESS_EVERY` records and after each source is written (those
+        at most every :data:`BEAT_SECONDS`), and when every record is planned.
     """
+    beat = _Beat(progress)
+    beat(0, 0, always=True)
     # who owns which record must not change while the person is erased: a link or a
     # match of their records waits for this transaction (the erasure wins)
     tenant_lock(scope, locks.GROUPING)
@@ -337,9 +381,9 @@ def execute(
             _erase_record(
                 scope, job, record, result, writes, salt, redaction, identifiers
             )
-            if progress is not None and (done % PROGRESS_EVERY == 0 or done == total):
-                progress(done, total)
-        writes.flush(scope)
+            if done % PROGRESS_EVERY == 0 or done == total:
+                beat(done, total, always=done == total)
+        writes.flush(scope, lambda: beat(total, total))
         refs = scope.subject_refs(plan.subject)
         forget_matching(scope, refs)
         # an erased person is anonymised: rules about them protect nobody now
