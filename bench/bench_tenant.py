@@ -7,9 +7,11 @@ Not a benchmark itself: ``make bench`` runs it and it prints nothing.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import pathlib
 import secrets
+import subprocess
 import sys
 import tempfile
 import typing as t
@@ -23,6 +25,19 @@ if t.TYPE_CHECKING:
 
 #: The tenant the benches fill.
 TENANT = "bench"
+
+
+def child_figures(script: str, *args: str) -> dict[str, t.Any]:
+    """Run the bench *script* as ``script --child *args`` in a Python process of its
+    own (its own memory, peak and imports) and return the JSON line it printed last."""
+    out = subprocess.run(
+        [sys.executable, script, "--child", *args],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+    )
+    return t.cast(dict[str, t.Any], json.loads(out.stdout.strip().splitlines()[-1]))
 
 
 def _date(value: t.Any) -> dt.date | None:
@@ -52,6 +67,21 @@ def contact_row(rec: dict[str, t.Any]) -> dict[str, t.Any]:
         "postcode": rec.get("postcode"),
         "city": rec.get("city"),
         "created_at": dt.datetime(2024, 1, 1),
+        "origin": "import",
+    }
+
+
+def numbered_contact(n: int, tenant: str, created_at: dt.datetime) -> dict[str, t.Any]:
+    """The demo ``contact`` row number *n* of a synthetic tenant: a name, email
+    and phone of its own (no duplicates among them), in Bergen."""
+    return {
+        "tenant_key": tenant,
+        "first_name": f"Fornavn{n % 997}",
+        "last_name": f"Etternavn{n:06d}",
+        "email": f"person{n}@bench.test",
+        "phone": f"+47 9{n:07d}",
+        "city": "Bergen",
+        "created_at": created_at,
         "origin": "import",
     }
 

@@ -20,7 +20,6 @@ import datetime as dt
 import decimal
 import json
 import pathlib
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -146,6 +145,8 @@ def child(part: str, size: int, trace: bool) -> dict[str, t.Any]:
 
 def main() -> None:
     """Run each part in a child process; print its figures, one JSON line each."""
+    from bench_tenant import child_figures
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--records", type=int, default=10000)
     parser.add_argument("--subjects", type=int, default=1000)
@@ -158,14 +159,7 @@ def main() -> None:
     for part, size in (("large", args.records), ("bulk", args.subjects)):
         line: dict[str, t.Any] = {}
         for mode in ("time", "trace"):
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", part, str(size), mode],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=ROOT,
-            )
-            line.update(json.loads(out.stdout.strip().splitlines()[-1]))
+            line.update(child_figures(__file__, part, str(size), mode))
         print(json.dumps(line), flush=True)
 
 

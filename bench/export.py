@@ -17,7 +17,6 @@ import decimal
 import json
 import pathlib
 import resource
-import subprocess
 import sys
 import time
 
@@ -102,6 +101,8 @@ def child(size: int) -> dict[str, float]:
 
 def main() -> None:
     """Run each size in a child process and print its figures, one JSON line each."""
+    from bench_tenant import child_figures
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000, 100000])
     parser.add_argument("--child", type=int, help=argparse.SUPPRESS)
@@ -111,14 +112,7 @@ def main() -> None:
         return
     previous: dict[str, float] | None = None
     for size in args.sizes:
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(size)],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-        )
-        figures = json.loads(out.stdout.strip().splitlines()[-1])
+        figures = child_figures(__file__, str(size))
         line = {"bench": "export", **figures}
         if previous:
             line["time_growth"] = round(

@@ -24,7 +24,6 @@ import argparse
 import datetime as dt
 import json
 import pathlib
-import subprocess
 import sys
 import time
 import tracemalloc
@@ -40,20 +39,9 @@ OLD = dt.datetime(2020, 1, 1)
 
 def _contacts(count: int) -> list[dict[str, t.Any]]:
     from bench_tenant import TENANT
+    from bench_tenant import numbered_contact
 
-    return [
-        {
-            "tenant_key": TENANT,
-            "first_name": f"Fornavn{n % 997}",
-            "last_name": f"Etternavn{n:06d}",
-            "email": f"person{n}@bench.test",
-            "phone": f"+47 9{n:07d}",
-            "city": "Bergen",
-            "created_at": OLD,
-            "origin": "import",
-        }
-        for n in range(count)
-    ]
+    return [numbered_contact(n, TENANT, OLD) for n in range(count)]
 
 
 def child(contacts: int, trace: bool) -> dict[str, t.Any]:
@@ -111,6 +99,8 @@ def child(contacts: int, trace: bool) -> dict[str, t.Any]:
 
 def main() -> None:
     """Run the timed and the traced child; print their figures as one JSON line."""
+    from bench_tenant import child_figures
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
@@ -121,14 +111,7 @@ def main() -> None:
         return
     line: dict[str, t.Any] = {}
     for mode in ("time", "trace"):
-        out = subprocess.run(
-            [sys.executable, __file__, "--child", str(args.contacts), mode],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=ROOT,
-        )
-        line.update(json.loads(out.stdout.strip().splitlines()[-1]))
+        line.update(child_figures(__file__, str(args.contacts), mode))
     print(json.dumps(line), flush=True)
 
 

@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from bench.bench_tenant import demo_app  # noqa: E402
+from bench.bench_tenant import numbered_contact  # noqa: E402
 
 TENANT = "fjord"
 PAGE = 1000
@@ -64,20 +65,11 @@ def _fill(contacts: int, rules: int, linked: bool = False) -> None:
     seed_demo(contacts_per_tenant=30)
     rng = random.Random(16)
     first = db.session.scalar(sa.select(sa.func.max(Contact.id))) or 0
+    created = dt.datetime(2025, 1, 1)
     batch = 20_000
     for start in range(0, contacts, batch):
         rows = [
-            {
-                "id": first + n + 1,
-                "tenant_key": TENANT,
-                "first_name": f"Fornavn{n % 997}",
-                "last_name": f"Etternavn{n:06d}",
-                "email": f"person{n}@bench.test",
-                "phone": f"+47 9{n:07d}",
-                "city": "Bergen",
-                "created_at": dt.datetime(2025, 1, 1),
-                "origin": "import",
-            }
+            {"id": first + n + 1, **numbered_contact(n, TENANT, created)}
             for n in range(start, min(start + batch, contacts))
         ]
         db.session.execute(sa.insert(Contact.__table__), rows)
