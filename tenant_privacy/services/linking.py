@@ -137,11 +137,8 @@ def _ensure_links(scope: TenantScope, refs: list[RecordRef]) -> dict[RecordRef, 
     """
     for ref in refs:
         scope.record(*ref)
-    links = scope.links_of(refs, fresh=True)
-    for ref in refs:
-        if ref not in links:
-            links[ref] = scope._create_subject_for(ref)
-    return {ref: links[ref].subject_id for ref in refs}
+    links = scope.links_or_new(refs, fresh=True)
+    return {ref: links[scope.ref(*ref)].subject_id for ref in refs}
 
 
 def _refresh_states(scope: TenantScope, subjects: t.Iterable[Subject]) -> None:

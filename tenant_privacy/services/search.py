@@ -410,10 +410,13 @@ def subjects_by_email(scope: TenantScope, address: str) -> dict[int, list[Record
 
     :raises InvalidInput: if *address* is not an email address.
     """
+    owners = owners_by_email(scope, address)
+    alone = [o.refs[0] for o in owners if o.subject_id is None]
+    made = scope.links_or_new(alone) if alone else {}
     out: dict[int, list[RecordRef]] = {}
-    for owner in owners_by_email(scope, address):
+    for owner in owners:
         sid = owner.subject_id
         if sid is None:
-            sid = scope._create_subject_for(owner.refs[0]).subject_id
+            sid = made[scope.ref(*owner.refs[0])].subject_id
         out[sid] = list(owner.refs)
     return dict(sorted(out.items()))

@@ -433,17 +433,18 @@ class TenantScope:
         return self._create_subjects_for([ref])[ref]
 
     def links_or_new(
-        self, refs: t.Iterable[RecordRef]
+        self, refs: t.Iterable[RecordRef], *, fresh: bool = False
     ) -> dict[RecordRef, SubjectRecord]:
         """The link row of every person record of *refs*, keyed by canonical ref,
         creating a subject for each that has none (get-or-create in bulk: a
         constant number of statements per :data:`MAX_IN` refs). The records must
         exist in this tenant (the caller read them from their source). Flushes.
 
+        :param fresh: reload link rows already in the session (after a lock).
         :raises NotFound: if a ref is no ref of a person record.
         """
         wanted = {self.ref(*ref) for ref in refs}
-        links = self.links_of(wanted)
+        links = self.links_of(wanted, fresh=fresh)
         links.update(self._create_subjects_for(wanted - set(links)))
         return links
 
