@@ -256,6 +256,23 @@ def test_cli_review_lists_the_batch_and_the_purpose_command_sets_periods(app):
     assert "automatic approval: on" in good.output
 
 
+def test_cli_review_approved_automatically_runs_and_reports_the_batch(app):
+    ids = _people(app)
+    cli = app.test_cli_runner()
+    base = ["privacy", "retention"]
+    on = cli.invoke(
+        args=[*base, "purpose", "--tenant", "fjord", "--auto-approve", "--yes"]
+    )
+    assert on.exit_code == 0, on.output
+    out = cli.invoke(args=[*base, "review", "--tenant", "fjord", "--yes"])
+    assert out.exit_code == 0, out.output
+    assert "approved automatically: erasure batch" in out.output
+    assert "erased, 0 failed" in out.output
+    with app.app_context():
+        subject = db.session.get(Subject, ids["lone"])
+        assert subject.state == tenant_privacy.models.SUBJECT_ERASED
+
+
 def test_bulk_erasure_goes_on_past_a_failing_person(app):
     with app.app_context():
         scope = scope_of(app, "fjord")

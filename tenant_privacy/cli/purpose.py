@@ -79,8 +79,8 @@ def retention_review(tenant: str, yes: bool) -> None:
     if batch is None:
         click.echo(gettext("approve it on the review page to erase them"))
         return
-    current_privacy.jobs.enqueue("erase_batch", tenant=tenant, batch_id=batch.id)
     click.echo(gettext("approved automatically: erasure batch %(id)s", id=batch.id))
+    _run_batch(scope, batch.id)
 
 
 def _review_to_approve(scope: TenantScope, review_id: int | None) -> PurposeReview:
