@@ -16,7 +16,6 @@ from .delivery import find_download
 from .delivery import issue_link
 from .delivery import latest_export
 from .delivery import record_download
-from .delivery import refresh
 from .delivery import refresh_all
 from .delivery import still_wanted
 from .delivery import sweep_orphans
@@ -45,7 +44,6 @@ __all__ = [
     "latest_export",
     "recipient_choices",
     "record_download",
-    "refresh",
     "refresh_all",
     "request_disclosure",
     "retry",

@@ -46,7 +46,6 @@ __all__ = [
     "issue_link",
     "record_download",
     "sweep_orphans",
-    "refresh",
     "refresh_all",
     "token_hash",
 ]
@@ -179,17 +178,11 @@ def _network(client: str | None) -> str:
     return f"ip {net.network_address.compressed}/48"
 
 
-def refresh(scope: TenantScope, request: PrivacyRequest) -> PrivacyRequest:
-    """Bring a building request up to date with its build: a build that failed or
-    went stale (its worker died) makes the request failed, never stuck in
-    "building". Flushes; the caller commits."""
-    refresh_all(scope, [request])
-    return request
-
-
 def refresh_all(scope: TenantScope, rows: t.Sequence[PrivacyRequest]) -> None:
-    """:func:`refresh` for a page of requests, with one query for their builds
-    (however many rows). Flushes; the caller commits."""
+    """Bring the building requests among *rows* up to date with their builds, with
+    one query for them (however many rows): a build that failed or went stale (its
+    worker died) makes the request failed, never stuck in "building". Flushes; the
+    caller commits."""
     pending = {
         row.id: row
         for row in rows

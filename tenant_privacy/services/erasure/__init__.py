@@ -47,7 +47,6 @@ from .review import open_reviews
 from .review import pending_review
 from .review import propose_review
 from .review import review_items
-from .stale import refresh
 from .stale import refresh_all
 
 __all__ = [
@@ -82,7 +81,6 @@ __all__ = [
     "open_requests",
     "record_failure",
     "record_preview",
-    "refresh",
     "refresh_all",
     "plan_erasure",
     "plan_owner",

@@ -32,16 +32,10 @@ from .execute import record_failure
 if t.TYPE_CHECKING:
     from ...store.scope import TenantScope
 
-__all__ = ["refresh", "refresh_all"]
+__all__ = ["refresh_all"]
 
 #: States of an erasure request whose job may still be queued or running.
 WAITING = (requests.RECEIVED, requests.ERASING)
-
-
-def refresh(scope: TenantScope, request: PrivacyRequest) -> PrivacyRequest:
-    """:func:`refresh_all` for one request; returns it."""
-    refresh_all(scope, [request])
-    return request
 
 
 def refresh_all(scope: TenantScope, rows: t.Sequence[PrivacyRequest]) -> None:
