@@ -100,12 +100,7 @@ def subject_ids(scope: TenantScope, owners: t.Sequence[search.EmailOwner]) -> li
     """The subject ids of *owners*, making the subject row of each registration
     that has none (flushed; the caller commits). Call it once the command is
     confirmed: only acting on a person needs their subject row."""
-    return [
-        owner.subject_id
-        if owner.subject_id is not None
-        else scope.subject_of(owner.refs[0]).id
-        for owner in owners
-    ]
+    return search.subject_ids_of(scope, owners)
 
 
 @privacy_cli.group("subject")

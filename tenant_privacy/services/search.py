@@ -46,6 +46,7 @@ __all__ = [
     "owners_by_email",
     "refs_by_email",
     "search_people",
+    "subject_ids_of",
     "subjects_by_email",
 ]
 
@@ -411,12 +412,19 @@ def subjects_by_email(scope: TenantScope, address: str) -> dict[int, list[Record
     :raises InvalidInput: if *address* is not an email address.
     """
     owners = owners_by_email(scope, address)
+    ids = subject_ids_of(scope, owners)
+    return dict(sorted((sid, list(o.refs)) for sid, o in zip(ids, owners, strict=True)))
+
+
+def subject_ids_of(scope: TenantScope, owners: t.Sequence[EmailOwner]) -> list[int]:
+    """The subject id of each of *owners*, in order, making in bulk
+    (:meth:`~tenant_privacy.store.scope.TenantScope.links_or_new`) the subject row
+    of each registration that has none. Flushed; the caller commits."""
     alone = [o.refs[0] for o in owners if o.subject_id is None]
     made = scope.links_or_new(alone) if alone else {}
-    out: dict[int, list[RecordRef]] = {}
-    for owner in owners:
-        sid = owner.subject_id
-        if sid is None:
-            sid = made[scope.ref(*owner.refs[0])].subject_id
-        out[sid] = list(owner.refs)
-    return dict(sorted(out.items()))
+    return [
+        o.subject_id
+        if o.subject_id is not None
+        else made[scope.ref(*o.refs[0])].subject_id
+        for o in owners
+    ]
